@@ -1,0 +1,124 @@
+package dev.hourglass;
+
+import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.StoreConfig;
+import dev.hourglass.spi.StoreProvider;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The store every provider's backend is wrapped in. */
+final class DefaultStore implements Store {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultStore.class);
+
+    private final CopyOnWriteArrayList<ExpiryListener> listeners = new CopyOnWriteArrayList<>();
+    private final Backend backend;
+    private final DefaultSessions sessions;
+    private final DefaultStreams streams;
+    private volatile boolean closed;
+
+    DefaultStore(StoreProvider provider, String uri, String scheme, StoreOptions options) {
+        StoreConfig config = new StoreConfig(uri, scheme, options, this::fireExpired);
+        this.backend = provider.open(config);
+        try {
+            Metrics metrics = MetricsSupport.create(options.meterRegistry(), backend.name(), this);
+            Limits limits = backend.limits();
+            this.sessions = new DefaultSessions(this, backend.sessions(), options.clock(), limits, metrics);
+            this.streams = new DefaultStreams(this, backend.streams(), options.clock(), limits, metrics);
+            if (options.sweeperAutoStart()) {
+                backend.sweeper().ifPresent(Sweeper::start);
+            }
+        } catch (RuntimeException | Error e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    private void fireExpired(String id) {
+        for (ExpiryListener l : listeners) {
+            try {
+                l.expired(id);
+            } catch (RuntimeException e) {
+                log.warn("expiry listener {} failed for session '{}'", l, id, e);
+            }
+        }
+    }
+
+    AutoCloseable addExpiryListener(ExpiryListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("store " + backend.describe() + " is closed");
+        }
+    }
+
+    @Override
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    @Override
+    public Streams streams() {
+        return streams;
+    }
+
+    @Override
+    public String backend() {
+        return backend.name();
+    }
+
+    @Override
+    public String uri() {
+        return backend.describe();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return backend.capabilities();
+    }
+
+    @Override
+    public Limits limits() {
+        return backend.limits();
+    }
+
+    @Override
+    public Optional<Sweeper> sweeper() {
+        return backend.sweeper();
+    }
+
+    @Override
+    public boolean isHealthy() {
+        if (closed) {
+            return false;
+        }
+        try {
+            return backend.ping();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        backend.sweeper().ifPresent(Sweeper::stop);
+        backend.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Store[" + backend.describe() + "]";
+    }
+}

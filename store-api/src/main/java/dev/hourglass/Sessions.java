@@ -1,0 +1,77 @@
+package dev.hourglass;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * Sessions: an id, attributes and a time to live. Every write is atomic (one round trip where the
+ * engine allows it); an expired session is never returned, counted or listed, even before a sweep
+ * removes it.
+ *
+ * <p>Ids are 1..256 bytes of UTF-8 without control characters. TTLs are positive and at most
+ * {@link #MAX_TTL}. Bad arguments throw {@link IllegalArgumentException} naming the argument and
+ * value, and leave the store unchanged.
+ */
+public interface Sessions {
+
+    /** The longest time to live a session may be given (10 years). */
+    Duration MAX_TTL = Duration.ofDays(3650);
+
+    /** The live session, or empty when absent or expired. Does not touch it. */
+    Optional<Session> get(String id);
+
+    /** Creates a session under a new random id (128 bits from {@link java.security.SecureRandom}). */
+    Session create(Attributes attributes, Duration ttl);
+
+    /** Creates or replaces the session: attributes and TTL are set as given. */
+    Session put(String id, Attributes attributes, Duration ttl);
+
+    /** Creates the session if no live one has the id; returns it, or empty when one already existed. */
+    Optional<Session> createIfAbsent(String id, Attributes attributes, Duration ttl);
+
+    /**
+     * Sets some attributes and removes others, keeping the rest and the expiry, atomically.
+     * Returns the session after the change, or empty when it does not exist.
+     */
+    Optional<Session> merge(String id, Attributes set, Set<String> remove);
+
+    /** Gives the session a new expiry of now + {@code ttl}; false when it does not exist. */
+    boolean touch(String id, Duration ttl);
+
+    /** Returns the session and gives it a new expiry of now + {@code ttl}, in one operation. */
+    Optional<Session> getAndTouch(String id, Duration ttl);
+
+    /** Deletes the session; false when there was no live one. */
+    boolean delete(String id);
+
+    /**
+     * Replaces the attributes if the session's version is still {@code expectedVersion}, keeping the
+     * expiry. Returns the new session, or empty when the version differs or the session is gone.
+     */
+    Optional<Session> compareAndSet(String id, long expectedVersion, Attributes attributes);
+
+    /**
+     * Applies {@code change} to the current attributes and stores the result with
+     * compare-and-set, retrying on conflict; {@code change} may run several times and must have no
+     * side effects. Returns the session after the change, or empty when it does not exist.
+     */
+    Optional<Session> update(String id, UnaryOperator<Attributes> change);
+
+    /** One page of live ids: pass the previous page's cursor, or {@code null} to start. */
+    Page<String> ids(String cursor, int limit);
+
+    /**
+     * Every live id, fetched page by page as the stream is consumed; never loads all ids at once.
+     * An id created or deleted while the stream runs may or may not appear; none appears twice.
+     */
+    Stream<String> ids();
+
+    /** The number of live sessions. May cost a scan on engines that cannot count cheaply. */
+    long count();
+
+    /** Registers a listener told of each expired session; close the result to remove it. */
+    AutoCloseable onExpiry(ExpiryListener listener);
+}

@@ -1,0 +1,47 @@
+package dev.hourglass;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Message streams with read markers: a producer appends the chunks of a reply, and each named
+ * reader takes the next unread message exactly once, however many threads, processes or nodes
+ * read under that name, then sees the end. The whole stream expires after its TTL.
+ */
+public interface Streams {
+
+    /** Opens a stream; false (and no change) when a live stream already has the id. */
+    boolean open(String id, Attributes metadata, Duration ttl);
+
+    /**
+     * Appends a message and returns its sequence number (1 for the first).
+     *
+     * @throws NoSuchStreamException  when the stream does not exist or has expired
+     * @throws StreamClosedException  when the stream is completed or failed
+     */
+    long append(String id, byte[] payload);
+
+    /** Marks the stream completed; false when it does not exist or is not open. */
+    boolean complete(String id);
+
+    /** Marks the stream failed with a reason; false when it does not exist or is not open. */
+    boolean fail(String id, String reason);
+
+    /**
+     * Takes the next unread message for {@code reader} and advances its marker atomically.
+     * Empty when the stream does not exist or has expired.
+     */
+    Optional<Poll> next(String id, String reader);
+
+    /**
+     * Like {@link #next(String, String)}, but waits up to {@code timeout} for a message or the end
+     * of the stream; returns as soon as either arrives.
+     */
+    Optional<Poll> next(String id, String reader, Duration timeout);
+
+    /** Status, metadata, message count and markers; empty when absent or expired. */
+    Optional<StreamState> state(String id);
+
+    /** Deletes the stream with its messages and markers; false when there was none. */
+    boolean delete(String id);
+}

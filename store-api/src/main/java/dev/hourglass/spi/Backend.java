@@ -1,0 +1,37 @@
+package dev.hourglass.spi;
+
+import dev.hourglass.Capability;
+import dev.hourglass.Limits;
+import dev.hourglass.Sweeper;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a provider opens. The store in front of it validates every argument, reads the clock once
+ * per call and passes {@code now} in epoch milliseconds, and records metrics; a backend only does
+ * the engine's part, atomically.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name for messages and metric tags, e.g. {@code chronicle}. */
+    String name();
+
+    /** The URI with any password removed. */
+    String describe();
+
+    Set<Capability> capabilities();
+
+    Limits limits();
+
+    SessionBackend sessions();
+
+    StreamBackend streams();
+
+    Optional<Sweeper> sweeper();
+
+    /** True when the engine answers now; never throws and is bounded by the configured timeout. */
+    boolean ping();
+
+    @Override
+    void close();
+}

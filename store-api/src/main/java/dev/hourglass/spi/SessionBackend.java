@@ -1,0 +1,39 @@
+package dev.hourglass.spi;
+
+import dev.hourglass.Attributes;
+import dev.hourglass.Page;
+import dev.hourglass.Session;
+import java.util.Set;
+
+/**
+ * The engine's side of sessions. Arguments are already validated; {@code now} and
+ * {@code expiresAt} are epoch milliseconds. An entry whose expiry is at or before {@code now} is
+ * treated as absent by every method. Each method is atomic; "null" means absent.
+ */
+public interface SessionBackend {
+
+    Session get(String id, long now);
+
+    /** Creates or replaces; {@code createdAt} is kept when replacing a live session. */
+    Session put(String id, Attributes attributes, long now, long expiresAt);
+
+    /** Creates when absent (or expired); null when a live session has the id. */
+    Session createIfAbsent(String id, Attributes attributes, long now, long expiresAt);
+
+    /** Sets and removes attributes, keeps the expiry; null when absent. */
+    Session merge(String id, Attributes set, Set<String> remove, long now);
+
+    boolean touch(String id, long now, long expiresAt);
+
+    Session getAndTouch(String id, long now, long expiresAt);
+
+    boolean delete(String id, long now);
+
+    /** Replaces the attributes when the version matches; null when it does not or when absent. */
+    Session compareAndSet(String id, long expectedVersion, Attributes attributes, long now);
+
+    /** Live ids after {@code cursor} ({@code null} for the start), at most about {@code limit} of them. */
+    Page<String> ids(String cursor, int limit, long now);
+
+    long count(long now);
+}

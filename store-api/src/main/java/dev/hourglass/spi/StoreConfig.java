@@ -1,0 +1,217 @@
+package dev.hourglass.spi;
+
+import dev.hourglass.ExpiryListener;
+import dev.hourglass.StoreOptions;
+import dev.hourglass.Sweeper;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a provider gets to open a backend: the URI split into scheme, location and query
+ * parameters (with {@link StoreOptions#properties()} laid over them), the options, and the sink
+ * that fans expiries out to the store's listeners. The typed getters validate and name the option
+ * and its value on failure.
+ */
+public final class StoreConfig {
+
+    private final String uri;
+    private final String scheme;
+    private final String location;
+    private final Map<String, String> parameters;
+    private final StoreOptions options;
+    private final ExpiryListener expirySink;
+
+    public StoreConfig(String uri, String scheme, StoreOptions options, ExpiryListener expirySink) {
+        this.uri = Objects.requireNonNull(uri, "uri");
+        this.scheme = Objects.requireNonNull(scheme, "scheme");
+        this.options = Objects.requireNonNull(options, "options");
+        this.expirySink = Objects.requireNonNull(expirySink, "expirySink");
+        String rest = uri.substring(scheme.length() + 1);
+        int q = rest.indexOf('?');
+        this.location = q < 0 ? rest : rest.substring(0, q);
+        Map<String, String> params = new LinkedHashMap<>();
+        if (q >= 0) {
+            for (String pair : rest.substring(q + 1).split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                params.put(k, v);
+            }
+        }
+        params.putAll(options.properties());
+        this.parameters = Collections.unmodifiableMap(params);
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    /** The URI as given (it may hold a password: use {@link #redactedUri()} in messages). */
+    public String uri() {
+        return uri;
+    }
+
+    /** The URI with any {@code user:password@} password and {@code password=} parameter masked. */
+    public String redactedUri() {
+        return redact(uri);
+    }
+
+    public static String redact(String uri) {
+        return uri.replaceAll("(://[^/@:?]*:)[^@/?]*@", "$1****@")
+                .replaceAll("(?i)(password=)[^&]*", "$1****");
+    }
+
+    /** The matched scheme, e.g. {@code jdbc:mysql}. */
+    public String scheme() {
+        return scheme;
+    }
+
+    /** What follows {@code scheme:} up to the query, e.g. {@code ./data} or {@code //host:6379/0}. */
+    public String location() {
+        return location;
+    }
+
+    /** Query parameters overlaid with the option properties. */
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    public StoreOptions options() {
+        return options;
+    }
+
+    public Clock clock() {
+        return options.clock();
+    }
+
+    public Duration timeout() {
+        return options.timeout();
+    }
+
+    /** Receives each expired session id; the store passes it on to its listeners. */
+    public ExpiryListener expirySink() {
+        return expirySink;
+    }
+
+    /** A sweeper that runs {@code task} on the options' schedule and bounds. */
+    public Sweeper newSweeper(String name, SweepTask task) {
+        return new DefaultSweeper(name, task, options);
+    }
+
+    /** Fails when a parameter is not one of {@code known}, listing the known ones. */
+    public void requireKnown(Set<String> known) {
+        for (String k : parameters.keySet()) {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException("unknown option '" + k + "' for " + scheme + " store; known options: "
+                        + String.join(", ", known.stream().sorted().toList()));
+            }
+        }
+    }
+
+    public String string(String name, String defaultValue) {
+        return parameters.getOrDefault(name, defaultValue);
+    }
+
+    public long longValue(String name, long defaultValue, long min, long max) {
+        String v = parameters.get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        long n;
+        try {
+            n = parseSize(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option '" + name + "' must be a whole number, was '" + v + "'");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("option '" + name + "' must be " + min + ".." + max + ", was " + v);
+        }
+        return n;
+    }
+
+    public int intValue(String name, int defaultValue, int min, int max) {
+        return (int) longValue(name, defaultValue, min, max);
+    }
+
+    public boolean booleanValue(String name, boolean defaultValue) {
+        String v = parameters.get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new IllegalArgumentException("option '" + name + "' must be true or false, was '" + v + "'");
+        };
+    }
+
+    /** A duration as {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code PT2S}). */
+    public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
+        String v = parameters.get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        Duration d;
+        try {
+            d = parseDuration(v.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("option '" + name + "' must be a duration like 500ms, 2s, 5m or PT2S, was '" + v + "'");
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException("option '" + name + "' must be between " + min + " and " + max + ", was " + v);
+        }
+        return d;
+    }
+
+    static Duration parseDuration(String v) {
+        if (v.startsWith("P") || v.startsWith("p")) {
+            try {
+                return Duration.parse(v);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(e);
+            }
+        }
+        String lower = v.toLowerCase(Locale.ROOT);
+        String[] units = {"ms", "s", "m", "h", "d"};
+        for (String u : units) {
+            if (lower.endsWith(u) && !(u.equals("s") && lower.endsWith("ms"))) {
+                long n = Long.parseLong(lower.substring(0, lower.length() - u.length()).trim());
+                return switch (u) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            }
+        }
+        return Duration.ofMillis(Long.parseLong(lower));
+    }
+
+    /** A whole number with an optional k/m/g suffix (powers of 1024 for sizes: 64k = 65536). */
+    static long parseSize(String v) {
+        String lower = v.toLowerCase(Locale.ROOT).replace("_", "");
+        long mult = 1;
+        if (lower.endsWith("kib") || lower.endsWith("k")) {
+            mult = 1024;
+        } else if (lower.endsWith("mib") || lower.endsWith("m")) {
+            mult = 1024 * 1024;
+        } else if (lower.endsWith("gib") || lower.endsWith("g")) {
+            mult = 1024L * 1024 * 1024;
+        }
+        String digits = lower.replaceAll("(kib|mib|gib|k|m|g)$", "");
+        return Math.multiplyExact(Long.parseLong(digits), mult);
+    }
+}
