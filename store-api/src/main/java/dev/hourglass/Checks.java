@@ -56,11 +56,11 @@ final class Checks {
         if (ttl == null) {
             throw new IllegalArgumentException("ttl must not be null");
         }
-        if (ttl.isNegative() || ttl.isZero() || ttl.toMillis() == 0) {
-            throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
-        }
         if (ttl.compareTo(Sessions.MAX_TTL) > 0) {
             throw new IllegalArgumentException("ttl must be at most " + Sessions.MAX_TTL.toDays() + " days, was " + ttl);
+        }
+        if (ttl.isNegative() || ttl.toMillis() == 0) {
+            throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
         }
         return ttl;
     }

@@ -9,20 +9,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Sessions in an ordered concurrent map (ordered so that listing resumes from a cursor). Every
- * write is one atomic {@code compute}; the expiry index is kept in step inside it.
+ * Sessions in a concurrent hash map; every write is one atomic {@code compute}, and inside it the
+ * expiry index and the ordered id set (so listing resumes from a cursor) are kept in step.
  */
 final class MemorySessions implements SessionBackend {
 
-    private final ConcurrentSkipListMap<String, Session> map = new ConcurrentSkipListMap<>();
+    private final ConcurrentHashMap<String, Session> map = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListSet<String> ids = new ConcurrentSkipListSet<>();
     private final ExpiryIndex index = new ExpiryIndex();
     private final AtomicLong versions = new AtomicLong();
     private final ExpiryListener expirySink;
@@ -37,6 +38,7 @@ final class MemorySessions implements SessionBackend {
 
     private Session store(String id, Session old, Session next) {
         if (old == null) {
+            ids.add(id);
             index.add(id, next.expiresAt().toEpochMilli());
         } else {
             index.move(id, old.expiresAt().toEpochMilli(), next.expiresAt().toEpochMilli());
@@ -111,6 +113,7 @@ final class MemorySessions implements SessionBackend {
         boolean[] deleted = new boolean[1];
         map.computeIfPresent(id, (k, old) -> {
             index.remove(k, old.expiresAt().toEpochMilli());
+            ids.remove(k);
             deleted[0] = live(old, now);
             return null;
         });
@@ -133,20 +136,20 @@ final class MemorySessions implements SessionBackend {
 
     @Override
     public Page<String> ids(String cursor, int limit, long now) {
-        ConcurrentNavigableMap<String, Session> tail = cursor == null ? map : map.tailMap(cursor, false);
-        List<String> ids = new ArrayList<>(Math.min(limit, 1024));
+        NavigableSet<String> tail = cursor == null ? ids : ids.tailSet(cursor, false);
+        List<String> page = new ArrayList<>(Math.min(limit, 1024));
         String last = null;
         int scanned = 0;
-        for (Map.Entry<String, Session> e : tail.entrySet()) {
+        for (String id : tail) {
             if (scanned++ >= limit) {
-                return new Page<>(ids, Optional.of(last));
+                return new Page<>(page, Optional.of(last));
             }
-            last = e.getKey();
-            if (live(e.getValue(), now)) {
-                ids.add(last);
+            last = id;
+            if (live(map.get(id), now)) {
+                page.add(id);
             }
         }
-        return new Page<>(ids, Optional.empty());
+        return new Page<>(page, Optional.empty());
     }
 
     @Override
@@ -169,6 +172,7 @@ final class MemorySessions implements SessionBackend {
             map.computeIfPresent(key.id(), (k, s) -> {
                 if (s.expiresAt().toEpochMilli() == key.expiresAt()) {
                     gone[0] = true;
+                    ids.remove(k);
                     return null;
                 }
                 return s;
@@ -188,6 +192,7 @@ final class MemorySessions implements SessionBackend {
 
     void clear() {
         map.clear();
+        ids.clear();
         index.clear();
     }
 }

@@ -1,0 +1,90 @@
+package dev.hourglass.contract;
+
+import dev.hourglass.Hourglass;
+import dev.hourglass.Poll;
+import dev.hourglass.Store;
+import dev.hourglass.StoreOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The second JVM's side of {@link CrossProcessContract}: opens the store at a URI and runs one
+ * workload, printing one result per line ("ready" once the store is open).
+ *
+ * <pre>
+ * increment URI SESSION THREADS COUNT   -> prints "done"
+ * read URI STREAM READER THREADS        -> prints each taken sequence number, then "done"
+ * create URI ID NAME                    -> prints "won" or "lost"
+ * </pre>
+ */
+public final class ContractWorker {
+
+    private ContractWorker() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args[0];
+        String uri = args[1];
+        StoreOptions options = StoreOptions.builder().sweeperAutoStart(false).timeout(Duration.ofSeconds(10)).build();
+        try (Store store = Hourglass.open(uri, options)) {
+            System.out.println("ready");
+            System.out.flush();
+            switch (command) {
+                case "increment" -> increment(store, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                case "read" -> read(store, args[2], args[3], Integer.parseInt(args[4]));
+                case "create" -> System.out.println(
+                        store.sessions().createIfAbsent(args[2], dev.hourglass.Attributes.strings(
+                                java.util.Map.of("winner", args[3])), Duration.ofHours(1)).isPresent() ? "won" : "lost");
+                default -> throw new IllegalArgumentException("unknown command " + command);
+            }
+            System.out.println("done");
+            System.out.flush();
+        }
+    }
+
+    private static void increment(Store store, String id, int threads, int count) throws Exception {
+        runThreads(threads, () -> {
+            for (int i = 0; i < count; i++) {
+                store.sessions().update(id, a -> a.with("n", a.getLong("n", 0) + 1)).orElseThrow();
+            }
+            return null;
+        });
+    }
+
+    private static void read(Store store, String stream, String reader, int threads) throws Exception {
+        StringBuffer out = new StringBuffer();
+        runThreads(threads, () -> {
+            while (true) {
+                Poll p = store.streams().next(stream, reader, Duration.ofSeconds(2)).orElseThrow();
+                if (p.message().isPresent()) {
+                    synchronized (out) {
+                        out.append(p.message().get().sequence()).append('\n');
+                    }
+                } else if (p.ended()) {
+                    return null;
+                }
+            }
+        });
+        System.out.print(out);
+    }
+
+    private static void runThreads(int threads, java.util.concurrent.Callable<Void> body) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Void>> fs = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                fs.add(pool.submit(body));
+            }
+            for (Future<Void> f : fs) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
