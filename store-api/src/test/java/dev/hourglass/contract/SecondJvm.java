@@ -74,7 +74,7 @@ public final class SecondJvm implements AutoCloseable {
         return lines;
     }
 
-    /** The output lines so far is not available; this waits for the end of the output stream. */
+    /** The output lines, once the process has exited (for a process that was killed). */
     public List<String> outputAfterExit() throws Exception {
         return output.get(60, TimeUnit.SECONDS);
     }
