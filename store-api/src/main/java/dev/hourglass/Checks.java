@@ -118,6 +118,13 @@ final class Checks {
         return limit;
     }
 
+    static int batch(String arg, int size) {
+        if (size > MAX_PAGE) {
+            throw new IllegalArgumentException(arg + " must hold at most " + MAX_PAGE + " entries, held " + size);
+        }
+        return size;
+    }
+
     static Duration timeout(Duration timeout) {
         if (timeout == null || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be zero or positive, was " + timeout);

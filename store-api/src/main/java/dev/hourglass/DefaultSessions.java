@@ -5,6 +5,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -56,6 +58,51 @@ final class DefaultSessions implements Sessions {
             throw e;
         } finally {
             metrics.stop(Op.GET, t);
+        }
+    }
+
+    @Override
+    public Map<String, Session> getAll(Collection<String> ids) {
+        if (ids == null) {
+            throw new IllegalArgumentException("ids must not be null");
+        }
+        Checks.batch("ids", ids.size());
+        for (String id : ids) {
+            Checks.id(id);
+        }
+        store.ensureOpen();
+        long t = metrics.start();
+        try {
+            return backend.getAll(ids, clock.millis());
+        } catch (RuntimeException e) {
+            metrics.error(Op.GET_ALL, e);
+            throw e;
+        } finally {
+            metrics.stop(Op.GET_ALL, t);
+        }
+    }
+
+    @Override
+    public void putAll(Map<String, Attributes> batch, Duration ttl) {
+        if (batch == null) {
+            throw new IllegalArgumentException("sessions must not be null");
+        }
+        Checks.batch("sessions", batch.size());
+        batch.forEach((id, attributes) -> {
+            Checks.id(id);
+            Checks.attributes("attributes of '" + id + "'", attributes, limits);
+        });
+        Checks.ttl(ttl);
+        store.ensureOpen();
+        long t = metrics.start();
+        try {
+            long now = clock.millis();
+            backend.putAll(batch, now, Checks.expiry(now, ttl));
+        } catch (RuntimeException e) {
+            metrics.error(Op.PUT_ALL, e);
+            throw e;
+        } finally {
+            metrics.stop(Op.PUT_ALL, t);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.hourglass;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -22,6 +24,18 @@ public interface Sessions {
 
     /** The live session, or empty when absent or expired. Does not touch it. */
     Optional<Session> get(String id);
+
+    /**
+     * The live sessions among {@code ids} (at most 10,000), keyed by id; absent and expired ones are
+     * left out. Batched: one pipelined flush or one statement where the engine allows it.
+     */
+    Map<String, Session> getAll(Collection<String> ids);
+
+    /**
+     * Creates or replaces each session (at most 10,000) with the same TTL, batched like
+     * {@link #getAll}. Each session is written atomically; the batch as a whole is not.
+     */
+    void putAll(Map<String, Attributes> sessions, Duration ttl);
 
     /** Creates a session under a new random id (128 bits from {@link java.security.SecureRandom}). */
     Session create(Attributes attributes, Duration ttl);

@@ -3,6 +3,9 @@ package dev.hourglass.spi;
 import dev.hourglass.Attributes;
 import dev.hourglass.Page;
 import dev.hourglass.Session;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,6 +16,23 @@ import java.util.Set;
 public interface SessionBackend {
 
     Session get(String id, long now);
+
+    /** Live sessions among {@code ids}; backends that can batch round trips override this. */
+    default Map<String, Session> getAll(Collection<String> ids, long now) {
+        Map<String, Session> found = new LinkedHashMap<>();
+        for (String id : ids) {
+            Session s = get(id, now);
+            if (s != null) {
+                found.put(id, s);
+            }
+        }
+        return found;
+    }
+
+    /** Creates or replaces each session; backends that can batch round trips override this. */
+    default void putAll(Map<String, Attributes> sessions, long now, long expiresAt) {
+        sessions.forEach((id, attributes) -> put(id, attributes, now, expiresAt));
+    }
 
     /** Creates or replaces; {@code createdAt} is kept when replacing a live session. */
     Session put(String id, Attributes attributes, long now, long expiresAt);

@@ -275,6 +275,35 @@ public abstract class StoreContract {
     }
 
     @Test
+    void getAllReturnsTheLiveSessionsOfABatch() {
+        sessions.put("b1", attrs("n", "1"), HOUR);
+        sessions.put("b2", attrs("n", "2"), Duration.ofSeconds(1));
+        sessions.put("b3", attrs("n", "3"), HOUR);
+        clock.advance(Duration.ofSeconds(1));
+        Map<String, Session> got = sessions.getAll(List.of("b1", "b2", "b3", "absent"));
+        assertThat(got.keySet()).containsExactlyInAnyOrder("b1", "b3");
+        assertThat(got.get("b3").attributes().string("n")).isEqualTo("3");
+        assertThat(sessions.getAll(List.of())).isEmpty();
+    }
+
+    @Test
+    void putAllWritesEverySessionOfABatchWithTheTtl() {
+        Map<String, Attributes> batch = new LinkedHashMap<>();
+        for (int i = 0; i < 300; i++) {
+            batch.put("pa-" + i, attrs("i", Integer.toString(i)));
+        }
+        sessions.put("pa-0", attrs("i", "old"), DAY);
+        sessions.putAll(batch, Duration.ofMinutes(5));
+        assertThat(sessions.count()).isEqualTo(300);
+        Session s = sessions.get("pa-0").orElseThrow();
+        assertThat(s.attributes().string("i")).isEqualTo("0");
+        assertThat(s.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+        assertThat(sessions.getAll(batch.keySet())).hasSize(300);
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(sessions.count()).isZero();
+    }
+
+    @Test
     void aLargeSessionNearTheLimitRoundTrips() {
         long max = Math.min(store.limits().maxSessionBytes(), 256 * 1024);
         byte[] big = new byte[(int) max - 10];
@@ -861,7 +890,9 @@ public abstract class StoreContract {
                 () -> sessions.getAndTouch(id, HOUR),
                 () -> sessions.delete(id),
                 () -> sessions.compareAndSet(id, 1, attrs("a", "1")),
-                () -> sessions.update(id, a -> a));
+                () -> sessions.update(id, a -> a),
+                () -> sessions.getAll(Collections.singletonList(id)),
+                () -> sessions.putAll(Collections.singletonMap(id, attrs("a", "1")), HOUR));
         for (Runnable call : calls) {
             assertThatThrownBy(call::run).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id");
         }
