@@ -27,7 +27,7 @@ final class Daemon {
     void requestStop(Process process);
   }
 
-  static final int LOG_TAIL_LINES = 40;
+  private static final int LOG_TAIL_LINES = 40;
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final int PORT_ATTEMPTS = 3;
   private static final String PORT_IN_USE = "Address already in use";
@@ -183,7 +183,9 @@ final class Daemon {
         if (i == PORT_ATTEMPTS) {
           throw e;
         }
-        LOG.info("Port taken while starting, retrying on another: {}", e.getMessage().lines().findFirst().orElse(""));
+        LOG.info(
+            "Port taken while starting, retrying on another: {}",
+            e.getMessage().lines().findFirst().orElse(""));
       }
     }
   }

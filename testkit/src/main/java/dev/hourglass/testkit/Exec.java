@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /** Runs a command-line tool to completion, capturing its output. */
 final class Exec {
 
-  static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private Exec() {}
 
@@ -24,6 +24,15 @@ final class Exec {
           + (stdout.isBlank() ? "" : "\nstdout:\n" + stdout.strip())
           + (stderr.isBlank() ? "" : "\nstderr:\n" + stderr.strip());
     }
+  }
+
+  /** {@code output} without its trailing line breaks. */
+  static String trimNewlines(String output) {
+    int end = output.length();
+    while (end > 0 && (output.charAt(end - 1) == '\n' || output.charAt(end - 1) == '\r')) {
+      end--;
+    }
+    return output.substring(0, end);
   }
 
   /** Runs {@code command} and throws unless it exits with 0. */
@@ -40,14 +49,18 @@ final class Exec {
     Path stdout = null;
     Path stderr = null;
     Process process = null;
+    Runnable killAtExit = null;
     try {
-      stdout = Files.createTempFile("hourglass-exec-", ".out");
-      stderr = Files.createTempFile("hourglass-exec-", ".err");
+      stdout = Dirs.createTempFile("hourglass-exec-");
+      stderr = Dirs.createTempFile("hourglass-exec-");
       process =
           new ProcessBuilder(command)
               .redirectOutput(stdout.toFile())
               .redirectError(stderr.toFile())
               .start();
+      Process started = process;
+      killAtExit = () -> Processes.killTree(started);
+      Reaper.killAtExit(killAtExit);
       try (OutputStream in = process.getOutputStream()) {
         if (stdin != null) {
           in.write(stdin.getBytes(UTF_8));
@@ -72,6 +85,9 @@ final class Exec {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
     } finally {
+      if (killAtExit != null) {
+        Reaper.forgetKill(killAtExit);
+      }
       Dirs.deleteQuietly(stdout);
       Dirs.deleteQuietly(stderr);
     }

@@ -39,7 +39,7 @@ public final class MariaDbServer implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final Daemon daemon;
-  private final Runnable cleanupAtExit;
+  private final Runnable killAtExit;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private MariaDbServer(int port, Path dir) {
@@ -55,12 +55,8 @@ public final class MariaDbServer implements AutoCloseable {
             () -> answersHandshake(port),
             START_TIMEOUT,
             Process::destroy);
-    this.cleanupAtExit =
-        () -> {
-          daemon.killNow();
-          Dirs.deleteQuietly(dir);
-        };
-    Reaper.register(cleanupAtExit);
+    this.killAtExit = daemon::killNow;
+    Reaper.killAtExit(killAtExit);
   }
 
   /**
@@ -110,7 +106,8 @@ public final class MariaDbServer implements AutoCloseable {
                 "--innodb-buffer-pool-size=128M",
                 "--innodb-log-file-size=" + LOG_FILE_SIZE,
                 "--innodb-flush-log-at-trx-commit=2",
-                "--innodb-doublewrite=0"));
+                "--innodb-doublewrite=0",
+                "--innodb-temp-data-file-path=ibtmp1:1M:autoextend"));
     if (Os.isRoot()) {
       command.add("--user=root");
     }
@@ -118,23 +115,31 @@ public final class MariaDbServer implements AutoCloseable {
   }
 
   private static void createDataDir(Path data) {
-    try {
-      Path template = TemplateCache.get(templateKey(), MariaDbServer::installDb);
+    Path template = cachedTemplate();
+    if (template == null) {
+      try {
+        installDb(data.getParent());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot initialise " + data, e);
+      }
+    } else {
       Dirs.copyTree(template.resolve("data"), data);
-      return;
-    } catch (IOException e) {
-      LOG.warn("Cannot use the template cache ({}); initialising {} from scratch", e.toString(), data);
     }
-    Dirs.deleteQuietly(data);
+  }
+
+  /** The cached template, or null if the cache is unusable (then each server runs install-db). */
+  private static Path cachedTemplate() {
     try {
-      installDb(data.getParent());
+      return TemplateCache.get(templateKey(), MariaDbServer::installDb);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot initialise " + data, e);
+      LOG.warn("Cannot use the template cache, initialising each data directory: {}", e.toString());
+      return null;
     }
   }
 
   private static String templateKey() {
-    return "mariadb-" + ServerBinaries.version(ServerBinaries.locate("mariadbd")) + "-" + TEMPLATE_FORMAT;
+    String version = ServerBinaries.version(ServerBinaries.locate("mariadbd"));
+    return "mariadb-" + version + "-" + TEMPLATE_FORMAT;
   }
 
   /** Runs {@code mariadb-install-db} into {@code dir/data}. */
@@ -222,10 +227,10 @@ public final class MariaDbServer implements AutoCloseable {
       throw new IllegalStateException(
           "SQL failed on " + name + ": " + sql + "\n" + result.stderr().strip());
     }
-    return result.stdout().strip();
+    return Exec.trimNewlines(result.stdout());
   }
 
-  /** Kills the server with SIGKILL and waits until it is gone. Does nothing if it is not running. */
+  /** Kills the server with SIGKILL and waits until it is gone; a no-op if it is not running. */
   public void kill() {
     daemon.kill();
   }
@@ -261,7 +266,7 @@ public final class MariaDbServer implements AutoCloseable {
         daemon.stop();
       } finally {
         Dirs.deleteQuietly(dir);
-        Reaper.unregister(cleanupAtExit);
+        Reaper.forgetKill(killAtExit);
       }
     }
   }

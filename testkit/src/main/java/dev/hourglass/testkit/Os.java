@@ -48,7 +48,9 @@ final class Os {
       }
     } catch (UserPrincipalNotFoundException e) {
       throw new IllegalStateException(
-          "no OS user '" + user + "' to own " + path + " (created by the Debian package of the server)", e);
+          "no OS user '" + user + "' to own " + path
+              + " (the Debian package of the server creates it)",
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot make " + user + " the owner of " + path, e);
     }

@@ -47,12 +47,12 @@ final class Processes {
   private static void awaitExit(Process process) {
     try {
       if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException(
-            "process " + process.pid() + " did not exit within " + EXIT_TIMEOUT.toSeconds() + " s of SIGKILL");
+        throw notGone(process.pid());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for process " + process.pid() + " to exit", e);
+      throw new IllegalStateException(
+          "interrupted while waiting for process " + process.pid() + " to exit", e);
     }
   }
 
@@ -60,11 +60,15 @@ final class Processes {
     Backoff backoff = new Backoff();
     while (!isGone(handle)) {
       if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException(
-            "process " + handle.pid() + " did not exit within " + EXIT_TIMEOUT.toSeconds() + " s of SIGKILL");
+        throw notGone(handle.pid());
       }
       backoff.pause();
     }
+  }
+
+  private static IllegalStateException notGone(long pid) {
+    return new IllegalStateException(
+        "process " + pid + " did not exit within " + EXIT_TIMEOUT.toSeconds() + " s of SIGKILL");
   }
 
   /**

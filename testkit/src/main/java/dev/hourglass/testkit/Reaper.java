@@ -1,34 +1,48 @@
 package dev.hourglass.testkit;
 
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** One JVM shutdown hook that kills the servers a test run left behind and deletes their files. */
+/**
+ * One JVM shutdown hook that kills the processes a test run left running, then deletes the files
+ * they left behind.
+ */
 final class Reaper {
 
-  private static final Set<Runnable> TASKS = ConcurrentHashMap.newKeySet();
+  private static final Set<Runnable> KILLS = ConcurrentHashMap.newKeySet();
+  private static final Set<Path> DELETES = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(Reaper::runAll, "hourglass-testkit-reaper"));
+    Runtime.getRuntime().addShutdownHook(new Thread(Reaper::reap, "hourglass-testkit-reaper"));
   }
 
   private Reaper() {}
 
-  static void register(Runnable task) {
-    TASKS.add(task);
+  static void killAtExit(Runnable kill) {
+    KILLS.add(kill);
   }
 
-  static void unregister(Runnable task) {
-    TASKS.remove(task);
+  static void forgetKill(Runnable kill) {
+    KILLS.remove(kill);
   }
 
-  private static void runAll() {
-    for (Runnable task : TASKS) {
+  static void deleteAtExit(Path path) {
+    DELETES.add(path);
+  }
+
+  static void forgetDelete(Path path) {
+    DELETES.remove(path);
+  }
+
+  private static void reap() {
+    for (Runnable kill : KILLS) {
       try {
-        task.run();
+        kill.run();
       } catch (RuntimeException e) {
-        System.err.println("hourglass-testkit: cleanup at JVM exit failed: " + e);
+        System.err.println("hourglass-testkit: cannot kill a server at JVM exit: " + e);
       }
     }
+    DELETES.forEach(Dirs::deleteQuietly);
   }
 }

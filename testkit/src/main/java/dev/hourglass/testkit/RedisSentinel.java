@@ -40,7 +40,7 @@ public final class RedisSentinel implements AutoCloseable {
     RedisServer replica = null;
     RedisServer sentinel = null;
     try {
-      master = RedisServer.start();
+      master = RedisServer.start("--repl-diskless-sync-delay", "0");
       int masterPort = master.port();
       replica = RedisServer.start("--replicaof", FreePorts.HOST, Integer.toString(masterPort));
       RedisServer startedReplica = replica;
@@ -60,7 +60,8 @@ public final class RedisSentinel implements AutoCloseable {
                         "bind " + FreePorts.HOST,
                         "dir " + dir,
                         "daemonize no",
-                        "sentinel monitor " + MASTER_NAME + " " + FreePorts.HOST + " " + masterPort + " 1",
+                        "sentinel monitor " + MASTER_NAME + " " + FreePorts.HOST + " " + masterPort
+                            + " 1",
                         "sentinel down-after-milliseconds " + MASTER_NAME + " 2000",
                         "sentinel failover-timeout " + MASTER_NAME + " 10000",
                         ""));
@@ -150,7 +151,7 @@ public final class RedisSentinel implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Redis Sentinel on " + FreePorts.HOST + ":" + sentinel.port() + " (master " + master.port()
-        + ", replica " + replica.port() + ")";
+    return "Redis Sentinel on " + FreePorts.HOST + ":" + sentinel.port()
+        + " (master " + master.port() + ", replica " + replica.port() + ")";
   }
 }

@@ -1,5 +1,6 @@
 package dev.hourglass.testkit;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final Daemon daemon;
-  private final Runnable cleanupAtExit;
+  private final Runnable killAtExit;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RedisServer(String kind, int port, Path dir, List<String> command) {
@@ -50,13 +51,26 @@ public final class RedisServer implements AutoCloseable {
             kind + ".log",
             () -> "PONG".equals(Resp.call(FreePorts.HOST, port, "PING")),
             START_TIMEOUT,
-            Process::destroy);
-    this.cleanupAtExit =
-        () -> {
-          daemon.killNow();
-          Dirs.deleteQuietly(dir);
-        };
-    Reaper.register(cleanupAtExit);
+            process -> shutdown(port, process));
+    this.killAtExit = daemon::killNow;
+    Reaper.killAtExit(killAtExit);
+  }
+
+  /**
+   * Sends {@code SHUTDOWN NOSAVE NOW}, which takes effect at once, where SIGTERM waits for the next
+   * server tick; falls back to SIGTERM if the command fails.
+   */
+  private static void shutdown(int port, Process process) {
+    try {
+      Resp.call(FreePorts.HOST, port, "SHUTDOWN", "NOSAVE", "NOW");
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof EOFException) {
+        return;
+      }
+      process.destroy();
+    } catch (Resp.ErrorReply e) {
+      process.destroy();
+    }
   }
 
   /**
@@ -134,12 +148,12 @@ public final class RedisServer implements AutoCloseable {
     return Resp.call(FreePorts.HOST, port, args);
   }
 
-  /** Kills the server with SIGKILL and waits until it is gone. Does nothing if it is not running. */
+  /** Kills the server with SIGKILL and waits until it is gone; a no-op if it is not running. */
   public void kill() {
     daemon.kill();
   }
 
-  /** Shuts the server down with SIGTERM and waits until it exits. */
+  /** Shuts the server down ({@code SHUTDOWN NOSAVE NOW}) and waits until it exits. */
   public void stop() {
     daemon.stop();
   }
@@ -170,7 +184,7 @@ public final class RedisServer implements AutoCloseable {
         daemon.stop();
       } finally {
         Dirs.deleteQuietly(dir);
-        Reaper.unregister(cleanupAtExit);
+        Reaper.forgetKill(killAtExit);
       }
     }
   }

@@ -41,6 +41,7 @@ public final class ServerBinaries {
           Map.entry("setpriv", "util-linux"));
 
   private static final Map<String, Path> FOUND = new ConcurrentHashMap<>();
+  private static final Map<Path, String> VERSIONS = new ConcurrentHashMap<>();
 
   private ServerBinaries() {}
 
@@ -57,7 +58,7 @@ public final class ServerBinaries {
       found =
           searchPath().stream()
               .map(dir -> dir.resolve(executable))
-              .filter(Files::isExecutable)
+              .filter(path -> Files.isRegularFile(path) && Files.isExecutable(path))
               .findFirst()
               .orElseThrow(() -> notFound(executable));
       FOUND.put(executable, found);
@@ -65,14 +66,20 @@ public final class ServerBinaries {
     return found;
   }
 
-  /** The version of a server binary: the first token of its {@code --version} output that starts with a digit. */
+  /** The first token of the {@code --version} output of {@code binary} that starts with a digit. */
   static String version(Path binary) {
+    return VERSIONS.computeIfAbsent(binary, ServerBinaries::queryVersion);
+  }
+
+  private static String queryVersion(Path binary) {
     String output = Exec.check(List.of(binary.toString(), "--version"), null).stdout();
     return Stream.of(output.split("\\s+"))
         .filter(token -> !token.isEmpty() && Character.isDigit(token.charAt(0)))
         .findFirst()
         .orElseThrow(
-            () -> new IllegalStateException("no version in output of " + binary + " --version: " + output));
+            () ->
+                new IllegalStateException(
+                    "no version in the output of " + binary + " --version: " + output));
   }
 
   private static List<Path> searchPath() {
@@ -94,12 +101,16 @@ public final class ServerBinaries {
     try (Stream<Path> versions = Files.list(POSTGRESQL_VERSIONS)) {
       return versions
           .filter(dir -> dir.getFileName().toString().matches("\\d+(\\.\\d+)?"))
-          .sorted(Comparator.comparingDouble((Path dir) -> Double.parseDouble(dir.getFileName().toString())).reversed())
+          .sorted(Comparator.comparingDouble(ServerBinaries::versionOf).reversed())
           .map(dir -> dir.resolve("bin"))
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + POSTGRESQL_VERSIONS, e);
     }
+  }
+
+  private static double versionOf(Path dir) {
+    return Double.parseDouble(dir.getFileName().toString());
   }
 
   private static IllegalStateException notFound(String executable) {

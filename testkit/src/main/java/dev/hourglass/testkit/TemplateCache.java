@@ -41,7 +41,7 @@ final class TemplateCache {
         return template;
       }
       createRoot();
-      Path staging = Files.createTempDirectory(ROOT, key + ".tmp-");
+      Path staging = Dirs.createTemp(ROOT, key + ".tmp-");
       try {
         long started = System.nanoTime();
         initializer.initialize(staging);
