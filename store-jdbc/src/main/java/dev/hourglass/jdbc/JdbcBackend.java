@@ -1,0 +1,153 @@
+package dev.hourglass.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.hourglass.Capability;
+import dev.hourglass.Limits;
+import dev.hourglass.StoreException;
+import dev.hourglass.Sweeper;
+import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.SessionBackend;
+import dev.hourglass.spi.StoreConfig;
+import dev.hourglass.spi.StreamBackend;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A store on one database through one HikariCP pool. */
+final class JdbcBackend implements Backend {
+
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final String name;
+    private final String describe;
+    private final Set<Capability> capabilities;
+    private final Limits limits;
+    private final HikariDataSource ds;
+    private final Db db;
+    private final JdbcSessions sessions;
+    private final JdbcStreams streams;
+    private final JdbcSweep sweep;
+    private final Sweeper sweeper;
+    private final PgListener listener;
+    private final int validationSeconds;
+
+    private JdbcBackend(JdbcSettings s, StoreConfig config, HikariDataSource ds) {
+        this.name = config.scheme();
+        this.describe = config.redactedUri();
+        this.ds = ds;
+        this.limits = new Limits(s.maxSessionBytes(), s.maxMessageBytes());
+        this.validationSeconds = (int) Math.max(1, (s.validationTimeout().toMillis() + 999) / 1000);
+        Dialect dialect = new Dialect(s.mysql(), s.tablePrefix());
+        this.db = new Db(ds, dialect, name, describe);
+        Signals signals = new Signals();
+        this.listener = s.listen()
+                ? new PgListener(new org.postgresql.Driver(), s.jdbcUrl(), s.connectionProperties(), dialect.channel(),
+                        signals, describe)
+                : null;
+        EnumSet<Capability> caps = EnumSet.of(Capability.PERSISTENT, Capability.CROSS_PROCESS, Capability.CROSS_NODE);
+        if (listener != null) {
+            caps.add(Capability.BLOCKING_READS_NOTIFIED);
+        }
+        this.capabilities = Set.copyOf(caps);
+        this.sessions = new JdbcSessions(db);
+        this.streams = new JdbcStreams(db, signals, listener);
+        String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        long leaseMillis = Math.max(30_000, 3 * config.options().sweepInterval().toMillis());
+        this.sweep = new JdbcSweep(db, config.expirySink(), owner, leaseMillis);
+        this.sweeper = config.newSweeper(name, sweep);
+    }
+
+    static JdbcBackend open(JdbcSettings s, StoreConfig config) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("hourglass-" + POOLS.incrementAndGet());
+        hc.setJdbcUrl(s.jdbcUrl());
+        hc.setDriverClassName(s.mysql() ? "com.mysql.cj.jdbc.Driver" : "org.postgresql.Driver");
+        if (s.user() != null) {
+            hc.setUsername(s.user());
+        }
+        if (s.password() != null) {
+            hc.setPassword(s.password());
+        }
+        hc.setDataSourceProperties(s.driverProperties());
+        hc.setMaximumPoolSize(s.poolSize());
+        hc.setMinimumIdle(s.poolSize());
+        hc.setConnectionTimeout(s.connectionTimeout().toMillis());
+        hc.setValidationTimeout(Math.min(s.validationTimeout().toMillis(), s.connectionTimeout().toMillis()));
+        hc.setAutoCommit(true);
+        hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        // Start without a connection: an unreachable database then fails below as "unavailable".
+        hc.setInitializationFailTimeout(-1);
+        HikariDataSource ds = new HikariDataSource(hc);
+        try {
+            JdbcBackend backend = new JdbcBackend(s, config, ds);
+            Schema.ensure(backend.db, (int) Math.max(30, config.timeout().toSeconds()));
+            return backend;
+        } catch (RuntimeException | Error e) {
+            ds.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String describe() {
+        return describe;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public Limits limits() {
+        return limits;
+    }
+
+    @Override
+    public SessionBackend sessions() {
+        return sessions;
+    }
+
+    @Override
+    public StreamBackend streams() {
+        return streams;
+    }
+
+    @Override
+    public Optional<Sweeper> sweeper() {
+        return Optional.of(sweeper);
+    }
+
+    @Override
+    public boolean ping() {
+        try (Connection c = ds.getConnection()) {
+            return c.isValid(validationSeconds);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (listener != null) {
+                listener.close();
+            }
+            sweep.releaseLease();
+        } catch (StoreException e) {
+            // the lease lapses by itself
+        } finally {
+            ds.close();
+        }
+    }
+}

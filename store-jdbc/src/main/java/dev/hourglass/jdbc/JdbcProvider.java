@@ -1,0 +1,48 @@
+package dev.hourglass.jdbc;
+
+import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.StoreConfig;
+import dev.hourglass.spi.StoreProvider;
+import java.util.Set;
+
+/**
+ * {@code jdbc:mysql:}, {@code jdbc:mariadb:} and {@code jdbc:postgresql:} stores: sessions and
+ * streams in tables, pooled by HikariCP, with a leased sweeper that removes expired rows in small
+ * batches without deadlocking. MySQL and MariaDB go through mysql-connector-j (a
+ * {@code jdbc:mariadb:} URI is handed to it as {@code jdbc:mysql:}), PostgreSQL through its own
+ * driver.
+ *
+ * <pre>{@code
+ * jdbc:mariadb://app:secret@db1:3306/app?poolSize=20&tablePrefix=hg_
+ * jdbc:postgresql://app@db1:5432/app?currentSchema=sessions
+ * }</pre>
+ *
+ * <p>Options (query parameters or {@link dev.hourglass.StoreOptions#properties()}):
+ * <ul>
+ *   <li>{@code poolSize}: connections in the pool, default 10;</li>
+ *   <li>{@code connectionTimeout}: the longest wait for a pooled connection, default the store's
+ *       timeout; the driver's connect and socket timeouts and the server's lock-wait timeout are
+ *       derived from the store's timeout unless given as driver properties;</li>
+ *   <li>{@code validationTimeout}: the longest check of a connection's health, default the
+ *       store's timeout;</li>
+ *   <li>{@code tablePrefix}: prefix of every table name, default {@code hg_}, matching
+ *       {@code [A-Za-z][A-Za-z0-9_]{0,30}};</li>
+ *   <li>{@code maxSessionBytes}, {@code maxMessageBytes}: size limits, default 1 MiB each;</li>
+ *   <li>{@code user}, {@code password}: credentials, also accepted as {@code user:password@} in
+ *       the URI;</li>
+ *   <li>{@code listen} (PostgreSQL): wake blocking readers with LISTEN/NOTIFY, default true.</li>
+ * </ul>
+ * Any other parameter goes to the JDBC driver as a connection property.
+ */
+public final class JdbcProvider implements StoreProvider {
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("jdbc:mysql", "jdbc:mariadb", "jdbc:postgresql");
+    }
+
+    @Override
+    public Backend open(StoreConfig config) {
+        return JdbcBackend.open(JdbcSettings.parse(config), config);
+    }
+}

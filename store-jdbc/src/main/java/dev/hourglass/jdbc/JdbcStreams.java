@@ -1,0 +1,376 @@
+package dev.hourglass.jdbc;
+
+import dev.hourglass.Attributes;
+import dev.hourglass.Message;
+import dev.hourglass.NoSuchStreamException;
+import dev.hourglass.Poll;
+import dev.hourglass.StreamClosedException;
+import dev.hourglass.StreamState;
+import dev.hourglass.StreamStatus;
+import dev.hourglass.spi.StreamBackend;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Streams in three tables: the stream row (status, count, expiry), its messages keyed by
+ * {@code (stream_id, seq)} and one marker row per reader. Every transaction that touches several
+ * of them locks the stream row first, so they queue rather than deadlock.
+ *
+ * <p>{@link #next} takes a message in one short transaction: a shared lock on the stream row (the
+ * count cannot move and the stream cannot be deleted meanwhile), an atomic advance of the reader's
+ * marker (insert or increment under the marker row's lock: each position goes to exactly one
+ * caller, on any node), then the message read. A cheap unlocked read first answers the common
+ * "nothing new" poll without a transaction.
+ *
+ * <p>Blocking reads wait on {@link Signals}: an append or close on this JVM wakes the reader at
+ * once; on PostgreSQL other nodes' do too, through LISTEN/NOTIFY. Otherwise the reader polls with
+ * a back-off from 2 ms to {@link #MAX_SLICE_NANOS} (50 ms), reset whenever a message arrives, so a
+ * message appended on another MySQL/MariaDB node reaches a waiting reader within about 50 ms plus
+ * one query.
+ */
+final class JdbcStreams implements StreamBackend {
+
+    static final long MIN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    static final long MAX_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** With LISTEN/NOTIFY working, polling is only a safety net against a lost notification. */
+    static final long MAX_NOTIFIED_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    /** What the unlocked first read answers when the reader has something to take. */
+    private static final Poll PENDING = Poll.of(null, StreamStatus.OPEN, null);
+
+    private final Db db;
+    private final Dialect d;
+    private final Signals signals;
+    private final PgListener listener;
+    private final ThreadLocal<long[]> slice = ThreadLocal.withInitial(() -> new long[] {MIN_SLICE_NANOS});
+
+    JdbcStreams(Db db, Signals signals, PgListener listener) {
+        this.db = db;
+        this.d = db.dialect;
+        this.signals = signals;
+        this.listener = listener;
+    }
+
+    @Override
+    public boolean open(String id, Attributes metadata, long now, long expiresAt) {
+        byte[] blob = metadata.toBytes();
+        boolean opened = db.inTransaction("open", id, c -> {
+            Long expires = lockedExpiry(c, id);
+            if (expires == null) {
+                return insertStream(c, id, blob, now, expiresAt);
+            }
+            if (expires > now) {
+                return false;
+            }
+            deleteContent(c, id);
+            try (PreparedStatement ps = c.prepareStatement(d.streamReplace)) {
+                ps.setBytes(1, blob);
+                ps.setLong(2, now);
+                ps.setLong(3, expiresAt);
+                d.bindId(ps, 4, id);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+        if (opened) {
+            signals.signal(id);
+        }
+        return opened;
+    }
+
+    private boolean insertStream(Connection c, String id, byte[] blob, long now, long expiresAt) throws SQLException {
+        String sql = d.mysql ? d.streamInsert : d.streamInsert + " ON CONFLICT (id) DO NOTHING";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            d.bindId(ps, 1, id);
+            ps.setBytes(2, blob);
+            ps.setLong(3, now);
+            ps.setLong(4, expiresAt);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (Db.isDuplicateKey(e)) {
+                return false; // opened on another node a moment ago
+            }
+            throw e;
+        }
+    }
+
+    private Long lockedExpiry(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(d.streamLock)) {
+            d.bindId(ps, 1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    private void deleteContent(Connection c, String id) throws SQLException {
+        for (String sql : new String[] {d.streamDeleteMessages, d.streamDeleteReaders}) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                d.bindId(ps, 1, id);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    @Override
+    public long append(String id, byte[] payload, long now) {
+        long seq = d.mysql ? appendMySql(id, payload, now) : appendPostgres(id, payload, now);
+        signals.signal(id);
+        return seq;
+    }
+
+    private long appendMySql(String id, byte[] payload, long now) {
+        return db.inTransaction("append", id, c -> {
+            long seq;
+            try (PreparedStatement ps = c.prepareStatement(d.append)) {
+                d.bindId(ps, 1, id);
+                ps.setLong(2, now);
+                if (ps.executeUpdate() != 1) {
+                    throw rejected(c, id, now);
+                }
+                seq = Dialect.lastInsertId(ps);
+            }
+            try (PreparedStatement ps = c.prepareStatement(d.appendInsert)) {
+                d.bindId(ps, 1, id);
+                ps.setLong(2, seq);
+                ps.setBytes(3, payload);
+                ps.setLong(4, now);
+                ps.executeUpdate();
+            }
+            return seq;
+        });
+    }
+
+    private long appendPostgres(String id, byte[] payload, long now) {
+        return db.call("append", id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(d.append)) {
+                d.bindId(ps, 1, id);
+                ps.setLong(2, now);
+                d.bindId(ps, 3, id);
+                ps.setBytes(4, payload);
+                ps.setLong(5, now);
+                ps.setString(6, d.channel());
+                ps.setString(7, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getLong(1);
+                    }
+                }
+            }
+            throw rejected(c, id, now);
+        });
+    }
+
+    /** Why an append changed nothing: the stream is absent, or closed. */
+    private RuntimeException rejected(Connection c, String id, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(d.streamStatus)) {
+            d.bindId(ps, 1, id);
+            ps.setLong(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new NoSuchStreamException(id);
+                }
+                StreamStatus status = status(rs.getInt(1));
+                if (status == StreamStatus.OPEN) {
+                    // It changed between the two statements; the caller may retry.
+                    return new NoSuchStreamException(id);
+                }
+                return new StreamClosedException(id, status);
+            }
+        }
+    }
+
+    private static StreamStatus status(int code) {
+        return StreamStatus.ofCode(code);
+    }
+
+    @Override
+    public boolean complete(String id, long now) {
+        return close(id, StreamStatus.COMPLETED, null, now);
+    }
+
+    @Override
+    public boolean fail(String id, String reason, long now) {
+        return close(id, StreamStatus.FAILED, reason, now);
+    }
+
+    private boolean close(String id, StreamStatus status, String reason, long now) {
+        boolean closed = db.call(status == StreamStatus.COMPLETED ? "complete" : "fail", id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(d.close)) {
+                ps.setInt(1, status.code());
+                ps.setString(2, reason);
+                d.bindId(ps, 3, id);
+                ps.setLong(4, now);
+                if (d.mysql) {
+                    return ps.executeUpdate() == 1;
+                }
+                ps.setString(5, d.channel());
+                ps.setString(6, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+        if (closed) {
+            signals.signal(id);
+        }
+        return closed;
+    }
+
+    @Override
+    public Poll next(String id, String reader, long now) {
+        signals.observe(id);
+        Poll peeked = db.call("next", id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(d.peek)) {
+                d.bindId(ps, 1, reader);
+                d.bindId(ps, 2, id);
+                ps.setLong(3, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    long count = rs.getLong(3);
+                    long marker = rs.getLong(4);
+                    return marker < count ? PENDING : Poll.of(null, status(rs.getInt(1)), rs.getString(2));
+                }
+            }
+        });
+        if (peeked != PENDING) {
+            return peeked;
+        }
+        Poll taken = db.inTransaction("next", id, c -> take(c, id, reader, now));
+        if (taken != null && taken.message().isPresent()) {
+            slice.get()[0] = MIN_SLICE_NANOS;
+        }
+        return taken;
+    }
+
+    private Poll take(Connection c, String id, String reader, long now) throws SQLException {
+        StreamStatus status;
+        String reason;
+        long count;
+        try (PreparedStatement ps = c.prepareStatement(d.readLock)) {
+            d.bindId(ps, 1, id);
+            ps.setLong(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                status = status(rs.getInt(1));
+                reason = rs.getString(2);
+                count = rs.getLong(3);
+            }
+        }
+        if (count == 0) {
+            return Poll.of(null, status, reason);
+        }
+        try (PreparedStatement ps = c.prepareStatement(d.claim)) {
+            d.bindId(ps, 1, id);
+            d.bindId(ps, 2, reader);
+            ps.setLong(3, count);
+            if (!d.mysql) {
+                d.bindId(ps, 4, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return Poll.of(rs.next() ? new Message(rs.getLong(1), rs.getBytes(2), Instant.ofEpochMilli(rs.getLong(3)))
+                            : null, status, reason);
+                }
+            }
+            int n = ps.executeUpdate();
+            long handedBack = Dialect.lastInsertId(ps);
+            // 1 with nothing handed back: a new marker at 1; 2: advanced to the value handed back; else at the end.
+            long seq = n == 2 ? handedBack : n == 1 && handedBack == 0 ? 1 : 0;
+            if (seq == 0) {
+                return Poll.of(null, status, reason);
+            }
+            try (PreparedStatement m = c.prepareStatement(d.message)) {
+                d.bindId(m, 1, id);
+                m.setLong(2, seq);
+                try (ResultSet rs = m.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("message " + seq + " of stream '" + id + "' is missing below its count " + count);
+                    }
+                    return Poll.of(new Message(seq, rs.getBytes(1), Instant.ofEpochMilli(rs.getLong(2))), status, reason);
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean awaitChange(String id, long deadlineNanos) throws InterruptedException {
+        long[] s = slice.get();
+        long max = listener != null && listener.listening() ? MAX_NOTIFIED_SLICE_NANOS : MAX_SLICE_NANOS;
+        if (listener != null) {
+            listener.start();
+        }
+        long start = System.nanoTime();
+        long wait = Math.min(s[0], max);
+        signals.await(id, deadlineNanos, wait);
+        boolean timedOut = System.nanoTime() - start >= wait;
+        s[0] = timedOut ? Math.min(wait * 2, max) : MIN_SLICE_NANOS;
+        return true;
+    }
+
+    @Override
+    public StreamState state(String id, long now) {
+        return db.call("state", id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(d.state)) {
+                d.bindId(ps, 1, id);
+                ps.setLong(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    Attributes metadata = Attributes.fromBytes(rs.getBytes(1));
+                    StreamStatus status = status(rs.getInt(2));
+                    String reason = rs.getString(3);
+                    long count = rs.getLong(4);
+                    long created = rs.getLong(5);
+                    long expires = rs.getLong(6);
+                    Map<String, Long> markers = new HashMap<>();
+                    do {
+                        if (rs.getObject(7) != null) {
+                            markers.put(d.readId(rs, 7), rs.getLong(8));
+                        }
+                    } while (rs.next());
+                    return new StreamState(id, metadata, status, Optional.ofNullable(reason), count, markers,
+                            Instant.ofEpochMilli(created), Instant.ofEpochMilli(expires));
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean delete(String id, long now) {
+        Boolean deleted = db.inTransaction("delete", id, c -> {
+            Long expires = lockedExpiry(c, id);
+            if (expires == null) {
+                return null;
+            }
+            deleteContent(c, id);
+            try (PreparedStatement ps = c.prepareStatement(d.streamDeleteRow)) {
+                d.bindId(ps, 1, id);
+                ps.executeUpdate();
+            }
+            if (!d.mysql) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)::text")) {
+                    ps.setString(1, d.channel());
+                    ps.setString(2, id);
+                    ps.executeQuery().close();
+                }
+            }
+            return expires > now;
+        });
+        if (deleted == null) {
+            return false;
+        }
+        signals.signal(id);
+        return deleted;
+    }
+}

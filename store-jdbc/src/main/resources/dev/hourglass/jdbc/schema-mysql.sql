@@ -1,0 +1,64 @@
+-- Hourglass store schema, version 1, for MySQL 8.0+ and MariaDB 10.6+ (InnoDB).
+--
+-- The store creates these tables on first open when they are absent. To apply it by hand
+-- (for example when the store's database user may not run DDL), run this file in the target
+-- database; with a tablePrefix other than hg_, replace every "hg_" first.
+--
+-- Times are epoch milliseconds. Ids, readers and stream ids are UTF-8 bytes compared byte by
+-- byte (VARBINARY), so ordering and equality never depend on a collation. A session's version
+-- holds its creation time in the high bits and a write counter in the low 21 bits.
+
+CREATE TABLE IF NOT EXISTS hg_schema_version (
+  component  VARCHAR(64) NOT NULL,
+  version    INT         NOT NULL,
+  PRIMARY KEY (component)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE TABLE IF NOT EXISTS hg_sessions (
+  id           VARBINARY(256) NOT NULL,
+  attributes   LONGBLOB       NOT NULL,
+  created_at   BIGINT         NOT NULL,
+  accessed_at  BIGINT         NOT NULL,
+  expires_at   BIGINT         NOT NULL,
+  version      BIGINT         NOT NULL,
+  PRIMARY KEY (id),
+  KEY hg_sessions_expires_at (expires_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE TABLE IF NOT EXISTS hg_streams (
+  id             VARBINARY(256) NOT NULL,
+  metadata       LONGBLOB       NOT NULL,
+  status         TINYINT        NOT NULL,
+  reason         TEXT           NULL,
+  message_count  BIGINT         NOT NULL,
+  created_at     BIGINT         NOT NULL,
+  expires_at     BIGINT         NOT NULL,
+  PRIMARY KEY (id),
+  KEY hg_streams_expires_at (expires_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE TABLE IF NOT EXISTS hg_stream_messages (
+  stream_id   VARBINARY(256) NOT NULL,
+  seq         BIGINT         NOT NULL,
+  payload     LONGBLOB       NOT NULL,
+  created_at  BIGINT         NOT NULL,
+  PRIMARY KEY (stream_id, seq)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE TABLE IF NOT EXISTS hg_stream_readers (
+  stream_id  VARBINARY(256) NOT NULL,
+  reader     VARBINARY(256) NOT NULL,
+  marker     BIGINT         NOT NULL,
+  PRIMARY KEY (stream_id, reader)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE TABLE IF NOT EXISTS hg_leases (
+  name      VARCHAR(64)  NOT NULL,
+  owner     VARCHAR(128) NOT NULL,
+  until_ms  BIGINT       NOT NULL,
+  PRIMARY KEY (name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+INSERT IGNORE INTO hg_leases (name, owner, until_ms) VALUES ('sweeper', '', 0);
+
+INSERT IGNORE INTO hg_schema_version (component, version) VALUES ('hourglass', 1);
