@@ -1,0 +1,385 @@
+package dev.hourglass.redis;
+
+import dev.hourglass.CorruptDataException;
+import dev.hourglass.StoreCapacityException;
+import dev.hourglass.StoreException;
+import dev.hourglass.StoreUnavailableException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.KeyValueStreamingChannel;
+import io.lettuce.core.output.KeyValueStreamingOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One shared, multiplexed lettuce connection (standalone, Sentinel-discovered master, or Cluster)
+ * and the way every call goes through it: a bounded wait, errors mapped to the store's exceptions,
+ * scripts by SHA with one EVAL when the server's script cache was flushed.
+ *
+ * <p>Lettuce is set up to fail fast rather than queue: commands are rejected while disconnected,
+ * the request queue is bounded (a command awaiting its reply counts until the reply or the
+ * disconnect), commands in flight when a connection drops are not replayed after the reconnect (a
+ * replayed append or read would apply twice), and reconnects back off from 10 ms to 1 s so a
+ * restarted server is used again within about a second. Every wait here is bounded by the timeout
+ * and cancels the command when it expires; lettuce's own per-command timeout (TimeoutOptions) would
+ * only add a timer task to every command, so it is left off.
+ */
+final class Engine implements AutoCloseable {
+
+    private static final Object RESOURCES_LOCK = new Object();
+    private static ClientResources sharedResources;
+    private static int resourceUsers;
+
+    private final String describe;
+    private final long timeoutNanos;
+    private final Duration timeout;
+    private final int requestQueueSize;
+    private final RedisClient client;
+    private final RedisClusterClient clusterClient;
+    private final StatefulConnection<byte[], byte[]> connection;
+    private final RedisClusterAsyncCommands<byte[], byte[]> async;
+    private final io.lettuce.core.RedisURI uri;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Blocking> idleBlocking = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger blockingCount = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean closed;
+
+    Engine(RedisSettings settings, String describe) {
+        this.describe = describe;
+        this.timeout = settings.timeout();
+        this.timeoutNanos = timeout.toNanos();
+        this.requestQueueSize = settings.requestQueueSize();
+        this.uri = settings.uris().get(0);
+        ClientResources resources = acquireResources();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).tcpNoDelay(true).build();
+        RedisClient standalone = null;
+        RedisClusterClient clustered = null;
+        try {
+            if (settings.cluster()) {
+                ClusterClientOptions.Builder b = ClusterClientOptions.builder();
+                b.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enableAllAdaptiveRefreshTriggers()
+                        .enablePeriodicRefresh(Duration.ofSeconds(30))
+                        .build());
+                b.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+                b.autoReconnect(true);
+                b.replayFilter(c -> true);
+                b.requestQueueSize(settings.requestQueueSize());
+                b.socketOptions(socket);
+                ClusterClientOptions options = b.build();
+                clustered = RedisClusterClient.create(resources, settings.uris());
+                clustered.setOptions(options);
+                StatefulRedisClusterConnection<byte[], byte[]> c = clustered.connect(ByteArrayCodec.INSTANCE);
+                c.setTimeout(timeout);
+                connection = c;
+                async = c.async();
+            } else {
+                ClientOptions options = ClientOptions.builder()
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .autoReconnect(true)
+                        .replayFilter(c -> true)
+                        .requestQueueSize(settings.requestQueueSize())
+                        .socketOptions(socket)
+                        .build();
+                standalone = RedisClient.create(resources);
+                standalone.setOptions(options);
+                StatefulRedisConnection<byte[], byte[]> c = standalone.connect(ByteArrayCodec.INSTANCE, settings.uris().get(0));
+                c.setTimeout(timeout);
+                connection = c;
+                async = c.async();
+            }
+        } catch (RuntimeException e) {
+            if (standalone != null) {
+                standalone.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+            if (clustered != null) {
+                clustered.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+            releaseResources();
+            throw map("connect", e);
+        }
+        this.client = standalone;
+        this.clusterClient = clustered;
+    }
+
+    private static ClientResources acquireResources() {
+        synchronized (RESOURCES_LOCK) {
+            if (sharedResources == null) {
+                sharedResources = DefaultClientResources.builder()
+                        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                        .build();
+            }
+            resourceUsers++;
+            return sharedResources;
+        }
+    }
+
+    private static void releaseResources() {
+        ClientResources toClose = null;
+        synchronized (RESOURCES_LOCK) {
+            if (--resourceUsers == 0) {
+                toClose = sharedResources;
+                sharedResources = null;
+            }
+        }
+        if (toClose != null) {
+            toClose.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** An HGETALL streaming its fields into {@code channel}, not yet sent. */
+    static AsyncCommand<byte[], byte[], Long> hgetallCommand(byte[] key, KeyValueStreamingChannel<byte[], byte[]> channel) {
+        return new AsyncCommand<>(new Command<>(CommandType.HGETALL,
+                new KeyValueStreamingOutput<>(ByteArrayCodec.INSTANCE, channel),
+                new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(key)));
+    }
+
+    /** An EVALSHA with a nested multi-bulk reply, not yet sent. */
+    static AsyncCommand<byte[], byte[], List<Object>> evalshaCommand(Script script, byte[][] keys, byte[][] args) {
+        return new AsyncCommand<>(new Command<>(CommandType.EVALSHA, new NestedMultiOutput<>(ByteArrayCodec.INSTANCE),
+                new CommandArgs<>(ByteArrayCodec.INSTANCE).add(script.sha).add(keys.length).addKeys(keys).addValues(args)));
+    }
+
+    /**
+     * Sends all commands with one write and one flush (fewer system calls than one flush per command
+     * on both sides), without taking the shared connection's auto-flush away from other threads.
+     */
+    void dispatch(List<? extends RedisCommand<byte[], byte[], ?>> commands) {
+        connection.dispatch(commands);
+    }
+
+    /** A connection of its own for blocking commands, or null when {@code max} are already lent. */
+    Blocking borrowBlocking(int max) {
+        Blocking b = idleBlocking.poll();
+        if (b != null) {
+            return b;
+        }
+        if (blockingCount.incrementAndGet() > max) {
+            blockingCount.decrementAndGet();
+            return null;
+        }
+        try {
+            StatefulConnection<byte[], byte[]> c;
+            RedisClusterAsyncCommands<byte[], byte[]> commands;
+            if (clusterClient != null) {
+                StatefulRedisClusterConnection<byte[], byte[]> cc = clusterClient.connect(ByteArrayCodec.INSTANCE);
+                c = cc;
+                commands = cc.async();
+            } else {
+                StatefulRedisConnection<byte[], byte[]> sc = client.connect(ByteArrayCodec.INSTANCE, uri);
+                c = sc;
+                commands = sc.async();
+            }
+            return new Blocking(c, commands);
+        } catch (RuntimeException e) {
+            blockingCount.decrementAndGet();
+            throw map("connect for a blocking read", e);
+        }
+    }
+
+    void returnBlocking(Blocking b, boolean healthy) {
+        if (healthy && !closed) {
+            idleBlocking.add(b);
+        } else {
+            blockingCount.decrementAndGet();
+            b.connection.close();
+        }
+    }
+
+    /** A connection lent to one blocking command at a time. */
+    record Blocking(StatefulConnection<byte[], byte[]> connection, RedisClusterAsyncCommands<byte[], byte[]> async) {
+    }
+
+    RedisClusterAsyncCommands<byte[], byte[]> async() {
+        return async;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** Waits for a reply within the timeout. */
+    <T> T await(String op, CompletionStage<T> stage) {
+        try {
+            return awaitRaw(op, stage.toCompletableFuture());
+        } catch (ExecutionException e) {
+            throw map(op, e.getCause());
+        }
+    }
+
+    /** Waits for a reply until {@code deadlineNanos} ({@link System#nanoTime()} based): for batches. */
+    <T> T awaitUntil(String op, CompletionStage<T> stage, long deadlineNanos) {
+        try {
+            return awaitRaw(op, stage.toCompletableFuture(), Math.max(0, deadlineNanos - System.nanoTime()));
+        } catch (ExecutionException e) {
+            throw map(op, e.getCause());
+        }
+    }
+
+    long deadline() {
+        return System.nanoTime() + timeoutNanos;
+    }
+
+    private <T> T awaitRaw(String op, CompletableFuture<T> f) throws ExecutionException {
+        return awaitRaw(op, f, timeoutNanos);
+    }
+
+    private <T> T awaitRaw(String op, CompletableFuture<T> f, long waitNanos) throws ExecutionException {
+        try {
+            return f.get(waitNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new StoreUnavailableException("redis store " + describe + ": " + op + " got no reply within "
+                    + timeout.toMillis() + " ms (option timeout)", e);
+        } catch (CancellationException e) {
+            throw map(op, e);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("redis store " + describe + ": interrupted while waiting for " + op, e);
+        }
+    }
+
+    /** Runs a script by SHA; loads it with EVAL when the server does not know it. */
+    <T> T eval(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        RedisFuture<T> f = async.evalsha(script.sha, type, keys, args);
+        try {
+            return awaitRaw(script.name, f.toCompletableFuture());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RedisNoScriptException) {
+                return await(script.name, async.<T>eval(script.source, type, keys, args));
+            }
+            throw map(script.name, e.getCause());
+        }
+    }
+
+    /** The asynchronous form of {@link #eval}: EVALSHA, then EVAL when the script is missing. */
+    <T> CompletableFuture<T> evalAsync(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        RedisFuture<T> f = async.evalsha(script.sha, type, keys, args);
+        return f.toCompletableFuture().handle((v, e) -> {
+            if (e == null) {
+                return CompletableFuture.completedFuture(v);
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof RedisNoScriptException) {
+                return async.<T>eval(script.source, type, keys, args).toCompletableFuture();
+            }
+            return CompletableFuture.<T>failedFuture(cause);
+        }).thenCompose(x -> x);
+    }
+
+    /** Sets the layout marker if absent and returns the stored value (the given one when set now). */
+    String claimLayout(byte[] key, String layout) {
+        byte[] value = layout.getBytes(StandardCharsets.UTF_8);
+        if (Boolean.TRUE.equals(await("layout check", async.setnx(key, value)))) {
+            return layout;
+        }
+        byte[] stored = await("layout check", async.get(key));
+        return stored == null ? layout : new String(stored, StandardCharsets.UTF_8);
+    }
+
+    /** Loads every script into the server's cache (on every master of a Cluster), all in one flush. */
+    void loadScripts() {
+        java.util.List<RedisFuture<String>> loads = new java.util.ArrayList<>();
+        for (Script s : Script.ALL) {
+            loads.add(async.scriptLoad(s.source));
+        }
+        long deadline = deadline();
+        for (RedisFuture<String> f : loads) {
+            awaitUntil("script load", f, deadline);
+        }
+    }
+
+    boolean ping() {
+        try {
+            return "PONG".equals(await("ping", async.ping()));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    boolean isConnected() {
+        return connection.isOpen();
+    }
+
+    StoreException map(String op, Throwable e) {
+        String where = "redis store " + describe + ": " + op;
+        if (e instanceof StoreException se) {
+            return se;
+        }
+        if (e instanceof RedisCommandExecutionException rce) {
+            String msg = String.valueOf(rce.getMessage());
+            if (msg.startsWith("OOM")) {
+                return new StoreCapacityException(where + " refused: Redis is at its maxmemory limit (" + msg
+                        + "); raise maxmemory or lower session sizes and TTLs", e);
+            }
+            if (msg.startsWith("LOADING") || msg.startsWith("BUSY") || msg.startsWith("CLUSTERDOWN")
+                    || msg.startsWith("TRYAGAIN") || msg.startsWith("MASTERDOWN") || msg.startsWith("READONLY")
+                    || msg.startsWith("NOREPLICAS")) {
+                return new StoreUnavailableException(where + " failed: " + msg, e);
+            }
+            if (msg.startsWith("WRONGTYPE") || msg.contains("not an integer") || msg.contains("not a valid float")) {
+                return new CorruptDataException(where + " found a key of the wrong shape: " + msg, e);
+            }
+            return new StoreException(where + " failed: " + msg, e);
+        }
+        if (String.valueOf(e.getMessage()).startsWith("Request queue size exceeded")) {
+            return new StoreUnavailableException(where + " refused: " + requestQueueSize
+                    + " commands already wait for Redis (option requestQueueSize)", e);
+        }
+        return new StoreUnavailableException(where + " failed: " + e, e);
+    }
+
+    private void shutdownClients() {
+        if (client != null) {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+        if (clusterClient != null) {
+            clusterClient.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Blocking b; (b = idleBlocking.poll()) != null; ) {
+            b.connection.close();
+        }
+        try {
+            connection.close();
+        } catch (RuntimeException ignored) {
+            // closing a broken connection
+        }
+        shutdownClients();
+        releaseResources();
+    }
+}

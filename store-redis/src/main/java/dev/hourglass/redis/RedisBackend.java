@@ -1,0 +1,107 @@
+package dev.hourglass.redis;
+
+import dev.hourglass.Capability;
+import dev.hourglass.Limits;
+import dev.hourglass.Sweeper;
+import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.SessionBackend;
+import dev.hourglass.spi.StoreConfig;
+import dev.hourglass.spi.StreamBackend;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/** Sessions and streams on one Redis deployment: standalone, Sentinel or Cluster. */
+final class RedisBackend implements Backend {
+
+    private static final String LAYOUT = "hourglass-layout=1;buckets=";
+
+    private final String describe;
+    private final Limits limits;
+    private final Engine engine;
+    private final RedisSessions sessions;
+    private final RedisStreams streams;
+    private final RedisSweep sweep;
+    private final Sweeper sweeper;
+
+    RedisBackend(StoreConfig config, RedisSettings settings) {
+        this.describe = config.redactedUri();
+        this.limits = new Limits(settings.maxSessionBytes(), settings.maxMessageBytes());
+        Keys keys = new Keys(settings.prefix(), settings.buckets());
+        this.engine = new Engine(settings, describe);
+        try {
+            String layout = LAYOUT + settings.buckets();
+            engine.loadScripts();
+            String existing = engine.claimLayout(keys.layout(), layout);
+            if (!existing.equals(layout)) {
+                throw new IllegalArgumentException("redis store " + describe + ": the data under prefix '"
+                        + settings.prefix() + "' was written with " + existing.substring(existing.indexOf(';') + 1)
+                        + " but this store was opened with buckets=" + settings.buckets()
+                        + "; open it with the same option 'buckets' or use another prefix");
+            }
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        long grace = settings.expiryGrace().toMillis();
+        this.sessions = new RedisSessions(engine, keys, grace);
+        this.streams = new RedisStreams(engine, keys, grace, settings.blockingConnections());
+        long leaseMillis = Math.max(10_000, 3 * config.options().sweepTimeBudget().toMillis());
+        this.sweep = new RedisSweep(engine, keys, config.expirySink(), leaseMillis);
+        this.sweeper = config.newSweeper("redis", sweep);
+    }
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public String describe() {
+        return describe;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.NATIVE_TTL, Capability.CROSS_PROCESS, Capability.CROSS_NODE,
+                Capability.BLOCKING_READS_NOTIFIED);
+    }
+
+    @Override
+    public Limits limits() {
+        return limits;
+    }
+
+    @Override
+    public RedisSessions sessions() {
+        return sessions;
+    }
+
+    @Override
+    public StreamBackend streams() {
+        return streams;
+    }
+
+    @Override
+    public Optional<Sweeper> sweeper() {
+        return Optional.of(sweeper);
+    }
+
+    RedisSweep sweepTask() {
+        return sweep;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    @Override
+    public boolean ping() {
+        return engine.ping();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

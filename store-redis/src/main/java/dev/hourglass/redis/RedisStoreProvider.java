@@ -1,0 +1,45 @@
+package dev.hourglass.redis;
+
+import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.StoreConfig;
+import dev.hourglass.spi.StoreProvider;
+import java.util.Set;
+
+/**
+ * Redis through lettuce: {@code redis://[user:password@]host:6379/0}, {@code rediss://...} (TLS),
+ * {@code redis-sentinel://host:26379,host2:26379/0#mymaster} and
+ * {@code redis-cluster://[user:password@]h1:7000,h2:7001}. Every session operation is one round trip;
+ * expiry is Redis's own (PEXPIRE), and the sweeper only reports expired sessions to listeners.
+ *
+ * <p>Options (query parameters or store properties):
+ * <ul>
+ * <li>{@code prefix} (default {@code hourglass:}): namespace of every key; no braces.</li>
+ * <li>{@code timeout} (default: the store's timeout): the longest a call waits for Redis before
+ *     failing with {@link dev.hourglass.StoreUnavailableException}; also the connect timeout.</li>
+ * <li>{@code buckets} (default 256, a power of two): expiry index buckets, spread over Cluster
+ *     slots; fixed for the life of the data under a prefix (checked when the store opens).</li>
+ * <li>{@code expiryGrace} (default 1s): how long after its expiry Redis frees a key; expiry as
+ *     callers see it is exact whatever the grace.</li>
+ * <li>{@code requestQueueSize} (default 10000): commands a connection may hold before new ones fail.</li>
+ * <li>{@code blockingConnections} (default 16): connections kept for blocking stream reads, one per
+ *     concurrent waiter; more waiters poll.</li>
+ * <li>{@code fallback} ({@code none} by default, or {@code memory}): degraded mode. While Redis is
+ *     unreachable the store serves from this process's memory; sessions and streams written then
+ *     exist only on this node and are dropped when Redis is back. It logs a WARN on each switch.</li>
+ * <li>{@code maxSessionBytes}, {@code maxMessageBytes} (default 1 MiB each).</li>
+ * <li>{@code database}, {@code clientName}, {@code masterId} (Sentinel), {@code verifyPeer} (TLS).</li>
+ * </ul>
+ */
+public final class RedisStoreProvider implements StoreProvider {
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("redis", "rediss", "redis-sentinel", "redis-cluster");
+    }
+
+    @Override
+    public Backend open(StoreConfig config) {
+        RedisSettings settings = RedisSettings.parse(config);
+        return settings.fallbackToMemory() ? new FallbackBackend(config, settings) : new RedisBackend(config, settings);
+    }
+}

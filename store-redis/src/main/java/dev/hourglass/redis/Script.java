@@ -1,0 +1,257 @@
+package dev.hourglass.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The Lua scripts, each run by EVALSHA (EVAL once after the server's script cache was flushed).
+ *
+ * <p>Hash fields: metadata fields start with byte 0xFF and reader markers with 0xFE, bytes that
+ * never begin a UTF-8 string, so no attribute or reader name can clash with them. Every script
+ * decides liveness by comparing the stored expiry ({@code \255e}) with the caller's {@code now}.
+ * Keys get a relative PEXPIRE of the remaining time plus a grace, so Redis frees them even when
+ * the caller's clock is not the server's. Sessions and streams keep their bucket's expiry index
+ * in step in the same script; all those keys share one hash tag.
+ */
+final class Script {
+
+    private static final String LIVE = """
+            local function live(e, now) return e and tonumber(e) > now end
+            local function hset(key, first, ...)
+              local t = {...}
+              local n = #ARGV - first + 1
+              if n > 7000 then n = 0 end
+              for i = 1, n do t[#t + 1] = ARGV[first + i - 1] end
+              redis.call('HSET', key, unpack(t))
+              if n == 0 then
+                for i = first, #ARGV, 1000 do
+                  redis.call('HSET', key, unpack(ARGV, i, math.min(i + 999, #ARGV)))
+                end
+              end
+            end
+            """;
+
+    /** KEYS session, index; ARGV now, expiresAt, pttl, versionSeed, id, name, value... -> {createdAt, version}. */
+    static final Script PUT = new Script("put", LIVE + """
+            local now = tonumber(ARGV[1])
+            local m = redis.call('HMGET', KEYS[1], '\\255e', '\\255c', '\\255v')
+            local created = ARGV[1]
+            if live(m[1], now) then created = m[2] end
+            local v = ARGV[4]
+            if m[3] then v = string.format('%d', tonumber(m[3]) + 1) end
+            if m[1] or m[3] then redis.call('DEL', KEYS[1]) end
+            hset(KEYS[1], 6, '\\255e', ARGV[2], '\\255c', created, '\\255a', ARGV[1], '\\255v', v)
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
+            return {created, v}
+            """);
+
+    /** KEYS session, index; ARGV now, expiresAt, pttl, versionSeed, id, name, value... -> version or nil. */
+    static final Script CREATE = new Script("create", LIVE + """
+            local now = tonumber(ARGV[1])
+            local m = redis.call('HMGET', KEYS[1], '\\255e', '\\255v')
+            if live(m[1], now) then return false end
+            local v = ARGV[4]
+            if m[2] then v = string.format('%d', tonumber(m[2]) + 1) end
+            if m[1] or m[2] then redis.call('DEL', KEYS[1]) end
+            hset(KEYS[1], 6, '\\255e', ARGV[2], '\\255c', ARGV[1], '\\255a', ARGV[1], '\\255v', v)
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
+            return v
+            """);
+
+    /** KEYS session; ARGV now, removeCount, remove..., name, value... -> the whole hash or nil. */
+    static final Script MERGE = new Script("merge", LIVE + """
+            local now = tonumber(ARGV[1])
+            if not live(redis.call('HGET', KEYS[1], '\\255e'), now) then return false end
+            local r = tonumber(ARGV[2])
+            for i = 3, 2 + r, 1000 do
+              redis.call('HDEL', KEYS[1], unpack(ARGV, i, math.min(i + 999, 2 + r)))
+            end
+            hset(KEYS[1], 3 + r, '\\255a', ARGV[1])
+            redis.call('HINCRBY', KEYS[1], '\\255v', 1)
+            return redis.call('HGETALL', KEYS[1])
+            """);
+
+    /** KEYS session, index; ARGV now, expiresAt, pttl, id, mode (0: 1/0, 1: the whole hash or nil). */
+    static final Script TOUCH = new Script("touch", LIVE + """
+            local now = tonumber(ARGV[1])
+            if not live(redis.call('HGET', KEYS[1], '\\255e'), now) then
+              if ARGV[5] == '1' then return false end
+              return 0
+            end
+            redis.call('HSET', KEYS[1], '\\255e', ARGV[2], '\\255a', ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
+            if ARGV[5] == '1' then return redis.call('HGETALL', KEYS[1]) end
+            return 1
+            """);
+
+    /** KEYS session, index; ARGV now, id -> 1 when a live session was deleted, else 0. */
+    static final Script DELETE = new Script("delete", LIVE + """
+            local e = redis.call('HGET', KEYS[1], '\\255e')
+            redis.call('ZREM', KEYS[2], ARGV[2])
+            if not e then return 0 end
+            redis.call('DEL', KEYS[1])
+            if live(e, tonumber(ARGV[1])) then return 1 end
+            return 0
+            """);
+
+    /** KEYS session; ARGV now, expectedVersion, name, value... -> {expiresAt, createdAt, version} or nil. */
+    static final Script CAS = new Script("cas", LIVE + """
+            local now = tonumber(ARGV[1])
+            local m = redis.call('HMGET', KEYS[1], '\\255e', '\\255c', '\\255v')
+            if not live(m[1], now) or m[3] ~= ARGV[2] then return false end
+            local pt = redis.call('PTTL', KEYS[1])
+            local v = string.format('%d', tonumber(m[3]) + 1)
+            redis.call('DEL', KEYS[1])
+            hset(KEYS[1], 3, '\\255e', m[1], '\\255c', m[2], '\\255a', ARGV[1], '\\255v', v)
+            if pt > 0 then redis.call('PEXPIRE', KEYS[1], pt) end
+            return {m[1], m[2], v}
+            """);
+
+    /**
+     * KEYS session index, stream index, lease; ARGV now, limit, owner, leaseMillis, session key prefix,
+     * stream metadata, messages and wake-up key prefixes -> {-1} when another node holds the
+     * lease, else {streams removed, 1 when the bucket may have more else 0, session id...}. Keeps
+     * the lease while the bucket has more, and releases it once drained.
+     */
+    static final Script SWEEP = new Script("sweep", LIVE + """
+            local now = tonumber(ARGV[1])
+            local limit = tonumber(ARGV[2])
+            local holder = redis.call('GET', KEYS[3])
+            if holder and holder ~= ARGV[3] then return {-1} end
+            redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
+            local out = {0, 1}
+            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)
+            for _, id in ipairs(ids) do
+              local k = ARGV[5] .. id
+              local e = redis.call('HGET', k, '\\255e')
+              if live(e, now) then
+                redis.call('ZADD', KEYS[1], e, id)
+              else
+                redis.call('DEL', k)
+                redis.call('ZREM', KEYS[1], id)
+                out[#out + 1] = id
+              end
+            end
+            local rest = limit - #ids
+            if rest > 0 then
+              local sids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, rest)
+              for _, id in ipairs(sids) do
+                local k = ARGV[6] .. id
+                local e = redis.call('HGET', k, '\\255e')
+                if live(e, now) then
+                  redis.call('ZADD', KEYS[2], e, id)
+                else
+                  redis.call('DEL', k, ARGV[7] .. id, ARGV[8] .. id)
+                  redis.call('ZREM', KEYS[2], id)
+                  out[1] = out[1] + 1
+                end
+              end
+              rest = rest - #sids
+            end
+            if rest > 0 then
+              redis.call('DEL', KEYS[3])
+              out[2] = 0
+            end
+            return out
+            """);
+
+    /** KEYS meta, messages, stream index, wake; ARGV now, expiresAt, pttl, id, name, value... -> 1 opened, 0 live already. */
+    static final Script STREAM_OPEN = new Script("stream-open", LIVE + """
+            if live(redis.call('HGET', KEYS[1], '\\255e'), tonumber(ARGV[1])) then return 0 end
+            redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
+            hset(KEYS[1], 5, '\\255e', ARGV[2], '\\255c', ARGV[1], '\\255s', '0', '\\255n', '0')
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('ZADD', KEYS[3], ARGV[2], ARGV[4])
+            return 1
+            """);
+
+    /** Wakes blocked readers: entry n-0 for message n, n-1 when the stream closes after n messages. */
+    private static final String WAKE = """
+            local function wake(key, meta, id)
+              redis.call('XADD', key, 'MAXLEN', '1', id, 'w', '1')
+              if redis.call('PTTL', key) == -1 then
+                local pt = redis.call('PTTL', meta)
+                if pt > 0 then redis.call('PEXPIRE', key, pt) end
+              end
+            end
+            """;
+
+    /** KEYS meta, messages, wake; ARGV now, message -> sequence, -1 absent, -2 - status when closed. */
+    static final Script APPEND = new Script("append", LIVE + WAKE + """
+            local m = redis.call('HMGET', KEYS[1], '\\255e', '\\255s')
+            if not live(m[1], tonumber(ARGV[1])) then return -1 end
+            if m[2] ~= '0' then return -2 - tonumber(m[2]) end
+            local n = redis.call('RPUSH', KEYS[2], ARGV[2])
+            if n == 1 then
+              local pt = redis.call('PTTL', KEYS[1])
+              if pt > 0 then redis.call('PEXPIRE', KEYS[2], pt) end
+            end
+            redis.call('HSET', KEYS[1], '\\255n', n)
+            wake(KEYS[3], KEYS[1], n .. '-0')
+            return n
+            """);
+
+    /** KEYS meta, wake; ARGV now, status code, reason (may be empty) -> 1 closed, 0 absent or not open. */
+    static final Script CLOSE = new Script("close", LIVE + WAKE + """
+            local m = redis.call('HMGET', KEYS[1], '\\255e', '\\255s', '\\255n')
+            if not live(m[1], tonumber(ARGV[1])) or m[2] ~= '0' then return 0 end
+            redis.call('HSET', KEYS[1], '\\255s', ARGV[2], '\\255r', ARGV[3])
+            wake(KEYS[2], KEYS[1], m[3] .. '-1')
+            return 1
+            """);
+
+    /**
+     * KEYS meta, messages; ARGV now, marker field -> nil when absent, else {status, reason, count}
+     * or {status, reason, sequence, message} after advancing the reader's marker.
+     */
+    static final Script NEXT = new Script("next", LIVE + """
+            local m = redis.call('HMGET', KEYS[1], '\\255e', '\\255s', '\\255r', '\\255n', ARGV[2])
+            if not live(m[1], tonumber(ARGV[1])) then return false end
+            local k = tonumber(m[5] or '0')
+            if k < tonumber(m[4]) then
+              local msg = redis.call('LINDEX', KEYS[2], k)
+              if msg then
+                redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+                return {m[2], m[3] or '', k + 1, msg}
+              end
+            end
+            return {m[2], m[3] or '', tonumber(m[4])}
+            """);
+
+    /** KEYS meta, messages, stream index, wake; ARGV now, id -> 1 when a live stream was deleted, else 0. */
+    static final Script STREAM_DELETE = new Script("stream-delete", LIVE + """
+            local e = redis.call('HGET', KEYS[1], '\\255e')
+            redis.call('ZREM', KEYS[3], ARGV[2])
+            if not e then return 0 end
+            redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
+            if live(e, tonumber(ARGV[1])) then return 1 end
+            return 0
+            """);
+
+    static final java.util.List<Script> ALL = java.util.List.of(PUT, CREATE, MERGE, TOUCH, DELETE, CAS, SWEEP,
+            STREAM_OPEN, APPEND, CLOSE, NEXT, STREAM_DELETE);
+
+    final String name;
+    final byte[] source;
+    final String sha;
+
+    private Script(String name, String source) {
+        this.name = name;
+        this.source = source.getBytes(StandardCharsets.UTF_8);
+        try {
+            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(this.source));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
