@@ -1,0 +1,40 @@
+package dev.hourglass.chronicle;
+
+import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.StoreConfig;
+import dev.hourglass.spi.StoreProvider;
+import java.util.Set;
+
+/**
+ * {@code chronicle:<dir>}: the embedded default. Sessions and streams live off-heap in Chronicle
+ * Map files under the directory, shared by every process of the host that opens it, and survive
+ * restarts and crashes.
+ *
+ * <p>Options (URI query or {@link dev.hourglass.StoreOptions#properties()}): {@code maxSessions}
+ * (default 1,000,000), {@code averageSessionBytes} (1 KiB), {@code maxSessionBytes} (64 KiB),
+ * {@code maxStreams} (10,000), {@code maxMessages} (1,000,000), {@code averageMessageBytes} (256),
+ * {@code maxMessageBytes} (64 KiB) and {@code sweepInterval}. Capacities and sizes are fixed when
+ * the directory is created; a directory opened later with larger ones is resized when a single
+ * process opens it.
+ *
+ * <p>Chronicle Map needs the JVM options listed by {@link #REQUIRED_JVM_OPTIONS}; opening fails
+ * with one message naming the missing ones.
+ */
+public final class ChronicleProvider implements StoreProvider {
+
+    /** The options a JVM that opens a {@code chronicle:} store must be started with. */
+    public static final String REQUIRED_JVM_OPTIONS = String.join(" ", JvmOptions.REQUIRED);
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("chronicle");
+    }
+
+    @Override
+    public Backend open(StoreConfig config) {
+        ChronicleSettings settings = ChronicleSettings.from(config);
+        JvmOptions.check();
+        JvmOptions.prepare(config.timeout());
+        return new ChronicleBackend(config, settings);
+    }
+}

@@ -1,0 +1,455 @@
+package dev.hourglass.chronicle;
+
+import static dev.hourglass.chronicle.Records.S_ACCESSED;
+import static dev.hourglass.chronicle.Records.S_CREATED;
+import static dev.hourglass.chronicle.Records.S_DUE;
+import static dev.hourglass.chronicle.Records.S_EXPIRES;
+import static dev.hourglass.chronicle.Records.S_HEADER;
+import static dev.hourglass.chronicle.Records.S_VERSION;
+
+import dev.hourglass.Attributes;
+import dev.hourglass.CorruptDataException;
+import dev.hourglass.ExpiryListener;
+import dev.hourglass.Page;
+import dev.hourglass.Session;
+import dev.hourglass.spi.SessionBackend;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongToIntFunction;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.bytes.RandomDataOutput;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
+import net.openhft.chronicle.map.MapSegmentContext;
+
+/**
+ * Sessions in one Chronicle map: id to a fixed header (expiry, last access, version, creation, due
+ * time in the expiry index) followed by the attributes. Every call is one entry context under the
+ * entry's lock, which Chronicle shares between processes. Reads copy the value out and decode it
+ * after the lock is released; touch rewrites the header in place.
+ */
+final class ChronicleSessions implements SessionBackend {
+
+    private final StoreDirectory d;
+    private final ChronicleMap<String, byte[]> map;
+    private final Capacity capacity;
+    private final ExpiryListener sink;
+    private final LongToIntFunction relief;
+    private final int maxRecord;
+
+    ChronicleSessions(StoreDirectory d, Capacity capacity, ExpiryListener sink, LongToIntFunction relief) {
+        this.d = d;
+        this.map = d.sessions;
+        this.capacity = capacity;
+        this.sink = sink;
+        this.relief = relief;
+        this.maxRecord = Records.maxSessionRecord(d.layout.maxSessionBytes());
+    }
+
+    @Override
+    public Session get(String id, long now) {
+        long expires;
+        long accessed;
+        long version;
+        long created;
+        int length;
+        byte[] buffer;
+        try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
+            MapEntry<String, byte[]> e = c.entry();
+            if (e == null) {
+                return null;
+            }
+            Data<byte[]> v = e.value();
+            RandomDataInput in = v.bytes();
+            long off = v.offset();
+            expires = in.readLong(off + S_EXPIRES);
+            if (expires <= now) {
+                return null;
+            }
+            accessed = in.readLong(off + S_ACCESSED);
+            version = in.readLong(off + S_VERSION);
+            created = in.readLong(off + S_CREATED);
+            length = attributeLength(id, v);
+            buffer = Scratch.buffer(length);
+            in.read(off + S_HEADER, buffer, 0, length);
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, capacity);
+        }
+        return new Session(id, decode(id, buffer, length), Instant.ofEpochMilli(created), Instant.ofEpochMilli(accessed),
+                Instant.ofEpochMilli(expires), version);
+    }
+
+    @Override
+    public Session put(String id, Attributes attributes, long now, long expiresAt) {
+        byte[] attrs = encode(attributes);
+        for (int attempt = 0; ; attempt++) {
+            try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
+                c.writeLock().lock();
+                MapEntry<String, byte[]> e = c.entry();
+                long created = now;
+                long version;
+                long due;
+                RandomDataInput in = e == null ? null : e.value().bytes();
+                long off = e == null ? 0 : e.value().offset();
+                if (e != null && in.readLong(off + S_EXPIRES) > now) {
+                    created = in.readLong(off + S_CREATED);
+                    version = in.readLong(off + S_VERSION) + 1;
+                    due = in.readLong(off + S_DUE);
+                    if (expiresAt < due) {
+                        due = index(id, expiresAt, now);
+                    }
+                } else {
+                    if (e == null) {
+                        capacity.beforeInsert();
+                    }
+                    version = freshVersion(now);
+                    due = index(id, expiresAt, now);
+                }
+                store(c, e, id, expiresAt, now, version, created, due, attrs);
+                return new Session(id, attributes, Instant.ofEpochMilli(created), Instant.ofEpochMilli(now),
+                        Instant.ofEpochMilli(expiresAt), version);
+            } catch (Capacity.Full f) {
+                if (attempt > 0 || relief.applyAsInt(now) <= 0) {
+                    throw capacity.full();
+                }
+            } catch (RuntimeException ex) {
+                throw Failures.translate(ex, d, capacity);
+            }
+        }
+    }
+
+    @Override
+    public Session createIfAbsent(String id, Attributes attributes, long now, long expiresAt) {
+        byte[] attrs = encode(attributes);
+        for (int attempt = 0; ; attempt++) {
+            try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
+                c.writeLock().lock();
+                MapEntry<String, byte[]> e = c.entry();
+                if (e != null && e.value().bytes().readLong(e.value().offset() + S_EXPIRES) > now) {
+                    return null;
+                }
+                if (e == null) {
+                    capacity.beforeInsert();
+                }
+                long version = freshVersion(now);
+                store(c, e, id, expiresAt, now, version, now, index(id, expiresAt, now), attrs);
+                Instant t = Instant.ofEpochMilli(now);
+                return new Session(id, attributes, t, t, Instant.ofEpochMilli(expiresAt), version);
+            } catch (Capacity.Full f) {
+                if (attempt > 0 || relief.applyAsInt(now) <= 0) {
+                    throw capacity.full();
+                }
+            } catch (RuntimeException ex) {
+                throw Failures.translate(ex, d, capacity);
+            }
+        }
+    }
+
+    @Override
+    public Session merge(String id, Attributes set, Set<String> remove, long now) {
+        try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
+            c.writeLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            if (e == null) {
+                return null;
+            }
+            Data<byte[]> v = e.value();
+            RandomDataInput in = v.bytes();
+            long off = v.offset();
+            long expires = in.readLong(off + S_EXPIRES);
+            if (expires <= now) {
+                return null;
+            }
+            long created = in.readLong(off + S_CREATED);
+            long version = in.readLong(off + S_VERSION) + 1;
+            long due = in.readLong(off + S_DUE);
+            int length = attributeLength(id, v);
+            byte[] buffer = Scratch.buffer(length);
+            in.read(off + S_HEADER, buffer, 0, length);
+            Attributes merged = decode(id, buffer, length).without(remove).withAll(set);
+            store(c, e, id, expires, now, version, created, due, encode(merged));
+            return new Session(id, merged, Instant.ofEpochMilli(created), Instant.ofEpochMilli(now),
+                    Instant.ofEpochMilli(expires), version);
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, capacity);
+        }
+    }
+
+    @Override
+    public boolean touch(String id, long now, long expiresAt) {
+        try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
+            c.writeLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            if (e == null) {
+                return false;
+            }
+            Data<byte[]> v = e.value();
+            return rewriteExpiry(id, v.bytes(), v.offset(), now, expiresAt);
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, capacity);
+        }
+    }
+
+    @Override
+    public Session getAndTouch(String id, long now, long expiresAt) {
+        long version;
+        long created;
+        int length;
+        byte[] buffer;
+        try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
+            c.writeLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            if (e == null) {
+                return null;
+            }
+            Data<byte[]> v = e.value();
+            RandomDataInput in = v.bytes();
+            long off = v.offset();
+            if (!rewriteExpiry(id, in, off, now, expiresAt)) {
+                return null;
+            }
+            version = in.readLong(off + S_VERSION);
+            created = in.readLong(off + S_CREATED);
+            length = attributeLength(id, v);
+            buffer = Scratch.buffer(length);
+            in.read(off + S_HEADER, buffer, 0, length);
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, capacity);
+        }
+        return new Session(id, decode(id, buffer, length), Instant.ofEpochMilli(created), Instant.ofEpochMilli(now),
+                Instant.ofEpochMilli(expiresAt), version);
+    }
+
+    /** The in-place part of touch: two (three when the expiry moves earlier) single stores. */
+    private boolean rewriteExpiry(String id, RandomDataInput in, long off, long now, long expiresAt) {
+        if (in.readLong(off + S_EXPIRES) <= now) {
+            return false;
+        }
+        RandomDataOutput<?> out = (RandomDataOutput<?>) in;
+        if (expiresAt < in.readLong(off + S_DUE)) {
+            out.writeLong(off + S_DUE, index(id, expiresAt, now));
+        }
+        out.writeLong(off + S_EXPIRES, expiresAt);
+        out.writeLong(off + S_ACCESSED, now);
+        return true;
+    }
+
+    @Override
+    public boolean delete(String id, long now) {
+        try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
+            c.writeLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            if (e == null) {
+                return false;
+            }
+            boolean live = e.value().bytes().readLong(e.value().offset() + S_EXPIRES) > now;
+            c.remove(e);
+            capacity.removed();
+            return live;
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, capacity);
+        }
+    }
+
+    @Override
+    public Session compareAndSet(String id, long expectedVersion, Attributes attributes, long now) {
+        byte[] attrs = encode(attributes);
+        try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
+            c.writeLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            if (e == null) {
+                return null;
+            }
+            RandomDataInput in = e.value().bytes();
+            long off = e.value().offset();
+            long expires = in.readLong(off + S_EXPIRES);
+            if (expires <= now || in.readLong(off + S_VERSION) != expectedVersion) {
+                return null;
+            }
+            long created = in.readLong(off + S_CREATED);
+            long version = expectedVersion + 1;
+            store(c, e, id, expires, now, version, created, in.readLong(off + S_DUE), attrs);
+            return new Session(id, attributes, Instant.ofEpochMilli(created), Instant.ofEpochMilli(now),
+                    Instant.ofEpochMilli(expires), version);
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, capacity);
+        }
+    }
+
+    private record Candidate(String id, boolean live) {
+    }
+
+    /**
+     * Pages walk the segments in order and each segment's ids in sorted order, so a cursor is the
+     * segment and the last id returned from it: nothing is missed or repeated however entries move.
+     */
+    @Override
+    public Page<String> ids(String cursor, int limit, long now) {
+        int segment = 0;
+        String after = null;
+        if (cursor != null) {
+            int colon = cursor.indexOf(':');
+            try {
+                segment = Integer.parseInt(cursor.substring(0, colon));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cursor '" + cursor + "' is not one this store returned");
+            }
+            after = cursor.substring(colon + 1);
+        }
+        List<String> ids = new ArrayList<>(Math.min(limit, 1024));
+        int scanned = 0;
+        try {
+            for (; segment < map.segments(); segment++) {
+                List<Candidate> candidates = candidates(segment, after, now);
+                candidates.sort(Comparator.comparing(Candidate::id));
+                String last = after == null ? "" : after;
+                for (Candidate c : candidates) {
+                    if (scanned == limit) {
+                        return new Page<>(ids, Optional.of(segment + ":" + last));
+                    }
+                    scanned++;
+                    last = c.id();
+                    if (c.live()) {
+                        ids.add(c.id());
+                    }
+                }
+                after = null;
+            }
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, capacity);
+        }
+        return new Page<>(ids, Optional.empty());
+    }
+
+    private List<Candidate> candidates(int segment, String after, long now) {
+        List<Candidate> out = new ArrayList<>();
+        try (MapSegmentContext<String, byte[], ?> c = map.segmentContext(segment)) {
+            c.forEachSegmentEntry(e -> {
+                String id = e.key().get();
+                if (after == null || id.compareTo(after) > 0) { // ids are never empty: "" is before all
+                    Data<byte[]> v = e.value();
+                    out.add(new Candidate(id, v.bytes().readLong(v.offset() + S_EXPIRES) > now));
+                }
+            });
+        }
+        return out;
+    }
+
+    @Override
+    public long count(long now) {
+        long[] n = {0};
+        try {
+            for (int i = 0; i < map.segments(); i++) {
+                try (MapSegmentContext<String, byte[], ?> c = map.segmentContext(i)) {
+                    c.forEachSegmentEntry(e -> {
+                        Data<byte[]> v = e.value();
+                        if (v.bytes().readLong(v.offset() + S_EXPIRES) > now) {
+                            n[0]++;
+                        }
+                    });
+                }
+            }
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, capacity);
+        }
+        return n[0];
+    }
+
+    /** The sweeper's look at one due id: removes it when expired, files it again when it lives on. */
+    boolean sweep(String id, long now) {
+        boolean removed = false;
+        try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
+            c.writeLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            if (e == null) {
+                return false;
+            }
+            Data<byte[]> v = e.value();
+            RandomDataInput in = v.bytes();
+            long off = v.offset();
+            long expires = in.readLong(off + S_EXPIRES);
+            if (expires <= now) {
+                c.remove(e);
+                capacity.removed();
+                removed = true;
+            } else if (in.readLong(off + S_DUE) <= now) {
+                ((RandomDataOutput<?>) in).writeLong(off + S_DUE, index(id, expires, now));
+            }
+        }
+        if (removed) {
+            sink.expired(id);
+        }
+        return removed;
+    }
+
+    private void store(ExternalMapQueryContext<String, byte[], ?> c, MapEntry<String, byte[]> e, String id,
+                       long expiresAt, long accessedAt, long version, long createdAt, long due, byte[] attrs) {
+        Journal.Slot slot = d.journal.slot();
+        int keyLength = Utf8.length(id);
+        int valueLength = S_HEADER + attrs.length;
+        slot.begin(Records.SESSIONS, keyLength);
+        try {
+            BytesStore<?, ?> b = slot.store;
+            Utf8.write(b, slot.keyOffset(), id);
+            long v = slot.valueOffset();
+            b.writeLong(v + S_EXPIRES, expiresAt);
+            b.writeLong(v + S_ACCESSED, accessedAt);
+            b.writeLong(v + S_VERSION, version);
+            b.writeLong(v + S_CREATED, createdAt);
+            b.writeLong(v + S_DUE, due);
+            b.write(v + S_HEADER, attrs, 0, attrs.length);
+            slot.activate(valueLength);
+            Data<byte[]> data = c.wrapValueBytesAsData(b, v, valueLength);
+            if (e != null) {
+                c.replaceValue(e, data);
+            } else {
+                c.insert(c.absentEntry(), data);
+            }
+        } finally {
+            slot.done();
+        }
+    }
+
+    private long index(String id, long expiresAt, long now) {
+        return d.expiry.add(ExpiryLog.SESSION, id, Utf8.length(id), expiresAt, now);
+    }
+
+    private byte[] encode(Attributes attributes) {
+        byte[] b = attributes.toBytes();
+        if (S_HEADER + b.length > maxRecord) {
+            throw new IllegalArgumentException("attributes take " + b.length + " bytes in their stored form (many small "
+                    + "attributes), above the " + (maxRecord - S_HEADER) + " this store holds per session "
+                    + "(option maxSessionBytes=" + d.layout.maxSessionBytes() + ")");
+        }
+        return b;
+    }
+
+    private static int attributeLength(String id, Data<byte[]> v) {
+        long length = v.size() - S_HEADER;
+        if (length < 0) {
+            throw new CorruptDataException("session '" + id + "' has a stored value of " + v.size()
+                    + " bytes, shorter than its " + S_HEADER + "-byte header");
+        }
+        return (int) length;
+    }
+
+    private static Attributes decode(String id, byte[] buffer, int length) {
+        try {
+            return Attributes.fromBytes(buffer, 0, length);
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException("session '" + id + "' does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    private static long freshVersion(long now) {
+        return (now << 20) | ThreadLocalRandom.current().nextInt(1 << 20);
+    }
+}

@@ -1,0 +1,413 @@
+package dev.hourglass.chronicle;
+
+import static dev.hourglass.chronicle.Records.M_HEADER;
+import static dev.hourglass.chronicle.Records.M_TIMESTAMP;
+import static dev.hourglass.chronicle.Records.T_COUNT;
+import static dev.hourglass.chronicle.Records.T_DUE;
+import static dev.hourglass.chronicle.Records.T_EXPIRES;
+import static dev.hourglass.chronicle.Records.T_STATUS;
+
+import dev.hourglass.Attributes;
+import dev.hourglass.CorruptDataException;
+import dev.hourglass.Message;
+import dev.hourglass.NoSuchStreamException;
+import dev.hourglass.Poll;
+import dev.hourglass.StoreCapacityException;
+import dev.hourglass.StreamClosedException;
+import dev.hourglass.StreamState;
+import dev.hourglass.StreamStatus;
+import dev.hourglass.spi.StreamBackend;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongToIntFunction;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.bytes.RandomDataOutput;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
+
+/**
+ * Streams in two Chronicle maps: a header per stream (expiry, status, message count, metadata and
+ * each reader's marker) and the messages keyed by sequence number and stream id. Every operation
+ * holds the header's lock, which Chronicle shares between processes: an append writes the message
+ * before it publishes the new count, and {@code next} advances the reader's marker in place, so
+ * each message reaches each reader name exactly once in any number of processes.
+ */
+final class ChronicleStreams implements StreamBackend {
+
+    private static final int OPEN = StreamStatus.OPEN.code();
+    private static final int COMPLETED = StreamStatus.COMPLETED.code();
+    private static final int FAILED = StreamStatus.FAILED.code();
+    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final ThreadLocal<BytesStore<?, ?>> KEYS =
+            ThreadLocal.withInitial(() -> BytesStore.nativeStoreWithFixedCapacity(8 + Records.MAX_ID_BYTES));
+
+    private final StoreDirectory d;
+    private final ChronicleMap<String, byte[]> headers;
+    private final ChronicleMap<byte[], byte[]> messages;
+    private final Capacity streamCapacity;
+    private final Capacity messageCapacity;
+    private final LongToIntFunction relief;
+    private final int maxMetadata;
+    private final Object[] monitors = new Object[64];
+
+    ChronicleStreams(StoreDirectory d, Capacity streamCapacity, Capacity messageCapacity, LongToIntFunction relief) {
+        this.d = d;
+        this.headers = d.streams;
+        this.messages = d.messages;
+        this.streamCapacity = streamCapacity;
+        this.messageCapacity = messageCapacity;
+        this.relief = relief;
+        this.maxMetadata = d.layout.maxSessionBytes() + Records.encodingAllowance(d.layout.maxSessionBytes());
+        for (int i = 0; i < monitors.length; i++) {
+            monitors[i] = new Object();
+        }
+    }
+
+    @Override
+    public boolean open(String id, Attributes metadata, long now, long expiresAt) {
+        byte[] meta = metadata.toBytes();
+        if (meta.length > maxMetadata) {
+            throw new IllegalArgumentException("metadata take " + meta.length + " bytes in their stored form, above the "
+                    + maxMetadata + " this store holds (option maxSessionBytes=" + d.layout.maxSessionBytes() + ")");
+        }
+        for (int attempt = 0; ; attempt++) {
+            try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
+                c.writeLock().lock();
+                MapEntry<String, byte[]> e = c.entry();
+                if (e != null) {
+                    Data<byte[]> v = e.value();
+                    if (v.bytes().readLong(v.offset() + T_EXPIRES) > now) {
+                        return false;
+                    }
+                    deleteMessages(id, v.bytes().readLong(v.offset() + T_COUNT));
+                } else {
+                    streamCapacity.beforeInsert();
+                }
+                long due = d.expiry.add(ExpiryLog.STREAM, id, Utf8.length(id), expiresAt, now);
+                storeHeader(c, e, id, StreamHeader.fresh(expiresAt, now, due, meta).encode());
+                break;
+            } catch (Capacity.Full f) {
+                if (attempt > 0 || relief.applyAsInt(now) <= 0) {
+                    throw streamCapacity.full();
+                }
+            } catch (RuntimeException ex) {
+                throw Failures.translate(ex, d, streamCapacity);
+            }
+        }
+        signal(id);
+        return true;
+    }
+
+    @Override
+    public long append(String id, byte[] payload, long now) {
+        long seq;
+        for (int attempt = 0; ; attempt++) {
+            try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
+                c.writeLock().lock();
+                MapEntry<String, byte[]> e = c.entry();
+                Data<byte[]> v = e == null ? null : e.value();
+                if (v == null || v.bytes().readLong(v.offset() + T_EXPIRES) <= now) {
+                    throw new NoSuchStreamException(id);
+                }
+                RandomDataInput in = v.bytes();
+                long off = v.offset();
+                int status = in.readInt(off + T_STATUS);
+                if (status != OPEN) {
+                    throw new StreamClosedException(id, StreamStatus.ofCode(status));
+                }
+                seq = in.readLong(off + T_COUNT) + 1;
+                putMessage(id, seq, now, payload);
+                ((RandomDataOutput<?>) in).writeLong(off + T_COUNT, seq);
+                break;
+            } catch (Capacity.Full f) {
+                if (attempt > 0 || relief.applyAsInt(now) <= 0) {
+                    throw messageCapacity.full();
+                }
+            } catch (RuntimeException ex) {
+                throw Failures.translate(ex, d, messageCapacity);
+            }
+        }
+        signal(id);
+        return seq;
+    }
+
+    private void putMessage(String id, long seq, long now, byte[] payload) {
+        Journal.Slot slot = d.journal.slot();
+        int keyLength = 8 + Utf8.length(id);
+        slot.begin(Records.MESSAGES, keyLength);
+        try {
+            BytesStore<?, ?> b = slot.store;
+            b.writeLong(slot.keyOffset(), seq);
+            Utf8.write(b, slot.keyOffset() + 8, id);
+            long v = slot.valueOffset();
+            b.writeLong(v + M_TIMESTAMP, now);
+            b.write(v + M_HEADER, payload, 0, payload.length);
+            slot.activate(M_HEADER + payload.length);
+            try (ExternalMapQueryContext<byte[], byte[], ?> c = messages.queryContext(b, slot.keyOffset(), keyLength)) {
+                c.writeLock().lock();
+                MapEntry<byte[], byte[]> e = c.entry();
+                Data<byte[]> data = c.wrapValueBytesAsData(b, v, M_HEADER + payload.length);
+                if (e != null) {
+                    c.replaceValue(e, data);
+                } else {
+                    messageCapacity.beforeInsert();
+                    c.insert(c.absentEntry(), data);
+                }
+                slot.done();
+            }
+        } finally {
+            slot.cancel();
+        }
+    }
+
+    @Override
+    public boolean complete(String id, long now) {
+        boolean done;
+        try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
+            c.writeLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            Data<byte[]> v = e == null ? null : e.value();
+            done = v != null && v.bytes().readLong(v.offset() + T_EXPIRES) > now
+                    && v.bytes().readInt(v.offset() + T_STATUS) == OPEN;
+            if (done) {
+                ((RandomDataOutput<?>) v.bytes()).writeInt(v.offset() + T_STATUS, COMPLETED);
+            }
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, streamCapacity);
+        }
+        if (done) {
+            signal(id);
+        }
+        return done;
+    }
+
+    @Override
+    public boolean fail(String id, String reason, long now) {
+        byte[] why = reason.getBytes(StandardCharsets.UTF_8);
+        try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
+            c.writeLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            Data<byte[]> v = e == null ? null : e.value();
+            if (v == null || v.bytes().readLong(v.offset() + T_EXPIRES) <= now
+                    || v.bytes().readInt(v.offset() + T_STATUS) != OPEN) {
+                return false;
+            }
+            StreamHeader h = StreamHeader.read(id, v.bytes(), v.offset(), v.size());
+            storeHeader(c, e, id, h.failed(FAILED, why).encode());
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, streamCapacity);
+        }
+        signal(id);
+        return true;
+    }
+
+    @Override
+    public Poll next(String id, String reader, long now) {
+        byte[] name = reader.getBytes(StandardCharsets.UTF_8);
+        try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
+            c.writeLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            if (e == null) {
+                return null;
+            }
+            Data<byte[]> v = e.value();
+            if (v.bytes().readLong(v.offset() + T_EXPIRES) <= now) {
+                return null;
+            }
+            int status = v.bytes().readInt(v.offset() + T_STATUS);
+            long count = v.bytes().readLong(v.offset() + T_COUNT);
+            String reason = status == FAILED ? StreamHeader.reason(v.bytes(), v.offset()) : null;
+            long at = StreamHeader.readerOffset(v.bytes(), v.offset(), name);
+            if (at < 0) {
+                if (count == 0) {
+                    return Poll.of(null, StreamStatus.ofCode(status), reason);
+                }
+                StreamHeader h = StreamHeader.read(id, v.bytes(), v.offset(), v.size());
+                if (h.readers().size() >= Records.MAX_READERS) {
+                    throw new StoreCapacityException("stream '" + id + "' already has " + Records.MAX_READERS
+                            + " reader names, the most one stream keeps markers for; reuse a reader name");
+                }
+                storeHeader(c, e, id, h.withReader(name).encode());
+                e = c.entry();
+                v = e.value();
+                at = StreamHeader.readerOffset(v.bytes(), v.offset(), name);
+            }
+            long marker = v.bytes().readLong(at);
+            Message m = null;
+            if (marker < count) {
+                m = readMessage(id, marker + 1);
+                ((RandomDataOutput<?>) v.bytes()).writeLong(at, marker + 1);
+            }
+            return Poll.of(m, StreamStatus.ofCode(status), reason);
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, streamCapacity);
+        }
+    }
+
+    private Message readMessage(String id, long seq) {
+        BytesStore<?, ?> key = KEYS.get();
+        int keyLength = messageKey(key, id, seq);
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = messages.queryContext(key, 0, keyLength)) {
+            MapEntry<byte[], byte[]> e = c.entry();
+            if (e == null) {
+                throw new CorruptDataException("stream '" + id + "' has no message " + seq + " though it counts it");
+            }
+            Data<byte[]> v = e.value();
+            long size = v.size() - M_HEADER;
+            if (size < 0) {
+                throw new CorruptDataException("message " + seq + " of stream '" + id + "' is " + v.size() + " bytes");
+            }
+            byte[] payload = new byte[(int) size];
+            v.bytes().read(v.offset() + M_HEADER, payload, 0, payload.length);
+            return new Message(seq, payload, Instant.ofEpochMilli(v.bytes().readLong(v.offset() + M_TIMESTAMP)));
+        }
+    }
+
+    private static int messageKey(BytesStore<?, ?> key, String id, long seq) {
+        key.writeLong(0, seq);
+        return 8 + Utf8.write(key, 8, id);
+    }
+
+    @Override
+    public boolean awaitChange(String id, long deadlineNanos) throws InterruptedException {
+        long wait = Math.min(WAIT_SLICE_NANOS, deadlineNanos - System.nanoTime());
+        if (wait <= 0) {
+            return true;
+        }
+        Object m = monitor(id);
+        synchronized (m) {
+            TimeUnit.NANOSECONDS.timedWait(m, wait);
+        }
+        return true;
+    }
+
+    private void signal(String id) {
+        Object m = monitor(id);
+        synchronized (m) {
+            m.notifyAll();
+        }
+    }
+
+    private Object monitor(String id) {
+        return monitors[(id.hashCode() & 0x7fffffff) % monitors.length];
+    }
+
+    @Override
+    public StreamState state(String id, long now) {
+        StreamHeader h;
+        try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
+            MapEntry<String, byte[]> e = c.entry();
+            if (e == null) {
+                return null;
+            }
+            Data<byte[]> v = e.value();
+            if (v.bytes().readLong(v.offset() + T_EXPIRES) <= now) {
+                return null;
+            }
+            h = StreamHeader.read(id, v.bytes(), v.offset(), v.size());
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, streamCapacity);
+        }
+        Attributes metadata;
+        try {
+            metadata = Attributes.fromBytes(h.metadata());
+        } catch (CorruptDataException ex) {
+            throw new CorruptDataException("stream '" + id + "' has metadata that do not decode: " + ex.getMessage(), ex);
+        }
+        StreamStatus status = StreamStatus.ofCode(h.status());
+        return new StreamState(id, metadata, status,
+                status == StreamStatus.FAILED ? Optional.of(new String(h.reason(), StandardCharsets.UTF_8)) : Optional.empty(),
+                h.count(), h.markers(), Instant.ofEpochMilli(h.createdAt()), Instant.ofEpochMilli(h.expiresAt()));
+    }
+
+    @Override
+    public boolean delete(String id, long now) {
+        boolean live;
+        try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
+            c.writeLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            if (e == null) {
+                return false;
+            }
+            Data<byte[]> v = e.value();
+            live = v.bytes().readLong(v.offset() + T_EXPIRES) > now;
+            deleteMessages(id, v.bytes().readLong(v.offset() + T_COUNT));
+            c.remove(e);
+            streamCapacity.removed();
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, streamCapacity);
+        }
+        signal(id);
+        return live;
+    }
+
+    /** The sweeper's look at one due stream id. */
+    boolean sweep(String id, long now) {
+        boolean removed = false;
+        try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
+            c.writeLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            if (e == null) {
+                return false;
+            }
+            Data<byte[]> v = e.value();
+            long expires = v.bytes().readLong(v.offset() + T_EXPIRES);
+            if (expires <= now) {
+                deleteMessages(id, v.bytes().readLong(v.offset() + T_COUNT));
+                c.remove(e);
+                streamCapacity.removed();
+                removed = true;
+            } else if (v.bytes().readLong(v.offset() + T_DUE) <= now) {
+                ((RandomDataOutput<?>) v.bytes()).writeLong(v.offset() + T_DUE,
+                        d.expiry.add(ExpiryLog.STREAM, id, Utf8.length(id), expires, now));
+            }
+        }
+        if (removed) {
+            signal(id);
+        }
+        return removed;
+    }
+
+    /** Removes messages 1..count of a stream whose header lock the caller holds. */
+    private void deleteMessages(String id, long count) {
+        BytesStore<?, ?> key = KEYS.get();
+        for (long seq = 1; seq <= count; seq++) {
+            int keyLength = messageKey(key, id, seq);
+            try (ExternalMapQueryContext<byte[], byte[], ?> c = messages.queryContext(key, 0, keyLength)) {
+                c.writeLock().lock();
+                MapEntry<byte[], byte[]> e = c.entry();
+                if (e != null) {
+                    c.remove(e);
+                    messageCapacity.removed();
+                }
+            }
+        }
+    }
+
+    private void storeHeader(ExternalMapQueryContext<String, byte[], ?> c, MapEntry<String, byte[]> e, String id,
+                             byte[] value) {
+        Journal.Slot slot = d.journal.slot();
+        int keyLength = Utf8.length(id);
+        slot.begin(Records.STREAMS, keyLength);
+        try {
+            BytesStore<?, ?> b = slot.store;
+            Utf8.write(b, slot.keyOffset(), id);
+            long v = slot.valueOffset();
+            b.write(v, value, 0, value.length);
+            slot.activate(value.length);
+            Data<byte[]> data = c.wrapValueBytesAsData(b, v, value.length);
+            if (e != null) {
+                c.replaceValue(e, data);
+            } else {
+                c.insert(c.absentEntry(), data);
+            }
+        } finally {
+            slot.done();
+        }
+    }
+}

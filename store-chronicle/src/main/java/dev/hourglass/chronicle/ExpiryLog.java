@@ -1,0 +1,274 @@
+package dev.hourglass.chronicle;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import net.openhft.chronicle.bytes.BytesStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The expiry index: which ids to look at when. One append-only file per due time (a multiple of
+ * {@link #GRID} ms), memory-mapped and appended to by every process with one compare-and-swap, so
+ * that indexing costs a few tens of nanoseconds and the sweeper reads only what is due.
+ *
+ * <p>An id is filed at or before its expiry; the further away the expiry, the coarser the grid
+ * ({@code width ~ distance / 4}), so the number of files stays small (a few per power of two of the
+ * distance). When a due record's entry turns out to live longer (touched, or filed coarsely), the
+ * sweeper files it again closer to its expiry. Records are hints: every one is checked against the
+ * entry's real expiry before anything is removed, so stale or duplicate records are harmless.
+ */
+final class ExpiryLog {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpiryLog.class);
+
+    static final byte SESSION = 1;
+    static final byte STREAM = 2;
+    static final long GRID = 1024;
+
+    private static final String SUFFIX = ".due";
+    private static final long CAPACITY = 16L << 20;
+    private static final int HEADER = 64;
+    private static final int TAIL = 0;
+    private static final int PROCESSED = 8;
+    private static final int PROCESSED_COUNT = 16;
+    private static final long SEALED = 1L << 63;
+    private static final long OFFSET_MASK = (1L << 40) - 1;
+    private static final int COUNT_SHIFT = 40;
+    private static final long COUNT_MASK = (1L << 23) - 1;
+    private static final long COMMIT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final Path dir;
+    private final ConcurrentHashMap<Long, Bucket> open = new ConcurrentHashMap<>();
+
+    /** Handles one due record; returns whether it removed an entry. */
+    interface Handler {
+        boolean handle(byte type, String id);
+    }
+
+    ExpiryLog(Path dir) throws IOException {
+        this.dir = Files.createDirectories(dir);
+    }
+
+    /** The due time an entry expiring at {@code expiresAt} is filed under: at or before it, after now. */
+    static long dueTime(long expiresAt, long now) {
+        long distance = expiresAt - now;
+        long width = distance <= 8 * GRID ? GRID : Math.max(GRID, Long.highestOneBit(distance / 4));
+        long due = Math.floorDiv(expiresAt, width) * width;
+        return due > now ? due : (Math.floorDiv(now, GRID) + 1) * GRID;
+    }
+
+    /** Files {@code id} to be looked at around {@code expiresAt}; returns the due time used. */
+    long add(byte type, String id, int idBytes, long expiresAt, long now) {
+        long due = dueTime(expiresAt, now);
+        int size = (4 + idBytes + 3) & ~3;
+        while (true) {
+            Bucket b = bucket(due, true);
+            long pos = b.reserve(size);
+            if (pos >= 0) {
+                Utf8.write(b.bytes, pos + 4, id);
+                b.bytes.writeOrderedInt(pos, (type << 16) | idBytes);
+                return due;
+            }
+            open.remove(due, b);
+            due += GRID;
+        }
+    }
+
+    /**
+     * Hands every record due at {@code now} to {@code handler}, oldest first, until it has removed
+     * {@code limit} entries; returns how many it removed.
+     */
+    int drain(long now, int limit, Handler handler) {
+        int removed = 0;
+        for (long due : dueTimes(now)) {
+            Bucket b = bucket(due, false);
+            if (b == null) {
+                continue;
+            }
+            long end = HEADER + (b.seal() & OFFSET_MASK);
+            long pos = Math.max(HEADER, b.bytes.readVolatileLong(PROCESSED));
+            long count = b.bytes.readLong(PROCESSED_COUNT);
+            boolean stuck = false;
+            while (pos < end && removed < limit) {
+                int header = committed(b, pos);
+                if (header == 0) {
+                    log.warn("expiry index file {} has a record at {} that was never finished (its writer may have died);"
+                            + " skipping the rest of that file until the store is recovered", b.path, pos);
+                    stuck = true;
+                    break;
+                }
+                int len = header & 0xFFFF;
+                String id = Utf8.read(b.bytes, pos + 4, len);
+                if (handler.handle((byte) (header >>> 16), id)) {
+                    removed++;
+                }
+                pos += (4 + len + 3) & ~3;
+                b.bytes.writeLong(PROCESSED_COUNT, ++count);
+                b.bytes.writeOrderedLong(PROCESSED, pos);
+            }
+            if (!stuck && pos >= end) {
+                delete(due, b);
+            }
+            if (removed >= limit) {
+                break;
+            }
+        }
+        return removed;
+    }
+
+    /** Records due at {@code now} not yet looked at (stale ones included). */
+    long backlog(long now) {
+        long n = 0;
+        for (long due : dueTimes(now)) {
+            Bucket b = bucket(due, false);
+            if (b != null) {
+                long tail = b.bytes.readVolatileLong(TAIL);
+                n += Math.max(0, ((tail >>> COUNT_SHIFT) & COUNT_MASK) - b.bytes.readLong(PROCESSED_COUNT));
+            }
+        }
+        return n;
+    }
+
+    /** Removes every file: the index is about to be rebuilt from the maps. */
+    void clear() throws IOException {
+        open.clear();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    private static int committed(Bucket b, long pos) {
+        int header = b.bytes.readVolatileInt(pos);
+        if (header != 0) {
+            return header;
+        }
+        long deadline = System.nanoTime() + COMMIT_WAIT_NANOS;
+        while (header == 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(50_000);
+            header = b.bytes.readVolatileInt(pos);
+        }
+        return header;
+    }
+
+    private List<Long> dueTimes(long now) {
+        List<Long> due = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                try {
+                    long t = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+                    if (t <= now) {
+                        due.add(t);
+                    }
+                } catch (NumberFormatException e) {
+                    log.warn("ignoring unexpected file {} in the expiry index", f);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the expiry index " + dir, e);
+        }
+        Collections.sort(due);
+        return due;
+    }
+
+    private void delete(long due, Bucket b) {
+        open.remove(due, b);
+        try {
+            Files.deleteIfExists(b.path);
+        } catch (IOException e) {
+            log.warn("cannot delete the finished expiry index file {}", b.path, e);
+        }
+    }
+
+    private Bucket bucket(long due, boolean create) {
+        Bucket b = open.get(due);
+        if (b != null) {
+            return b;
+        }
+        if (!create) {
+            Bucket existing = Bucket.open(path(due), false);
+            return existing == null ? null : cache(due, existing);
+        }
+        if (open.size() > 512) {
+            open.clear();
+        }
+        return cache(due, Bucket.open(path(due), true));
+    }
+
+    private Bucket cache(long due, Bucket b) {
+        Bucket prior = open.putIfAbsent(due, b);
+        return prior != null ? prior : b;
+    }
+
+    private Path path(long due) {
+        return dir.resolve(String.format("%016d%s", due, SUFFIX));
+    }
+
+    private static final class Bucket {
+        final Path path;
+        final BytesStore<?, ?> bytes;
+
+        private Bucket(Path path, BytesStore<?, ?> bytes) {
+            this.path = path;
+            this.bytes = bytes;
+        }
+
+        static Bucket open(Path path, boolean create) {
+            try (FileChannel ch = create
+                    ? FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                MappedByteBuffer mb = ch.map(FileChannel.MapMode.READ_WRITE, 0, CAPACITY);
+                return new Bucket(path, BytesStore.wrap(mb));
+            } catch (NoSuchFileException e) {
+                if (create) {
+                    throw new UncheckedIOException("cannot create the expiry index file " + path, e);
+                }
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the expiry index file " + path, e);
+            }
+        }
+
+        /** Reserves {@code size} bytes; -1 when the file is sealed or full. */
+        long reserve(int size) {
+            while (true) {
+                long w = bytes.readVolatileLong(TAIL);
+                if ((w & SEALED) != 0) {
+                    return -1;
+                }
+                long offset = w & OFFSET_MASK;
+                if (HEADER + offset + size > CAPACITY || ((w >>> COUNT_SHIFT) & COUNT_MASK) == COUNT_MASK) {
+                    return -1;
+                }
+                if (bytes.compareAndSwapLong(TAIL, w, w + (1L << COUNT_SHIFT) + size)) {
+                    return HEADER + offset;
+                }
+            }
+        }
+
+        /** Stops further appends; returns the final tail. */
+        long seal() {
+            while (true) {
+                long w = bytes.readVolatileLong(TAIL);
+                if ((w & SEALED) != 0 || bytes.compareAndSwapLong(TAIL, w, w | SEALED)) {
+                    return w | SEALED;
+                }
+            }
+        }
+    }
+}
