@@ -19,10 +19,34 @@ public final class Attributes {
 
     private static final Attributes EMPTY = new Attributes(Map.of());
 
-    private final Map<String, byte[]> values;
+    /** Decoded values; null until first needed when built from the binary form. */
+    private volatile Map<String, byte[]> values;
+    /** The binary form this instance was read from, or null. */
+    private final byte[] form;
+    private final int count;
+    /** Bytes of names and values; -1 until computed for map-built instances. */
+    private final long formPayloadBytes;
 
     private Attributes(Map<String, byte[]> values) {
         this.values = values;
+        this.form = null;
+        this.count = values.size();
+        this.formPayloadBytes = -1;
+    }
+
+    private Attributes(byte[] form, int count, long payloadBytes) {
+        this.form = form;
+        this.count = count;
+        this.formPayloadBytes = payloadBytes;
+    }
+
+    private Map<String, byte[]> values() {
+        Map<String, byte[]> v = values;
+        if (v == null) {
+            v = decode(form, count);
+            values = v;
+        }
+        return v;
     }
 
     /** No attributes. */
@@ -69,36 +93,36 @@ public final class Attributes {
 
     /** The attribute names, in insertion order. */
     public Set<String> names() {
-        return values.keySet();
+        return values().keySet();
     }
 
     public int size() {
-        return values.size();
+        return count;
     }
 
     public boolean isEmpty() {
-        return values.isEmpty();
+        return count == 0;
     }
 
     public boolean contains(String name) {
-        return values.containsKey(name);
+        return values().containsKey(name);
     }
 
     /** A copy of the raw value, or {@code null} when absent. */
     public byte[] bytes(String name) {
-        byte[] v = values.get(name);
+        byte[] v = values().get(name);
         return v == null ? null : v.clone();
     }
 
     /** The value decoded by {@code codec}, or {@code null} when absent. */
     public <T> T get(String name, Codec<T> codec) {
-        byte[] v = values.get(name);
+        byte[] v = values().get(name);
         return v == null ? null : codec.decode(v);
     }
 
     /** The value as a UTF-8 string, or {@code null} when absent. */
     public String string(String name) {
-        byte[] v = values.get(name);
+        byte[] v = values().get(name);
         return v == null ? null : new String(v, StandardCharsets.UTF_8);
     }
 
@@ -108,7 +132,7 @@ public final class Attributes {
      * @throws CorruptDataException when the value is not a decimal integer
      */
     public long getLong(String name, long defaultValue) {
-        byte[] v = values.get(name);
+        byte[] v = values().get(name);
         if (v == null) {
             return defaultValue;
         }
@@ -122,7 +146,7 @@ public final class Attributes {
 
     /** The value read as JSON into {@code type}, or {@code null} when absent. */
     public <T> T json(String name, Class<T> type) {
-        byte[] v = values.get(name);
+        byte[] v = values().get(name);
         return v == null ? null : JsonSupport.read(v, type, name);
     }
 
@@ -130,7 +154,7 @@ public final class Attributes {
     public Attributes with(String name, byte[] value) {
         checkName(name);
         checkValue(name, value);
-        Map<String, byte[]> copy = new LinkedHashMap<>(values);
+        Map<String, byte[]> copy = new LinkedHashMap<>(values());
         copy.put(name, value.clone());
         return new Attributes(Collections.unmodifiableMap(copy));
     }
@@ -139,7 +163,7 @@ public final class Attributes {
     public <T> Attributes with(String name, T value, Codec<T> codec) {
         checkName(name);
         checkValue(name, value);
-        Map<String, byte[]> copy = new LinkedHashMap<>(values);
+        Map<String, byte[]> copy = new LinkedHashMap<>(values());
         copy.put(name, codec.encode(value));
         return new Attributes(Collections.unmodifiableMap(copy));
     }
@@ -167,18 +191,18 @@ public final class Attributes {
         if (isEmpty()) {
             return other;
         }
-        Map<String, byte[]> copy = new LinkedHashMap<>(values);
-        copy.putAll(other.values);
+        Map<String, byte[]> copy = new LinkedHashMap<>(values());
+        copy.putAll(other.values());
         return new Attributes(Collections.unmodifiableMap(copy));
     }
 
     /** A copy without the named attributes. */
     public Attributes without(String... names) {
-        Map<String, byte[]> copy = new LinkedHashMap<>(values);
+        Map<String, byte[]> copy = new LinkedHashMap<>(values());
         for (String n : names) {
             copy.remove(n);
         }
-        return copy.size() == values.size() ? this : wrap(copy);
+        return copy.size() == count ? this : wrap(copy);
     }
 
     /** A copy without the named attributes. */
@@ -188,15 +212,15 @@ public final class Attributes {
 
     /** A copy of all values, in insertion order. */
     public Map<String, byte[]> toMap() {
-        Map<String, byte[]> copy = new LinkedHashMap<>(values.size() * 2);
-        values.forEach((k, v) -> copy.put(k, v.clone()));
+        Map<String, byte[]> copy = new LinkedHashMap<>(values().size() * 2);
+        values().forEach((k, v) -> copy.put(k, v.clone()));
         return copy;
     }
 
     /** All values decoded by {@code codec}, in insertion order. */
     public <T> Map<String, T> toMap(Codec<T> codec) {
-        Map<String, T> copy = new LinkedHashMap<>(values.size() * 2);
-        values.forEach((k, v) -> copy.put(k, codec.decode(v)));
+        Map<String, T> copy = new LinkedHashMap<>(values().size() * 2);
+        values().forEach((k, v) -> copy.put(k, codec.decode(v)));
         return copy;
     }
 
@@ -205,14 +229,17 @@ public final class Attributes {
      * {@link #fromBytes} reads back; backends that store one blob per session use it.
      */
     public byte[] toBytes() {
-        int size = varIntSize(values.size());
-        for (Map.Entry<String, byte[]> e : values.entrySet()) {
+        if (form != null) {
+            return form.clone();
+        }
+        int size = varIntSize(values().size());
+        for (Map.Entry<String, byte[]> e : values().entrySet()) {
             int n = utf8Length(e.getKey());
             size += varIntSize(n) + n + varIntSize(e.getValue().length) + e.getValue().length;
         }
         byte[] out = new byte[size];
-        int pos = putVarInt(out, 0, values.size());
-        for (Map.Entry<String, byte[]> e : values.entrySet()) {
+        int pos = putVarInt(out, 0, values().size());
+        for (Map.Entry<String, byte[]> e : values().entrySet()) {
             byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
             pos = putVarInt(out, pos, name.length);
             System.arraycopy(name, 0, out, pos, name.length);
@@ -226,7 +253,8 @@ public final class Attributes {
     }
 
     /**
-     * Reads the form written by {@link #toBytes()}.
+     * Reads the form written by {@link #toBytes()}. The structure is checked at once; values are
+     * decoded when first read.
      *
      * @throws CorruptDataException when the bytes are not such a form
      */
@@ -234,30 +262,41 @@ public final class Attributes {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         int end = offset + length;
         int[] pos = {offset};
-        try {
-            int count = readVarInt(bytes, pos, end);
-            if (count == 0) {
-                return EMPTY;
-            }
-            if (count < 0 || count > length) {
-                throw new CorruptDataException("attribute count " + count + " does not fit in " + length + " bytes");
-            }
-            Map<String, byte[]> map = new LinkedHashMap<>(count * 2);
-            for (int i = 0; i < count; i++) {
-                int nl = readLength(bytes, pos, end);
-                String name = new String(bytes, pos[0], nl, StandardCharsets.UTF_8);
-                pos[0] += nl;
-                int vl = readLength(bytes, pos, end);
-                map.put(name, Arrays.copyOfRange(bytes, pos[0], pos[0] + vl));
-                pos[0] += vl;
-            }
-            if (pos[0] != end) {
-                throw new CorruptDataException((end - pos[0]) + " trailing bytes after " + count + " attributes");
-            }
-            return new Attributes(Collections.unmodifiableMap(map));
-        } catch (ArrayIndexOutOfBoundsException e) {
-            throw new CorruptDataException("attribute bytes end early", e);
+        int count = readVarInt(bytes, pos, end);
+        if (count == 0 && pos[0] == end) {
+            return EMPTY;
         }
+        if (count < 0 || count > length) {
+            throw new CorruptDataException("attribute count " + count + " does not fit in " + length + " bytes");
+        }
+        long payload = 0;
+        for (int i = 0; i < count; i++) {
+            int nameLength = readLength(bytes, pos, end);
+            pos[0] += nameLength;
+            int valueLength = readLength(bytes, pos, end);
+            pos[0] += valueLength;
+            payload += nameLength + valueLength;
+        }
+        if (pos[0] != end) {
+            throw new CorruptDataException((end - pos[0]) + " trailing bytes after " + count + " attributes");
+        }
+        return new Attributes(Arrays.copyOfRange(bytes, offset, end), count, payload);
+    }
+
+    private static Map<String, byte[]> decode(byte[] form, int count) {
+        int[] pos = {0};
+        int end = form.length;
+        readVarInt(form, pos, end);
+        Map<String, byte[]> map = new LinkedHashMap<>(count * 2);
+        for (int i = 0; i < count; i++) {
+            int nl = readLength(form, pos, end);
+            String name = new String(form, pos[0], nl, StandardCharsets.UTF_8);
+            pos[0] += nl;
+            int vl = readLength(form, pos, end);
+            map.put(name, Arrays.copyOfRange(form, pos[0], pos[0] + vl));
+            pos[0] += vl;
+        }
+        return Collections.unmodifiableMap(map);
     }
 
     /** Reads the form written by {@link #toBytes()}. */
@@ -307,8 +346,11 @@ public final class Attributes {
 
     /** Bytes of all names (UTF-8) and values: the size the backends' limits apply to. */
     public long byteSize() {
+        if (form != null) {
+            return formPayloadBytes;
+        }
         long n = 0;
-        for (Map.Entry<String, byte[]> e : values.entrySet()) {
+        for (Map.Entry<String, byte[]> e : values().entrySet()) {
             n += utf8Length(e.getKey()) + e.getValue().length;
         }
         return n;
@@ -358,11 +400,11 @@ public final class Attributes {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof Attributes other) || other.values.size() != values.size()) {
+        if (!(o instanceof Attributes other) || other.count != count) {
             return false;
         }
-        for (Map.Entry<String, byte[]> e : values.entrySet()) {
-            if (!Arrays.equals(e.getValue(), other.values.get(e.getKey()))) {
+        for (Map.Entry<String, byte[]> e : values().entrySet()) {
+            if (!Arrays.equals(e.getValue(), other.values().get(e.getKey()))) {
                 return false;
             }
         }
@@ -372,7 +414,7 @@ public final class Attributes {
     @Override
     public int hashCode() {
         int h = 0;
-        for (Map.Entry<String, byte[]> e : values.entrySet()) {
+        for (Map.Entry<String, byte[]> e : values().entrySet()) {
             h += e.getKey().hashCode() ^ Arrays.hashCode(e.getValue());
         }
         return h;
@@ -382,7 +424,7 @@ public final class Attributes {
     public String toString() {
         StringBuilder sb = new StringBuilder("Attributes{");
         String sep = "";
-        for (Map.Entry<String, byte[]> e : values.entrySet()) {
+        for (Map.Entry<String, byte[]> e : values().entrySet()) {
             sb.append(sep).append(e.getKey()).append('=').append(e.getValue().length).append('B');
             sep = ", ";
         }

@@ -59,7 +59,12 @@ class AttributesTest {
         m.put("big", big);
         Attributes a = Attributes.of(m);
         byte[] form = a.toBytes();
-        assertThat(Attributes.fromBytes(form)).isEqualTo(a);
+        Attributes read = Attributes.fromBytes(form);
+        assertThat(read.size()).isEqualTo(3);
+        assertThat(read.byteSize()).isEqualTo(a.byteSize());
+        assertThat(read.toBytes()).isEqualTo(form);
+        assertThat(read).isEqualTo(a);
+        assertThat(read.string("名前")).isEqualTo("面试");
         assertThat(Attributes.fromBytes(Attributes.empty().toBytes())).isEqualTo(Attributes.empty());
         assertThat(a.byteSize()).isEqualTo("名前".getBytes(StandardCharsets.UTF_8).length + 6 + 5 + 3 + 70_000);
 
