@@ -11,8 +11,8 @@ import java.util.Set;
  * restarts and crashes.
  *
  * <p>Options (URI query or {@link dev.hourglass.StoreOptions#properties()}): {@code maxSessions}
- * (default 1,000,000), {@code averageSessionBytes} (1 KiB), {@code maxSessionBytes} (64 KiB),
- * {@code maxStreams} (10,000), {@code maxMessages} (1,000,000), {@code averageMessageBytes} (256),
+ * (default 200,000), {@code averageSessionBytes} (1 KiB), {@code maxSessionBytes} (64 KiB),
+ * {@code maxStreams} (10,000), {@code maxMessages} (200,000), {@code averageMessageBytes} (256),
  * {@code maxMessageBytes} (64 KiB) and {@code sweepInterval}. Capacities and sizes are fixed when
  * the directory is created; a directory opened later with larger ones is resized when a single
  * process opens it.

@@ -120,11 +120,11 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
                     + e.getMessage(), e);
         }
         Layout layout = new Layout(
-                config.longValue("maxSessions", 1_000_000, 1, 1L << 31),
+                config.longValue("maxSessions", 200_000, 1, 1L << 31),
                 config.intValue("averageSessionBytes", 1024, 1, 1 << 24),
                 config.intValue("maxSessionBytes", 64 * 1024, 16, 1 << 24),
                 config.longValue("maxStreams", 10_000, 1, 1L << 28),
-                config.longValue("maxMessages", 1_000_000, 1, 1L << 31),
+                config.longValue("maxMessages", 200_000, 1, 1L << 31),
                 config.intValue("averageMessageBytes", 256, 1, 1 << 24),
                 config.intValue("maxMessageBytes", 64 * 1024, 16, 1 << 24));
         Duration sweep = config.duration("sweepInterval", null, Duration.ofMillis(10), Duration.ofDays(1));

@@ -1,0 +1,293 @@
+package dev.hourglass.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hourglass.Attributes;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * JSON in and out. A JSON object of session data maps to one attribute per top-level field, holding
+ * that field's value as compact JSON bytes; going out, those bytes are copied as they are.
+ */
+final class Json {
+
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+    private Json() {
+    }
+
+    /** The body parsed as JSON; a 400 naming what is wrong when it is not. */
+    static JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new ApiException(400, "request body is empty; expected JSON");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw new ApiException(400, "request body is empty; expected JSON");
+            }
+            return node;
+        } catch (JsonEOFException e) {
+            throw new ApiException(400, "malformed JSON: the body ends early (" + e.getOriginalMessage() + ")");
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage() + location(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String location(JsonProcessingException e) {
+        var loc = e.getLocation();
+        return loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    }
+
+    /** The body as a JSON object, or a 400 naming {@code what} it should have been. */
+    static ObjectNode parseObject(byte[] body, String what) {
+        JsonNode node = parse(body);
+        if (!node.isObject()) {
+            throw new ApiException(400, what + " must be a JSON object, was " + kind(node));
+        }
+        return (ObjectNode) node;
+    }
+
+    static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** The object's fields as attributes, each value (null included) as compact JSON. */
+    static Attributes attributes(ObjectNode data) {
+        if (data.isEmpty()) {
+            return Attributes.empty();
+        }
+        Map<String, byte[]> values = new LinkedHashMap<>(data.size() * 2);
+        for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            values.put(f.getKey(), bytes(f.getValue()));
+        }
+        return Attributes.of(values);
+    }
+
+    /** A merge patch: fields to set (compact JSON each) and fields whose null value asks for removal. */
+    record Patch(Attributes set, Set<String> remove) {
+        static Patch of(ObjectNode patch) {
+            Map<String, byte[]> set = new LinkedHashMap<>(patch.size() * 2);
+            Set<String> remove = new HashSet<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (f.getValue().isNull()) {
+                    remove.add(f.getKey());
+                } else {
+                    set.put(f.getKey(), bytes(f.getValue()));
+                }
+            }
+            return new Patch(set.isEmpty() ? Attributes.empty() : Attributes.of(set), remove);
+        }
+
+        Attributes applyTo(Attributes current) {
+            return current.withAll(set).without(remove);
+        }
+    }
+
+    static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    /**
+     * Writes an attribute value: its bytes as they are when they are JSON (the form this server
+     * stores), otherwise as a JSON string of their UTF-8 text (values written by other clients).
+     */
+    static void writeValue(JsonGenerator g, byte[] value) throws IOException {
+        if (JsonCheck.isJson(value)) {
+            g.writeRawValue(new Raw(value));
+        } else {
+            g.writeString(new String(value, StandardCharsets.UTF_8));
+        }
+    }
+
+    static void writeAttributes(JsonGenerator g, Attributes attributes) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, byte[]> e : attributes.toMap().entrySet()) {
+            g.writeFieldName(e.getKey());
+            writeValue(g, e.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    /** A JSON document built by {@code body} into a buffer. */
+    static ByteBuffer write(Body body) {
+        Buffer out = new Buffer(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteBuffer();
+    }
+
+    static String text(ByteBuffer json) {
+        return new String(json.array(), json.arrayOffset() + json.position(), json.remaining(), StandardCharsets.UTF_8);
+    }
+
+    static JsonGenerator generator(OutputStream out) throws IOException {
+        return FACTORY.createGenerator(out);
+    }
+
+    /** {"success": false, "error": message}. */
+    static ByteBuffer error(String message) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeBooleanField("success", false);
+            g.writeStringField("error", message);
+            g.writeEndObject();
+        });
+    }
+
+    @FunctionalInterface
+    interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** A byte array output stream whose buffer is wrapped, not copied. */
+    static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        ByteBuffer toByteBuffer() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
+    }
+
+    /** Bytes of JSON written as they are. */
+    private static final class Raw implements SerializableString {
+        private final byte[] bytes;
+
+        Raw(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public String getValue() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public int charLength() {
+            return getValue().length();
+        }
+
+        @Override
+        public char[] asQuotedChars() {
+            return getValue().toCharArray();
+        }
+
+        @Override
+        public byte[] asUnquotedUTF8() {
+            return bytes;
+        }
+
+        @Override
+        public byte[] asQuotedUTF8() {
+            return bytes;
+        }
+
+        @Override
+        public int appendQuotedUTF8(byte[] buffer, int offset) {
+            return appendUnquotedUTF8(buffer, offset);
+        }
+
+        @Override
+        public int appendQuoted(char[] buffer, int offset) {
+            return appendUnquoted(buffer, offset);
+        }
+
+        @Override
+        public int appendUnquotedUTF8(byte[] buffer, int offset) {
+            if (offset + bytes.length > buffer.length) {
+                return -1;
+            }
+            System.arraycopy(bytes, 0, buffer, offset, bytes.length);
+            return bytes.length;
+        }
+
+        @Override
+        public int appendUnquoted(char[] buffer, int offset) {
+            char[] chars = asQuotedChars();
+            if (offset + chars.length > buffer.length) {
+                return -1;
+            }
+            System.arraycopy(chars, 0, buffer, offset, chars.length);
+            return chars.length;
+        }
+
+        @Override
+        public int writeQuotedUTF8(OutputStream out) throws IOException {
+            out.write(bytes);
+            return bytes.length;
+        }
+
+        @Override
+        public int writeUnquotedUTF8(OutputStream out) throws IOException {
+            out.write(bytes);
+            return bytes.length;
+        }
+
+        @Override
+        public int putQuotedUTF8(ByteBuffer buffer) {
+            return putUnquotedUTF8(buffer);
+        }
+
+        @Override
+        public int putUnquotedUTF8(ByteBuffer buffer) {
+            if (buffer.remaining() < bytes.length) {
+                return -1;
+            }
+            buffer.put(bytes);
+            return bytes.length;
+        }
+
+        @Override
+        public String toString() {
+            return "Raw" + Arrays.toString(Arrays.copyOf(bytes, Math.min(bytes.length, 16)));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.hourglass.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class JsonCheckTest {
+
+    static boolean jackson(byte[] bytes) {
+        try {
+            return Json.MAPPER.readTree(bytes) != null && !Json.MAPPER.readTree(bytes).isMissingNode();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static boolean check(String s) {
+        return JsonCheck.isJson(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void acceptsJsonValues() {
+        for (String s : List.of("0", "-0", "1.5e10", "-12.25E-3", "123456789012345678901234567890", "true", "false", "null",
+                "\"\"", "\"a\\\"b\\\\c\\/\\b\\f\\n\\r\\t\\u00e9\"", "\"中文 😀\"", "[]", "{}", " [1, [2, {\"a\": null}]] ",
+                "{\"a\":{\"b\":[true,false,null,\"x\"]},\"c\":-1}")) {
+            assertThat(check(s)).as(s).isTrue();
+            assertThat(jackson(s.getBytes(StandardCharsets.UTF_8))).as(s).isTrue();
+        }
+    }
+
+    @Test
+    void rejectsWhatIsNotOneJsonValue() {
+        for (String s : List.of("", " ", "Bob", "true story", "123 Main St", "01", "1.", ".5", "-", "+1", "1e", "NaN",
+                "'a'", "\"unterminated", "\"tab\there\"", "\"bad \\x escape\"", "\"\\u12G4\"", "[1,]", "[1 2]", "{\"a\"}",
+                "{\"a\":1,}", "{a:1}", "[", "{", "]", "nul", "truex", "1 2", "{}{}")) {
+            assertThat(check(s)).as("'%s'", s).isFalse();
+        }
+        assertThat(JsonCheck.isJson(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'})).isFalse();
+        assertThat(JsonCheck.isJson(new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'})).isFalse();
+        assertThat(JsonCheck.isJson(new byte[] {'"', (byte) 0xC0, (byte) 0x80, '"'})).isFalse();
+        assertThat(check("[".repeat(600) + "]".repeat(600))).isFalse();
+        assertThat(check("[".repeat(100) + "]".repeat(100))).isTrue();
+    }
+
+    @Test
+    void agreesWithJacksonOnMutatedDocuments() {
+        Random random = new Random(42);
+        byte[] seed = "{\"jobTitle\":\"Java 工程师\",\"score\":85.5,\"tags\":[\"a\",null,true],\"n\":{\"x\":-1e3}}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] alphabet = "{}[]\":,.-+eE0123456789 \\ntrufalse\u00e9".getBytes(StandardCharsets.UTF_8);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] doc = seed.clone();
+            int edits = 1 + random.nextInt(3);
+            for (int e = 0; e < edits; e++) {
+                int at = random.nextInt(doc.length);
+                doc[at] = random.nextInt(4) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
+            }
+            assertThat(JsonCheck.isJson(doc)).as(new String(doc, StandardCharsets.UTF_8)).isEqualTo(jackson(doc));
+        }
+    }
+}

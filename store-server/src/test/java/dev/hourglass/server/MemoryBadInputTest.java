@@ -1,0 +1,9 @@
+package dev.hourglass.server;
+
+class MemoryBadInputTest extends BadInputContract {
+
+    @Override
+    String storeUri() {
+        return "memory:";
+    }
+}
