@@ -136,7 +136,7 @@ final class Db {
 
     private static boolean isCapacity(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && (CAPACITY_STATES.contains(s.getSQLState()) || CAPACITY_CODES.contains(s.getErrorCode()))) {
+            if (t instanceof SQLException s && ((s.getSQLState() != null && CAPACITY_STATES.contains(s.getSQLState())) || CAPACITY_CODES.contains(s.getErrorCode()))) {
                 return true;
             }
             if (t.getClass().getSimpleName().equals("PacketTooBigException")) {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs the Hourglass benchmarks and writes benchmarks/RESULTS.md and benchmarks/charts/*.png.
+#
+#   benchmarks/run.sh [quick|full] [benchmark regex...]
+#
+# quick: every benchmark, 1 fork, 1 x 1 s warm-up, 2 x 500 ms measurement (under 15 minutes on an idle 2-core machine).
+# full:  every benchmark, 2 forks, 3 x 1 s warm-up, 5 x 2 s measurement (for figures we publish; about 75 minutes).
+# Private Redis, MariaDB and PostgreSQL instances are started on loopback for the run and stopped
+# after it. JMH prints its progress (run progress, ETA) as it goes; the whole output is also kept
+# in benchmarks/target/run-<profile>.log. Set SKIP_BUILD=1 to reuse an existing benchmarks.jar.
+set -euo pipefail
+
+profile="${1:-quick}"
+case "$profile" in
+  quick|full) ;;
+  *) echo "usage: $0 [quick|full] [benchmark regex...]" >&2; exit 2 ;;
+esac
+shift || true
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+jar="$here/target/benchmarks.jar"
+if [[ "${SKIP_BUILD:-0}" != "1" || ! -f "$jar" ]]; then
+  echo "# building $jar"
+  mvn -B -q -f "$here/pom.xml" package -DskipTests
+fi
+
+stamp="$(date -u +%Y%m%d-%H%M%S)"
+result="$here/results/$profile-$stamp.json"
+log="$here/target/run-$profile.log"
+mkdir -p "$here/results" "$here/target"
+
+jvm=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+     --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
+     --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true)
+
+command="benchmarks/run.sh $profile${*:+ $*}"
+echo "# $command -> $result (log: $log)"
+set +e
+java "${jvm[@]}" -Xmx256m -cp "$jar" dev.hourglass.benchmarks.Launcher "$profile" "$result" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+if [[ $status -ne 0 || ! -s "$result" ]]; then
+  echo "# the benchmark run failed (exit $status); see $log" >&2
+  exit 1
+fi
+java -Djava.awt.headless=true -cp "$jar" dev.hourglass.benchmarks.Report "$result" "$here" "$command"

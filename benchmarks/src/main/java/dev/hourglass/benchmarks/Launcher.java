@@ -1,0 +1,91 @@
+package dev.hourglass.benchmarks;
+
+import dev.hourglass.Hourglass;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the benchmarks of one profile: starts private Redis, MariaDB and PostgreSQL instances on
+ * loopback, runs JMH with their addresses passed to every fork, writes the JMH JSON, and stops the
+ * servers. Usage: {@code Launcher quick|full <result.json> [benchmark regex...]}.
+ *
+ * <p>quick: one fork, one 1 s warm-up and two 500 ms measurements per benchmark (the whole set,
+ * about 140 benchmarks, in under 15 minutes on an idle 2-core machine). full: two forks, three 1 s
+ * warm-ups and five 2 s measurements each (about 75 minutes).
+ */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2 || !(args[0].equals("quick") || args[0].equals("full"))) {
+            System.err.println("usage: Launcher quick|full <result.json> [benchmark regex...]");
+            System.exit(2);
+        }
+        boolean quick = args[0].equals("quick");
+        Path result = Path.of(args[1]);
+        Files.createDirectories(result.toAbsolutePath().getParent());
+        List<String> includes = Arrays.asList(args).subList(2, args.length);
+
+        List<String> schemes = Hourglass.schemes();
+        List<String> backends = new ArrayList<>(List.of("memory"));
+        List<String> sweepable = new ArrayList<>(List.of("memory"));
+        if (schemes.contains("chronicle")) {
+            backends.add("chronicle");
+            sweepable.add("chronicle");
+        }
+        if (schemes.contains("redis")) {
+            backends.add("redis");
+        }
+        if (schemes.contains("jdbc:mysql") || schemes.contains("jdbc:mariadb")) {
+            backends.add("mariadb");
+            sweepable.add("mariadb");
+        }
+        if (schemes.contains("jdbc:postgresql")) {
+            backends.add("postgresql");
+            sweepable.add("postgresql");
+        }
+        System.out.println("# Hourglass backends on the class path: " + backends);
+
+        long t0 = System.nanoTime();
+        System.out.println("# starting private Redis, MariaDB and PostgreSQL on loopback...");
+        // The forks get these and, from each benchmark's @Fork, the Chronicle options and heap size.
+        List<String> serverProperties = Servers.startAll();
+        System.out.printf("# servers up in %.1f s: %s, %s, %s%n", (System.nanoTime() - t0) / 1e9,
+                System.getProperty(Servers.REDIS), System.getProperty(Servers.MARIADB), System.getProperty(Servers.POSTGRESQL));
+        try {
+            ChainedOptionsBuilder options = new OptionsBuilder()
+                    .jvmArgs(serverProperties.toArray(String[]::new))
+                    .param("backend", backends.toArray(String[]::new))
+                    .param("store", sweepable.toArray(String[]::new))
+                    .result(result.toString())
+                    .resultFormat(ResultFormatType.JSON)
+                    .shouldFailOnError(false);
+            if (includes.isEmpty()) {
+                options.include(Launcher.class.getPackageName() + ".*Bench");
+            } else {
+                includes.forEach(options::include);
+            }
+            if (quick) {
+                options.forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
+            } else {
+                options.forks(2).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(5).measurementTime(TimeValue.seconds(2));
+            }
+            new Runner(options.build()).run();
+        } finally {
+            Servers.stopOwned();
+        }
+        System.out.printf("# %s profile done in %.1f min; JMH results in %s%n", args[0], (System.nanoTime() - t0) / 60e9, result);
+    }
+}
