@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,8 @@ final class Daemon {
   private final Probe probe;
   private final Duration startTimeout;
   private final Stopper stopper;
+  private final Runnable killAtExit = this::killNow;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Process process;
 
   /**
@@ -61,6 +64,32 @@ final class Daemon {
     this.probe = probe;
     this.startTimeout = startTimeout;
     this.stopper = stopper;
+    Reaper.killAtExit(killAtExit);
+  }
+
+  /**
+   * Starts the server again, stopping it first if it runs.
+   *
+   * @throws IllegalStateException if the server is closed or does not start
+   */
+  synchronized void restart() {
+    if (closed.get()) {
+      throw new IllegalStateException(name + " is closed");
+    }
+    stop();
+    start();
+  }
+
+  /** Stops the server and deletes its directory; later calls do nothing. */
+  void close() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        stop();
+      } finally {
+        Dirs.deleteQuietly(dir);
+        Reaper.forgetKill(killAtExit);
+      }
+    }
   }
 
   /**

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +36,11 @@ public final class MariaDbServer implements AutoCloseable {
 
   private final String name;
   private final int port;
-  private final Path dir;
   private final Daemon daemon;
-  private final Runnable killAtExit;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private MariaDbServer(int port, Path dir) {
     this.name = "mariadbd on " + FreePorts.HOST + ":" + port;
     this.port = port;
-    this.dir = dir;
     this.daemon =
         new Daemon(
             name,
@@ -55,8 +50,6 @@ public final class MariaDbServer implements AutoCloseable {
             () -> answersHandshake(port),
             START_TIMEOUT,
             Process::destroy);
-    this.killAtExit = daemon::killNow;
-    Reaper.killAtExit(killAtExit);
   }
 
   /**
@@ -247,11 +240,7 @@ public final class MariaDbServer implements AutoCloseable {
    * @throws IllegalStateException if the server is closed or does not start
    */
   public void restart() {
-    if (closed.get()) {
-      throw new IllegalStateException(name + " is closed");
-    }
-    daemon.stop();
-    daemon.start();
+    daemon.restart();
   }
 
   public boolean isRunning() {
@@ -261,14 +250,7 @@ public final class MariaDbServer implements AutoCloseable {
   /** Stops the server and deletes its directory. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      try {
-        daemon.stop();
-      } finally {
-        Dirs.deleteQuietly(dir);
-        Reaper.forgetKill(killAtExit);
-      }
-    }
+    daemon.close();
   }
 
   @Override

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,15 +44,11 @@ public final class PostgresServer implements AutoCloseable {
 
   private final String name;
   private final int port;
-  private final Path dir;
   private final Daemon daemon;
-  private final Runnable killAtExit;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private PostgresServer(int port, Path dir) {
     this.name = "postgres on " + FreePorts.HOST + ":" + port;
     this.port = port;
-    this.dir = dir;
     Path data = dir.resolve("data");
     this.daemon =
         new Daemon(
@@ -72,8 +67,6 @@ public final class PostgresServer implements AutoCloseable {
             () -> acceptsSessions(port),
             START_TIMEOUT,
             process -> stopFast(data));
-    this.killAtExit = daemon::killNow;
-    Reaper.killAtExit(killAtExit);
   }
 
   /** Fast shutdown: rolls back open transactions and disconnects clients instead of waiting. */
@@ -298,11 +291,7 @@ public final class PostgresServer implements AutoCloseable {
    * @throws IllegalStateException if the server is closed or does not start
    */
   public void restart() {
-    if (closed.get()) {
-      throw new IllegalStateException(name + " is closed");
-    }
-    daemon.stop();
-    daemon.start();
+    daemon.restart();
   }
 
   public boolean isRunning() {
@@ -312,14 +301,7 @@ public final class PostgresServer implements AutoCloseable {
   /** Stops the server and deletes its directory. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      try {
-        daemon.stop();
-      } finally {
-        Dirs.deleteQuietly(dir);
-        Reaper.forgetKill(killAtExit);
-      }
-    }
+    daemon.close();
   }
 
   @Override

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A private {@code redis-server} on a free port of {@code 127.0.0.1}, without persistence: it
@@ -34,15 +33,11 @@ public final class RedisServer implements AutoCloseable {
 
   private final String name;
   private final int port;
-  private final Path dir;
   private final Daemon daemon;
-  private final Runnable killAtExit;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private RedisServer(String kind, int port, Path dir, List<String> command) {
     this.name = kind + " on " + FreePorts.HOST + ":" + port;
     this.port = port;
-    this.dir = dir;
     this.daemon =
         new Daemon(
             name,
@@ -52,8 +47,6 @@ public final class RedisServer implements AutoCloseable {
             () -> "PONG".equals(Resp.call(FreePorts.HOST, port, "PING")),
             START_TIMEOUT,
             process -> shutdown(port, process));
-    this.killAtExit = daemon::killNow;
-    Reaper.killAtExit(killAtExit);
   }
 
   /**
@@ -165,11 +158,7 @@ public final class RedisServer implements AutoCloseable {
    * @throws IllegalStateException if the server is closed or does not start
    */
   public void restart() {
-    if (closed.get()) {
-      throw new IllegalStateException(name + " is closed");
-    }
-    daemon.stop();
-    daemon.start();
+    daemon.restart();
   }
 
   public boolean isRunning() {
@@ -179,14 +168,7 @@ public final class RedisServer implements AutoCloseable {
   /** Stops the server and deletes its directory. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      try {
-        daemon.stop();
-      } finally {
-        Dirs.deleteQuietly(dir);
-        Reaper.forgetKill(killAtExit);
-      }
-    }
+    daemon.close();
   }
 
   @Override
