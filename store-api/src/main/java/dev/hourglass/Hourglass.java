@@ -42,13 +42,13 @@ public final class Hourglass {
     private static final Map<String, String> KNOWN_MODULES = new LinkedHashMap<>();
 
     static {
-        KNOWN_MODULES.put("memory", "dev.hourglass:store-api");
-        KNOWN_MODULES.put("chronicle", "dev.hourglass:store-chronicle");
+        KNOWN_MODULES.put("memory", "dev.hourglass:hourglass-api");
+        KNOWN_MODULES.put("chronicle", "dev.hourglass:hourglass-chronicle");
         for (String s : List.of("redis", "rediss", "redis-sentinel", "redis-cluster")) {
-            KNOWN_MODULES.put(s, "dev.hourglass:store-redis");
+            KNOWN_MODULES.put(s, "dev.hourglass:hourglass-redis");
         }
         for (String s : List.of("jdbc:mysql", "jdbc:mariadb", "jdbc:postgresql")) {
-            KNOWN_MODULES.put(s, "dev.hourglass:store-jdbc");
+            KNOWN_MODULES.put(s, "dev.hourglass:hourglass-jdbc");
         }
     }
 

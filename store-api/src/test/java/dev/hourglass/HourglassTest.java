@@ -39,7 +39,7 @@ class HourglassTest {
         assertThatThrownBy(() -> Hourglass.open("redis://user:secret@localhost:6379")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("provided by dev.hourglass:store-redis").hasMessageNotContaining("secret");
         assertThatThrownBy(() -> Hourglass.open("jdbc:mysql://h/db")).hasMessageContaining("'jdbc:mysql'")
-                .hasMessageContaining("dev.hourglass:store-jdbc");
+                .hasMessageContaining("dev.hourglass:hourglass-jdbc");
         assertThatThrownBy(() -> Hourglass.open(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("uri");
     }
 
