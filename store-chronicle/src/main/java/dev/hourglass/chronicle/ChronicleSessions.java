@@ -293,27 +293,27 @@ final class ChronicleSessions implements SessionBackend {
      */
     @Override
     public Page<String> ids(String cursor, int limit, long now) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        int segments = map.segments();
         int segment = 0;
         String after = null;
         if (cursor != null) {
-            int colon = cursor.indexOf(':');
-            try {
-                segment = Integer.parseInt(cursor.substring(0, colon));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("cursor '" + cursor + "' is not one this store returned");
-            }
-            after = cursor.substring(colon + 1);
+            ListingCursor c = ListingCursor.parse(cursor, segments);
+            segment = c.segment();
+            after = c.after();
         }
         List<String> ids = new ArrayList<>(Math.min(limit, 1024));
         int scanned = 0;
         try {
-            for (; segment < map.segments(); segment++) {
+            for (; segment < segments; segment++) {
                 List<Candidate> candidates = candidates(segment, after, now);
                 candidates.sort(Comparator.comparing(Candidate::id));
                 String last = after == null ? "" : after;
                 for (Candidate c : candidates) {
                     if (scanned == limit) {
-                        return new Page<>(ids, Optional.of(segment + ":" + last));
+                        return new Page<>(ids, Optional.of(new ListingCursor(segment, last).encode()));
                     }
                     scanned++;
                     last = c.id();
