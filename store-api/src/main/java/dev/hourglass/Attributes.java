@@ -17,6 +17,9 @@ import java.util.Set;
  */
 public final class Attributes {
 
+    /** The longest attribute name, in bytes of UTF-8. */
+    static final int MAX_NAME_BYTES = 256;
+
     private static final Attributes EMPTY = new Attributes(Map.of());
 
     /** Decoded values; null until first needed when built from the binary form. */
@@ -70,11 +73,16 @@ public final class Attributes {
         Objects.requireNonNull(values, "values");
         Objects.requireNonNull(codec, "codec");
         Map<String, byte[]> copy = new LinkedHashMap<>(values.size() * 2);
-        values.forEach((k, v) -> copy.put(checkName(k), codec.encode(checkValue(k, v))));
+        values.forEach((k, v) -> copy.put(checkName(k), encode(k, checkValue(k, v), codec)));
         return copy.isEmpty() ? EMPTY : new Attributes(Collections.unmodifiableMap(copy));
     }
 
-    /** Attributes holding UTF-8 strings. */
+    /**
+     * Attributes holding UTF-8 strings.
+     *
+     * @throws IllegalArgumentException when a name or value holds an unpaired surrogate (text that
+     *                                  UTF-8 cannot hold exactly), or a name is not 1..256 bytes
+     */
     public static Attributes strings(Map<String, String> values) {
         return of(values, Codecs.utf8());
     }
@@ -120,10 +128,23 @@ public final class Attributes {
         return v == null ? null : codec.decode(v);
     }
 
-    /** The value as a UTF-8 string, or {@code null} when absent. */
+    /**
+     * The value as a UTF-8 string, or {@code null} when absent.
+     *
+     * @throws CorruptDataException when the value is not well-formed UTF-8
+     */
     public String string(String name) {
         byte[] v = values().get(name);
-        return v == null ? null : new String(v, StandardCharsets.UTF_8);
+        return v == null ? null : text(name, v);
+    }
+
+    private static String text(String name, byte[] v) {
+        int bad = Checks.malformedUtf8(v, 0, v.length);
+        if (bad >= 0) {
+            throw new CorruptDataException("attribute " + Checks.quote(name) + " is not well-formed UTF-8 (byte "
+                    + bad + " of " + v.length + ")");
+        }
+        return new String(v, StandardCharsets.UTF_8);
     }
 
     /**
@@ -136,15 +157,20 @@ public final class Attributes {
         if (v == null) {
             return defaultValue;
         }
-        String s = new String(v, StandardCharsets.UTF_8).trim();
+        String s = text(name, v).trim();
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
-            throw new CorruptDataException("attribute '" + name + "' is not an integer: '" + abbreviate(s) + "'", e);
+            throw new CorruptDataException("attribute " + Checks.quote(name) + " is not an integer: " + Checks.quote(s), e);
         }
     }
 
-    /** The value read as JSON into {@code type}, or {@code null} when absent. */
+    /**
+     * The value read as JSON into {@code type}, or {@code null} when absent.
+     *
+     * @throws CorruptDataException when the value is not well-formed UTF-8, not one JSON value, or
+     *                              not readable as {@code type}
+     */
     public <T> T json(String name, Class<T> type) {
         byte[] v = values().get(name);
         return v == null ? null : JsonSupport.read(v, type, name);
@@ -163,9 +189,23 @@ public final class Attributes {
     public <T> Attributes with(String name, T value, Codec<T> codec) {
         checkName(name);
         checkValue(name, value);
+        byte[] encoded = encode(name, value, codec);
         Map<String, byte[]> copy = new LinkedHashMap<>(values());
-        copy.put(name, codec.encode(value));
+        copy.put(name, encoded);
         return new Attributes(Collections.unmodifiableMap(copy));
+    }
+
+    private static <T> byte[] encode(String name, T value, Codec<T> codec) {
+        byte[] encoded;
+        try {
+            encoded = codec.encode(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("attribute " + Checks.quote(name) + ": " + e.getMessage(), e);
+        }
+        if (encoded == null) {
+            throw new IllegalArgumentException("attribute " + Checks.quote(name) + ": the codec gave no bytes");
+        }
+        return encoded;
     }
 
     /** A copy with {@code name} set to a UTF-8 string. */
@@ -232,15 +272,19 @@ public final class Attributes {
         if (form != null) {
             return form.clone();
         }
+        byte[][] names = new byte[values().size()][];
         int size = varIntSize(values().size());
+        int i = 0;
         for (Map.Entry<String, byte[]> e : values().entrySet()) {
-            int n = utf8Length(e.getKey());
-            size += varIntSize(n) + n + varIntSize(e.getValue().length) + e.getValue().length;
+            byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+            names[i++] = name;
+            size += varIntSize(name.length) + name.length + varIntSize(e.getValue().length) + e.getValue().length;
         }
         byte[] out = new byte[size];
         int pos = putVarInt(out, 0, values().size());
+        i = 0;
         for (Map.Entry<String, byte[]> e : values().entrySet()) {
-            byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+            byte[] name = names[i++];
             pos = putVarInt(out, pos, name.length);
             System.arraycopy(name, 0, out, pos, name.length);
             pos += name.length;
@@ -253,34 +297,83 @@ public final class Attributes {
     }
 
     /**
-     * Reads the form written by {@link #toBytes()}. The structure is checked at once; values are
-     * decoded when first read.
+     * Reads the form written by {@link #toBytes()}. The whole form is checked at once (lengths in
+     * their shortest encoding and within the bytes, names non-empty, at most 256 bytes, well-formed
+     * UTF-8 and distinct, nothing after the last value); values are copied out when first read.
+     * Nothing is allocated beyond what the bytes themselves hold.
      *
-     * @throws CorruptDataException when the bytes are not such a form
+     * @throws CorruptDataException     when the bytes are not such a form
+     * @throws IllegalArgumentException when {@code bytes} is null or the range does not fit in it
      */
     public static Attributes fromBytes(byte[] bytes, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (bytes == null) {
+            throw new IllegalArgumentException("bytes must not be null");
+        }
+        if (offset < 0 || length < 0 || length > bytes.length - offset) {
+            throw new IllegalArgumentException("offset " + offset + " and length " + length + " do not fit in "
+                    + bytes.length + " bytes");
+        }
         int end = offset + length;
         int[] pos = {offset};
         int count = readVarInt(bytes, pos, end);
-        if (count == 0 && pos[0] == end) {
+        if (count == 0) {
+            if (pos[0] != end) {
+                throw new CorruptDataException((end - pos[0]) + " trailing bytes after 0 attributes");
+            }
             return EMPTY;
         }
-        if (count < 0 || count > length) {
+        if (count > (end - pos[0]) / 3) {
             throw new CorruptDataException("attribute count " + count + " does not fit in " + length + " bytes");
         }
+        int[] nameAt = new int[count];
+        int[] nameLength = new int[count];
+        int[] slots = new int[Integer.highestOneBit(count) << (count < 1 << 28 ? 2 : 1)];
         long payload = 0;
         for (int i = 0; i < count; i++) {
-            int nameLength = readLength(bytes, pos, end);
-            pos[0] += nameLength;
-            int valueLength = readLength(bytes, pos, end);
-            pos[0] += valueLength;
-            payload += nameLength + valueLength;
+            int nl = readLength(bytes, pos, end);
+            int at = pos[0];
+            if (nl == 0 || nl > MAX_NAME_BYTES) {
+                throw new CorruptDataException("attribute name " + (i + 1) + " of " + count + " is " + nl
+                        + " bytes; names are 1.." + MAX_NAME_BYTES + " bytes" + (nl == 0 ? " (it is empty)" : ""));
+            }
+            int bad = Checks.malformedUtf8(bytes, at, at + nl);
+            if (bad >= 0) {
+                throw new CorruptDataException("attribute name " + (i + 1) + " of " + count
+                        + " is not well-formed UTF-8 (byte " + (bad - at) + " of " + nl + ")");
+            }
+            nameAt[i] = at;
+            nameLength[i] = nl;
+            if (!addName(slots, bytes, nameAt, nameLength, i)) {
+                throw new CorruptDataException("attribute name " + (i + 1) + " of " + count + " appears twice");
+            }
+            pos[0] += nl;
+            int vl = readLength(bytes, pos, end);
+            pos[0] += vl;
+            payload += nl + vl;
         }
         if (pos[0] != end) {
             throw new CorruptDataException((end - pos[0]) + " trailing bytes after " + count + " attributes");
         }
         return new Attributes(Arrays.copyOfRange(bytes, offset, end), count, payload);
+    }
+
+    /** Records name {@code i} in the open-addressing table {@code slots}; false when it is there already. */
+    private static boolean addName(int[] slots, byte[] b, int[] at, int[] length, int i) {
+        int h = 1;
+        for (int k = at[i], e = at[i] + length[i]; k < e; k++) {
+            h = 31 * h + b[k];
+        }
+        int mask = slots.length - 1;
+        for (int s = (h ^ (h >>> 16)) & mask; ; s = (s + 1) & mask) {
+            int j = slots[s] - 1;
+            if (j < 0) {
+                slots[s] = i + 1;
+                return true;
+            }
+            if (Arrays.equals(b, at[j], at[j] + length[j], b, at[i], at[i] + length[i])) {
+                return false;
+            }
+        }
     }
 
     private static Map<String, byte[]> decode(byte[] form, int count) {
@@ -299,14 +392,22 @@ public final class Attributes {
         return Collections.unmodifiableMap(map);
     }
 
-    /** Reads the form written by {@link #toBytes()}. */
+    /**
+     * Reads the form written by {@link #toBytes()}.
+     *
+     * @throws CorruptDataException     when the bytes are not such a form
+     * @throws IllegalArgumentException when {@code bytes} is null
+     */
     public static Attributes fromBytes(byte[] bytes) {
+        if (bytes == null) {
+            throw new IllegalArgumentException("bytes must not be null");
+        }
         return fromBytes(bytes, 0, bytes.length);
     }
 
     private static int readLength(byte[] b, int[] pos, int end) {
         int n = readVarInt(b, pos, end);
-        if (n < 0 || n > end - pos[0]) {
+        if (n > end - pos[0]) {
             throw new CorruptDataException("length " + n + " runs past the end of the attribute bytes");
         }
         return n;
@@ -329,6 +430,7 @@ public final class Attributes {
         return pos;
     }
 
+    /** A non-negative int in 1..5 bytes, 7 bits each, low bits first, in its shortest form only. */
     private static int readVarInt(byte[] b, int[] pos, int end) {
         int result = 0;
         for (int shift = 0; shift < 35; shift += 7) {
@@ -336,8 +438,14 @@ public final class Attributes {
                 throw new CorruptDataException("attribute bytes end inside a length");
             }
             byte x = b[pos[0]++];
+            if (shift == 28 && (x & 0xF8) != 0) {
+                throw new CorruptDataException("length in attribute bytes exceeds " + Integer.MAX_VALUE);
+            }
             result |= (x & 0x7F) << shift;
             if (x >= 0) {
+                if (x == 0 && shift > 0) {
+                    throw new CorruptDataException("length in attribute bytes is not in its shortest form");
+                }
                 return result;
             }
         }
@@ -351,48 +459,32 @@ public final class Attributes {
         }
         long n = 0;
         for (Map.Entry<String, byte[]> e : values().entrySet()) {
-            n += utf8Length(e.getKey()) + e.getValue().length;
+            n += Checks.utf8Length(e.getKey()) + e.getValue().length;
         }
         return n;
     }
 
-    static int utf8Length(String s) {
-        int n = 0;
-        for (int i = 0, len = s.length(); i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
-    }
-
+    /**
+     * A name is 1..256 bytes of UTF-8 and any text UTF-8 holds exactly: every code point, control
+     * characters included, but no unpaired surrogate.
+     */
     private static String checkName(String name) {
         if (name == null) {
             throw new IllegalArgumentException("attribute name must not be null");
         }
-        if (name.isEmpty() || utf8Length(name) > 256) {
-            throw new IllegalArgumentException("attribute name must be 1..256 bytes of UTF-8, was '" + abbreviate(name) + "'");
+        int bytes = name.isEmpty() ? 0 : Checks.text("attribute name", name);
+        if (bytes == 0 || bytes > MAX_NAME_BYTES) {
+            throw new IllegalArgumentException("attribute name must be 1.." + MAX_NAME_BYTES + " bytes of UTF-8, was "
+                    + bytes + " bytes: " + Checks.quote(name));
         }
         return name;
     }
 
     private static <V> V checkValue(String name, V value) {
         if (value == null) {
-            throw new IllegalArgumentException("attribute '" + name + "' must not have a null value");
+            throw new IllegalArgumentException("attribute " + Checks.quote(name) + " must not have a null value");
         }
         return value;
-    }
-
-    static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 
     @Override

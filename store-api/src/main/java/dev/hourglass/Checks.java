@@ -28,28 +28,123 @@ final class Checks {
         if (id.isEmpty()) {
             throw new IllegalArgumentException(arg + " must not be empty");
         }
-        int bytes = 0;
         for (int i = 0, n = id.length(); i < n; i++) {
             char c = id.charAt(i);
-            if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+            if (isControl(c)) {
                 throw new IllegalArgumentException(arg + " must be printable UTF-8 but has control character U+"
-                        + String.format("%04X", (int) c) + " at index " + i + ": '" + printable(id) + "'");
+                        + String.format("%04X", (int) c) + " at index " + i + ": " + quote(id));
             }
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(id.charAt(i + 1))) {
-                    bytes += 4;
-                    i++;
-                    continue;
-                }
-                throw new IllegalArgumentException(arg + " has an unpaired surrogate at index " + i + ": '" + printable(id) + "'");
-            }
-            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
         }
+        int bytes = text(arg, id);
         if (bytes > MAX_ID_BYTES) {
             throw new IllegalArgumentException(arg + " must be at most " + MAX_ID_BYTES + " bytes of UTF-8, was "
-                    + bytes + " bytes: '" + printable(id) + "'");
+                    + bytes + " bytes: " + quote(id));
         }
         return id;
+    }
+
+    /**
+     * Checks that {@code s} is exact text, that is, holds no unpaired surrogate (the one thing a Java
+     * string can hold that UTF-8 cannot), and returns the length of its UTF-8 form.
+     */
+    static int text(String arg, String s) {
+        int at = unpairedSurrogate(s);
+        if (at >= 0) {
+            throw new IllegalArgumentException(arg + " has an unpaired surrogate U+"
+                    + String.format("%04X", (int) s.charAt(at)) + " at index " + at + ": " + quote(s));
+        }
+        return utf8Length(s);
+    }
+
+    /** The index of the first unpaired surrogate in {@code s}, or -1. */
+    static int unpairedSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The length of the UTF-8 form of {@code s}, which holds no unpaired surrogate. */
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The index of the first byte of {@code b[from, to)} that starts an ill-formed UTF-8 sequence, or
+     * -1 when the range is well-formed UTF-8 as Unicode defines it (table 3-7): shortest form only,
+     * no surrogates (so no CESU-8), nothing above U+10FFFF.
+     */
+    static int malformedUtf8(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int need;
+            int lo = 0x80;
+            int hi = 0xBF;
+            if (c >= 0xC2 && c <= 0xDF) {
+                need = 1;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                need = 2;
+                if (c == 0xE0) {
+                    lo = 0xA0;
+                } else if (c == 0xED) {
+                    hi = 0x9F;
+                }
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                need = 3;
+                if (c == 0xF0) {
+                    lo = 0x90;
+                } else if (c == 0xF4) {
+                    hi = 0x8F;
+                }
+            } else {
+                return i;
+            }
+            if (to - i <= need) {
+                return i;
+            }
+            int second = b[i + 1] & 0xFF;
+            if (second < lo || second > hi) {
+                return i;
+            }
+            for (int k = 2; k <= need; k++) {
+                int next = b[i + k] & 0xFF;
+                if (next < 0x80 || next > 0xBF) {
+                    return i;
+                }
+            }
+            i += need + 1;
+        }
+        return -1;
+    }
+
+    private static boolean isControl(char c) {
+        return c < 0x20 || (c >= 0x7F && c <= 0x9F);
     }
 
     static Duration ttl(Duration ttl) {
@@ -85,6 +180,7 @@ final class Checks {
             if (n == null) {
                 throw new IllegalArgumentException(arg + " must not contain null");
             }
+            text(arg + " holds a name that", n);
         }
         return names;
     }
@@ -100,6 +196,7 @@ final class Checks {
         return payload;
     }
 
+    /** A failure reason: free text up to 4,096 characters; of the control characters only tab, CR and LF. */
     static String reason(String reason) {
         if (reason == null) {
             throw new IllegalArgumentException("reason must not be null");
@@ -108,6 +205,14 @@ final class Checks {
             throw new IllegalArgumentException("reason must be at most " + MAX_REASON_CHARS + " characters, was "
                     + reason.length());
         }
+        for (int i = 0, n = reason.length(); i < n; i++) {
+            char c = reason.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                throw new IllegalArgumentException("reason must not hold control character U+"
+                        + String.format("%04X", (int) c) + " (at index " + i + "): " + quote(reason));
+            }
+        }
+        text("reason", reason);
         return reason;
     }
 
@@ -139,20 +244,30 @@ final class Checks {
         return now + ttl.toMillis();
     }
 
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length() && sb.length() < 64; i++) {
+    /**
+     * {@code s} in single quotes for a message: control characters, unpaired surrogates and the line
+     * and paragraph separators escaped as {@code \\uXXXX}, cut to about 64 characters.
+     */
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder("'");
+        int n = s.length();
+        int i = 0;
+        for (; i < n && sb.length() < 64; i++) {
             char c = s.charAt(i);
-            if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+            boolean paired = Character.isHighSurrogate(c) ? i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))
+                    : Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+            if (isControl(c) || (Character.isSurrogate(c) && !paired) || c == 0x2028 || c == 0x2029) {
                 sb.append(String.format("\\u%04X", (int) c));
             } else {
                 sb.append(c);
             }
         }
-        if (sb.length() >= 64) {
-            sb.setLength(61);
+        if (i < n) {
+            if (Character.isHighSurrogate(sb.charAt(sb.length() - 1))) {
+                sb.setLength(sb.length() - 1);
+            }
             sb.append("...");
         }
-        return sb.toString();
+        return sb.append('\'').toString();
     }
 }

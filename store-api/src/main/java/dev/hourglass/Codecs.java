@@ -1,9 +1,6 @@
 package dev.hourglass;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 
 /** The built-in codecs: raw bytes, UTF-8 strings and JSON (Jackson, an optional dependency). */
 public final class Codecs {
@@ -23,20 +20,20 @@ public final class Codecs {
     private static final Codec<String> UTF8 = new Codec<>() {
         @Override
         public byte[] encode(String value) {
+            if (value == null) {
+                throw new IllegalArgumentException("value must not be null");
+            }
+            Checks.text("value", value);
             return value.getBytes(StandardCharsets.UTF_8);
         }
 
         @Override
         public String decode(byte[] bytes) {
-            try {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes))
-                        .toString();
-            } catch (CharacterCodingException e) {
-                throw new CorruptDataException("value is not valid UTF-8 (" + bytes.length + " bytes)", e);
+            int bad = Checks.malformedUtf8(bytes, 0, bytes.length);
+            if (bad >= 0) {
+                throw new CorruptDataException("value is not well-formed UTF-8 (byte " + bad + " of " + bytes.length + ")");
             }
+            return new String(bytes, StandardCharsets.UTF_8);
         }
     };
 
@@ -48,12 +45,21 @@ public final class Codecs {
         return BYTES;
     }
 
-    /** Strings as UTF-8; decoding rejects malformed input. */
+    /**
+     * Strings as UTF-8, exactly: encoding refuses a string with an unpaired surrogate
+     * ({@link IllegalArgumentException}); decoding refuses anything but well-formed UTF-8 in its
+     * shortest form, so overlong and CESU-8 sequences too ({@link CorruptDataException}).
+     */
     public static Codec<String> utf8() {
         return UTF8;
     }
 
-    /** Any value as JSON; decodes to maps, lists, strings, numbers and booleans. */
+    /**
+     * Any value as JSON; decodes to maps, lists, strings, numbers and booleans. Encoding refuses what
+     * would not read back as written: strings with an unpaired surrogate, NaN and infinities, numbers
+     * of more than 1,000 characters, nesting deeper than 1,000. Decoding takes exactly one JSON value
+     * in well-formed UTF-8.
+     */
     public static Codec<Object> json() {
         return json(Object.class);
     }

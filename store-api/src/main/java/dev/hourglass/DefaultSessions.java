@@ -31,13 +31,16 @@ final class DefaultSessions implements Sessions {
     private final Clock clock;
     private final Limits limits;
     private final Metrics metrics;
+    private final Cursors cursors;
 
-    DefaultSessions(DefaultStore store, SessionBackend backend, Clock clock, Limits limits, Metrics metrics) {
+    DefaultSessions(DefaultStore store, SessionBackend backend, Clock clock, Limits limits, Metrics metrics,
+                    Cursors cursors) {
         this.store = store;
         this.backend = backend;
         this.clock = clock;
         this.limits = limits;
         this.metrics = metrics;
+        this.cursors = cursors;
     }
 
     static String newId() {
@@ -283,10 +286,12 @@ final class DefaultSessions implements Sessions {
     @Override
     public Page<String> ids(String cursor, int limit) {
         Checks.limit(limit);
+        String after = cursor == null ? null : cursors.open(cursor);
         store.ensureOpen();
         long t = metrics.start();
         try {
-            return backend.ids(cursor, limit, clock.millis());
+            Page<String> page = backend.ids(after, limit, clock.millis());
+            return new Page<>(page.items(), page.next().map(cursors::seal));
         } catch (RuntimeException e) {
             metrics.error(Op.IDS, e);
             throw e;

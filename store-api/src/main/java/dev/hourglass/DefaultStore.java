@@ -26,7 +26,8 @@ final class DefaultStore implements Store {
         try {
             Metrics metrics = MetricsSupport.create(options.meterRegistry(), backend.name(), this);
             Limits limits = backend.limits();
-            this.sessions = new DefaultSessions(this, backend.sessions(), options.clock(), limits, metrics);
+            Cursors cursors = Cursors.of(config.cursorKey().orElse(null), backend.name(), "sessions.ids");
+            this.sessions = new DefaultSessions(this, backend.sessions(), options.clock(), limits, metrics, cursors);
             this.streams = new DefaultStreams(this, backend.streams(), options.clock(), limits, metrics);
             if (options.sweeperAutoStart()) {
                 backend.sweeper().ifPresent(Sweeper::start);

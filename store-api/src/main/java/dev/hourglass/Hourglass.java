@@ -65,13 +65,24 @@ public final class Hourglass {
         return open(uri, StoreOptions.defaults());
     }
 
-    /** Opens the store at {@code uri}. */
+    /**
+     * Opens the store at {@code uri}. Besides the backend's own options, the query (or
+     * {@link StoreOptions#properties()}) may carry {@code cursorKey}: the secret, 16..1024 bytes,
+     * that listing cursors are sealed with; every node of one deployment should share it.
+     *
+     * @throws IllegalArgumentException when the URI, its scheme or an option is not valid; the
+     *                                  message names it and never shows a password
+     */
     public static Store open(String uri, StoreOptions options) {
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("uri must not be blank, was '" + uri + "'");
         }
         if (options == null) {
             throw new IllegalArgumentException("options must not be null; use StoreOptions.defaults()");
+        }
+        int surrogate = Checks.unpairedSurrogate(uri);
+        if (surrogate >= 0) {
+            throw new IllegalArgumentException("uri must be text without unpaired surrogates, has one at index " + surrogate);
         }
         String trimmed = uri.trim();
         Map<String, StoreProvider> providers = providers();

@@ -74,7 +74,15 @@ public interface Sessions {
      */
     Optional<Session> update(String id, UnaryOperator<Attributes> change);
 
-    /** One page of live ids: pass the previous page's cursor, or {@code null} to start. */
+    /**
+     * One page of live ids (at most {@code limit}, 1..10,000): pass the previous page's cursor, or
+     * {@code null} to start. A cursor is an opaque URL-safe token of at most 1,388 characters that the
+     * store issued and checks (an HMAC keyed by the store option {@code cursorKey}, or a built-in
+     * key); it stays valid across nodes and restarts of a deployment that shares the key.
+     *
+     * @throws IllegalArgumentException naming {@code cursor} when it is not a token this store
+     *                                  issued, or naming {@code limit} when it is out of range
+     */
     Page<String> ids(String cursor, int limit);
 
     /**

@@ -35,9 +35,9 @@ class HourglassTest {
     void anUnknownSchemeListsWhatIsAvailableAndWhereTheKnownOnesLive() {
         assertThatThrownBy(() -> Hourglass.open("foo://x")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'foo'").hasMessageContaining("Schemes on the class path: memory")
-                .hasMessageContaining("chronicle (dev.hourglass:store-chronicle)");
+                .hasMessageContaining("chronicle (dev.hourglass:hourglass-chronicle)");
         assertThatThrownBy(() -> Hourglass.open("redis://user:secret@localhost:6379")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("provided by dev.hourglass:store-redis").hasMessageNotContaining("secret");
+                .hasMessageContaining("provided by dev.hourglass:hourglass-redis").hasMessageNotContaining("secret");
         assertThatThrownBy(() -> Hourglass.open("jdbc:mysql://h/db")).hasMessageContaining("'jdbc:mysql'")
                 .hasMessageContaining("dev.hourglass:hourglass-jdbc");
         assertThatThrownBy(() -> Hourglass.open(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("uri");

@@ -3,7 +3,10 @@ package dev.hourglass.spi;
 import dev.hourglass.ExpiryListener;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.Sweeper;
-import java.net.URLDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,15 +16,23 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * What a provider gets to open a backend: the URI split into scheme, location and query
  * parameters (with {@link StoreOptions#properties()} laid over them), the options, and the sink
  * that fans expiries out to the store's listeners. The typed getters validate and name the option
- * and its value on failure.
+ * and its value on failure. Query parameters are %-decoded strictly: a malformed escape, or escapes
+ * that are not well-formed UTF-8, fail with {@link IllegalArgumentException}.
+ *
+ * <p>The parameter {@value #CURSOR_KEY} belongs to the store, not to the backend: it keys the check
+ * on listing cursors, is left out of {@link #parameters()} and is masked by {@link #redact}.
  */
 public final class StoreConfig {
+
+    /** The store parameter holding the secret that listing cursors are sealed with. */
+    public static final String CURSOR_KEY = "cursorKey";
 
     private final String uri;
     private final String scheme;
@@ -29,7 +40,13 @@ public final class StoreConfig {
     private final Map<String, String> parameters;
     private final StoreOptions options;
     private final ExpiryListener expirySink;
+    private final String cursorKey;
 
+    /**
+     * Splits {@code uri}, which starts with {@code scheme:}.
+     *
+     * @throws IllegalArgumentException when a query parameter has a malformed %-escape
+     */
     public StoreConfig(String uri, String scheme, StoreOptions options, ExpiryListener expirySink) {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.scheme = Objects.requireNonNull(scheme, "scheme");
@@ -45,17 +62,59 @@ public final class StoreConfig {
                     continue;
                 }
                 int eq = pair.indexOf('=');
-                String k = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                String rawKey = eq < 0 ? pair : pair.substring(0, eq);
+                String k = decode(rawKey, "the name of option '" + rawKey + "'");
+                String v = eq < 0 ? "" : decode(pair.substring(eq + 1),
+                        isSecret(k) ? "option '" + k + "'" : "option '" + k + "' in '" + pair.substring(eq + 1) + "'");
                 params.put(k, v);
             }
         }
         params.putAll(options.properties());
+        this.cursorKey = params.remove(CURSOR_KEY);
         this.parameters = Collections.unmodifiableMap(params);
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    private static boolean isSecret(String name) {
+        return name.equalsIgnoreCase("password") || name.equalsIgnoreCase(CURSOR_KEY);
+    }
+
+    /** Form decoding ({@code +} is a space, {@code %XX} a byte), strict about escapes and UTF-8. */
+    private static String decode(String s, String what) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < n ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
+                if (lo < 0 || s.charAt(i + 1) > 'f' || s.charAt(i + 2) > 'f') {
+                    throw new IllegalArgumentException("uri has a malformed %-escape in " + what
+                            + "; an escape is % and two hex digits");
+                }
+                out.write(hi << 4 | lo);
+                i += 3;
+            } else if (c == '+') {
+                out.write(' ');
+                i++;
+            } else {
+                int j = i;
+                while (j < n && s.charAt(j) != '%' && s.charAt(j) != '+') {
+                    j++;
+                }
+                out.writeBytes(s.substring(i, j).getBytes(StandardCharsets.UTF_8));
+                i = j;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("uri has %-escapes that are not well-formed UTF-8 in " + what);
+        }
     }
 
     /** The URI as given (it may hold a password: use {@link #redactedUri()} in messages). */
@@ -63,14 +122,18 @@ public final class StoreConfig {
         return uri;
     }
 
-    /** The URI with any {@code user:password@} password and {@code password=} parameter masked. */
+    /**
+     * The URI with any {@code user:password@} password and {@code password=} and
+     * {@code cursorKey=} parameter masked.
+     */
     public String redactedUri() {
         return redact(uri);
     }
 
+    /** {@code uri} with any {@code user:password@} password and {@code password=} and {@code cursorKey=} parameter masked. */
     public static String redact(String uri) {
         return uri.replaceAll("(://[^/@:?]*:)[^@/?]*@", "$1****@")
-                .replaceAll("(?i)(password=)[^&]*", "$1****");
+                .replaceAll("(?i)((?:password|cursorKey)=)[^&]*", "$1****");
     }
 
     /** The matched scheme, e.g. {@code jdbc:mysql}. */
@@ -83,9 +146,14 @@ public final class StoreConfig {
         return location;
     }
 
-    /** Query parameters overlaid with the option properties. */
+    /** Query parameters overlaid with the option properties, without {@value #CURSOR_KEY}. */
     public Map<String, String> parameters() {
         return parameters;
+    }
+
+    /** The secret listing cursors are sealed with, when one is configured; the store reads it. */
+    public Optional<String> cursorKey() {
+        return Optional.ofNullable(cursorKey);
     }
 
     public StoreOptions options() {
@@ -132,7 +200,7 @@ public final class StoreConfig {
         long n;
         try {
             n = parseSize(v.trim());
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("option '" + name + "' must be a whole number, was '" + v + "'");
         }
         if (n < min || n > max) {
