@@ -18,6 +18,7 @@ final class DefaultStore implements Store {
     private final Backend backend;
     private final DefaultSessions sessions;
     private final DefaultStreams streams;
+    private final Limiters limiters;
     private volatile boolean closed;
 
     DefaultStore(StoreProvider provider, String uri, String scheme, StoreOptions options) {
@@ -29,6 +30,8 @@ final class DefaultStore implements Store {
             Cursors cursors = Cursors.of(config.cursorKey().orElse(null), backend.name(), "sessions.ids");
             this.sessions = new DefaultSessions(this, backend.sessions(), options.clock(), limits, metrics, cursors);
             this.streams = new DefaultStreams(this, backend.streams(), options.clock(), limits, metrics);
+            this.limiters = backend.limiters().<Limiters>map(l -> new DefaultLimiters(this, l, options.clock(),
+                    RateLimitMetricsSupport.create(options.meterRegistry(), backend.name()))).orElse(null);
             if (options.sweeperAutoStart()) {
                 backend.sweeper().ifPresent(Sweeper::start);
             }
@@ -67,6 +70,14 @@ final class DefaultStore implements Store {
     @Override
     public Streams streams() {
         return streams;
+    }
+
+    @Override
+    public Limiters limiters() {
+        if (limiters == null) {
+            throw new UnsupportedOperationException("the " + backend.name() + " store keeps no limiters");
+        }
+        return limiters;
     }
 
     @Override

@@ -13,6 +13,13 @@ public interface Store extends AutoCloseable {
 
     Streams streams();
 
+    /**
+     * Rate limits and concurrency permits on this store's engine.
+     *
+     * @throws UnsupportedOperationException when the backend keeps no limiters
+     */
+    Limiters limiters();
+
     /** The backend's name, e.g. {@code memory}, {@code chronicle}, {@code redis}, {@code jdbc:mysql}. */
     String backend();
 

@@ -4,6 +4,8 @@ import dev.hourglass.Capability;
 import dev.hourglass.Limits;
 import dev.hourglass.Sweeper;
 import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.LimiterBackend;
+import dev.hourglass.spi.LimiterStates;
 import dev.hourglass.spi.SessionBackend;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StreamBackend;
@@ -18,6 +20,7 @@ final class MemoryBackend implements Backend {
     private final Limits limits;
     private final MemorySessions sessions;
     private final MemoryStreams streams;
+    private final MemoryLimiters limiters = new MemoryLimiters();
     private final Sweeper sweeper;
 
     MemoryBackend(StoreConfig config) {
@@ -32,12 +35,13 @@ final class MemoryBackend implements Backend {
             @Override
             public int sweep(long now, int batchSize) {
                 int n = sessions.sweep(now, batchSize);
-                return n < batchSize ? n + streams.sweep(now, batchSize - n) : n;
+                n = n < batchSize ? n + streams.sweep(now, batchSize - n) : n;
+                return n < batchSize ? n + limiters.sweep(now, batchSize - n) : n;
             }
 
             @Override
             public long backlog(long now) {
-                return sessions.backlog(now) + streams.backlog(now);
+                return sessions.backlog(now) + streams.backlog(now) + limiters.backlog(now);
             }
         });
     }
@@ -73,6 +77,11 @@ final class MemoryBackend implements Backend {
     }
 
     @Override
+    public Optional<LimiterBackend> limiters() {
+        return Optional.of(LimiterStates.over(limiters));
+    }
+
+    @Override
     public Optional<Sweeper> sweeper() {
         return Optional.of(sweeper);
     }
@@ -86,5 +95,6 @@ final class MemoryBackend implements Backend {
     public void close() {
         sessions.clear();
         streams.clear();
+        limiters.clear();
     }
 }

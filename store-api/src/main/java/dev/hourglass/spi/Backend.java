@@ -27,6 +27,11 @@ public interface Backend extends AutoCloseable {
 
     StreamBackend streams();
 
+    /** Rate limits and permits, when this backend keeps them. */
+    default Optional<LimiterBackend> limiters() {
+        return Optional.empty();
+    }
+
     Optional<Sweeper> sweeper();
 
     /** True when the engine answers now; never throws and is bounded by the configured timeout. */
