@@ -1,0 +1,507 @@
+package dev.hourglass.contract;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.hourglass.Attributes;
+import dev.hourglass.Codecs;
+import dev.hourglass.CorruptDataException;
+import dev.hourglass.Message;
+import dev.hourglass.Page;
+import dev.hourglass.Poll;
+import dev.hourglass.Session;
+import dev.hourglass.Sessions;
+import dev.hourglass.Store;
+import dev.hourglass.StoreOptions;
+import dev.hourglass.StreamState;
+import dev.hourglass.StreamStatus;
+import dev.hourglass.Streams;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeProperty;
+
+/**
+ * Hostile input at the API boundary, as properties every backend runs: text of every kind (all
+ * planes, unpaired surrogates, NUL, controls, separators) as ids, attribute names, values, reader
+ * names and failure reasons is either kept exactly or refused with {@link IllegalArgumentException}
+ * for the documented reason, never stored in a form that does not read back; arbitrary strings as
+ * listing cursors are refused, never passed on; paging with any limit lists each live id once;
+ * arbitrary bytes into {@link Attributes#fromBytes} give a value or {@link CorruptDataException}.
+ *
+ * <p>A backend's test extends this class and opens a store with the options given. The store is
+ * opened once per test class and shared by its properties; each try removes what it wrote.
+ */
+public abstract class BoundaryContract {
+
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final Map<Class<?>, Fixture> FIXTURES = new ConcurrentHashMap<>();
+    private static final AtomicLong TRIES = new AtomicLong();
+
+    private record Fixture(FakeClock clock, Store store) {
+    }
+
+    protected FakeClock clock;
+    protected Store store;
+    protected Sessions sessions;
+    protected Streams streams;
+
+    /** A store opened with exactly these options; it may hold data other tests left. */
+    protected abstract Store openStore(StoreOptions options);
+
+    @BeforeProperty
+    void openBoundaryStore() {
+        Fixture f = FIXTURES.computeIfAbsent(getClass(), c -> {
+            FakeClock fake = new FakeClock();
+            return new Fixture(fake, openStore(StoreOptions.builder().clock(fake).sweeperAutoStart(false)
+                    .timeout(Duration.ofSeconds(5)).build()));
+        });
+        clock = f.clock();
+        store = f.store();
+        sessions = store.sessions();
+        streams = store.streams();
+    }
+
+    @AfterContainer
+    static void closeBoundaryStores() {
+        for (Fixture f : FIXTURES.values()) {
+            f.store().close();
+        }
+        FIXTURES.clear();
+    }
+
+    /** A name no other try of this run uses, so tries never see each other's data. */
+    private static String unique(String what) {
+        return "boundary-" + what + "-" + ProcessHandle.current().pid() + "-" + TRIES.incrementAndGet();
+    }
+
+    // ---------------------------------------------------------------- what the rules say
+
+    private static boolean exactText(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasControl(String s) {
+        return s.chars().anyMatch(c -> c < 0x20 || (c >= 0x7F && c <= 0x9F));
+    }
+
+    /** Ids, stream ids and reader names: 1..256 bytes of exact text without control characters. */
+    static boolean validId(String s) {
+        return exactText(s) && !hasControl(s) && !s.isEmpty() && s.getBytes(UTF_8).length <= 256;
+    }
+
+    /** Attribute names: 1..256 bytes of exact text, control characters allowed. */
+    static boolean validName(String s) {
+        return exactText(s) && !s.isEmpty() && s.getBytes(UTF_8).length <= 256;
+    }
+
+    /** Failure reasons: up to 4,096 characters of exact text, of the controls only tab, LF and CR. */
+    static boolean validReason(String s) {
+        return exactText(s) && s.length() <= 4096 && s.chars().noneMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r');
+    }
+
+    // ---------------------------------------------------------------- arbitraries
+
+    /** Text from every plane, with the characters that break naive code over-represented. */
+    @Provide
+    Arbitrary<String> text() {
+        Arbitrary<String> piece = Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.chars().range('a', 'z').map(String::valueOf)),
+                Tuple.of(3, Arbitraries.integers().between(0, 0x10FFFF).map(cp -> new String(Character.toChars(cp)))),
+                Tuple.of(1, Arbitraries.integers().between(0x10000, 0x10FFFF).map(cp -> new String(Character.toChars(cp)))),
+                Tuple.of(3, Arbitraries.of("\u0000", "\t", "\n", "\r", "\u001b", "\u007f", "\u0085", "\u009f",
+                        "\ud800", "\udbff", "\udc00", "\udfff", "\ufeff", "\ufffe", "\uffff", "\u2028", "\u0301",
+                        "\ud83d\ude00", "\udbff\udfff", "é", "%", "%00", "\"", "\\", "\\u0000", "'", ":", ".", "/", "*",
+                        "?", "{", "}", "[", "-", "+", " ", "\u00a0")));
+        Arbitrary<String> shortText = piece.list().ofMaxSize(24).map(l -> String.join("", l));
+        Arbitrary<String> longText = piece.list().ofMinSize(60).ofMaxSize(140).map(l -> String.join("", l));
+        return Arbitraries.frequencyOf(Tuple.of(9, shortText), Tuple.of(1, longText));
+    }
+
+    /** Ids that the rules accept, from every plane. */
+    @Provide
+    Arbitrary<String> goodId() {
+        Arbitrary<String> piece = Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.chars().range('a', 'z').map(String::valueOf)),
+                Tuple.of(3, Arbitraries.integers().between(0xA0, 0x10FFFF)
+                        .filter(cp -> cp < 0xD800 || cp > 0xDFFF).map(cp -> new String(Character.toChars(cp)))),
+                Tuple.of(2, Arbitraries.of(":", ".", "/", "-", "_", "%", "~", " ", "\ufffe", "\uffff", "\ud83d\ude00")));
+        return piece.list().ofMinSize(1).ofMaxSize(30).map(l -> String.join("", l))
+                .filter(s -> s.getBytes(UTF_8).length <= 240);
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    @Property(tries = 200)
+    void sessionIdsRoundTripExactlyOrAreRefused(@ForAll("text") String id) {
+        Attributes a = Attributes.strings(Map.of("k", "v"));
+        Statistics.collect(validId(id) ? "valid" : "refused");
+        Statistics.coverage(c -> {
+            c.check("valid").percentage(p -> p > 15);
+            c.check("refused").percentage(p -> p > 15);
+        });
+        if (!validId(id)) {
+            assertThatThrownBy(() -> sessions.put(id, a, HOUR)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("id");
+            assertThatThrownBy(() -> sessions.get(id)).isInstanceOf(IllegalArgumentException.class);
+            return;
+        }
+        try {
+            Session put = sessions.put(id, a, HOUR);
+            assertThat(put.id()).isEqualTo(id);
+            Session got = sessions.get(id).orElseThrow(() -> new AssertionError("session " + id + " not found"));
+            assertThat(got.id()).isEqualTo(id);
+            assertThat(got.attributes()).isEqualTo(a);
+            assertThat(sessions.getAll(List.of(id))).containsOnlyKeys(id);
+            assertThat(sessions.createIfAbsent(id, a, HOUR)).isEmpty();
+        } finally {
+            sessions.delete(id);
+        }
+        assertThat(sessions.get(id)).isEmpty();
+    }
+
+    @Property(tries = 200)
+    void attributeNamesAndTextValuesRoundTripExactlyOrAreRefused(@ForAll("text") String name,
+                                                                 @ForAll("text") String value) {
+        boolean ok = validName(name) && exactText(value);
+        Statistics.collect(ok ? "valid" : "refused");
+        Statistics.coverage(c -> {
+            c.check("valid").percentage(p -> p > 15);
+            c.check("refused").percentage(p -> p > 5);
+        });
+        if (!ok) {
+            assertThatThrownBy(() -> Attributes.strings(Map.of(name, value))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(validName(name) ? "attribute '" : "attribute name");
+            assertThatThrownBy(() -> Attributes.json(Map.of(name, value))).isInstanceOf(IllegalArgumentException.class);
+            return;
+        }
+        String id = unique("attrs");
+        String list = name.equals("list") ? "list2" : "list";
+        Attributes strings = Attributes.strings(Map.of(name, value));
+        Map<String, Object> jsonValues = new LinkedHashMap<>();
+        jsonValues.put(name, Map.of(name, value));
+        jsonValues.put(list, List.of(value));
+        Attributes json = Attributes.json(jsonValues);
+        try {
+            sessions.put(id, strings, HOUR);
+            Attributes read = sessions.get(id).orElseThrow().attributes();
+            assertThat(read.names()).containsExactly(name);
+            assertThat(read.string(name)).isEqualTo(value);
+            assertThat(Attributes.fromBytes(read.toBytes())).isEqualTo(strings);
+
+            Attributes merged = sessions.merge(id, json, Set.of()).orElseThrow().attributes();
+            assertThat(merged.json(name, Map.class)).isEqualTo(Map.of(name, value));
+            Attributes again = sessions.get(id).orElseThrow().attributes();
+            assertThat(again.json(name, Map.class)).isEqualTo(Map.of(name, value));
+            assertThat(again.json(list, List.class)).containsExactly(value);
+            assertThat(again.toMap(Codecs.json())).containsEntry(name, Map.of(name, value));
+
+            Attributes removed = sessions.merge(id, Attributes.empty(), Set.of(name)).orElseThrow().attributes();
+            assertThat(removed.names()).containsExactly(list);
+        } finally {
+            sessions.delete(id);
+        }
+    }
+
+    @Property(tries = 100)
+    void arbitraryAttributesRoundTripThroughTheStoreAndBothForms(@ForAll("attributes") Map<String, byte[]> values) {
+        Attributes a = Attributes.of(values);
+        assertThat(Attributes.fromBytes(a.toBytes())).isEqualTo(a);
+        assertThat(Attributes.fromBytes(a.toBytes()).toBytes()).isEqualTo(a.toBytes());
+        String id = unique("bytes");
+        try {
+            sessions.put(id, a, HOUR);
+            Attributes read = sessions.get(id).orElseThrow().attributes();
+            assertThat(read).isEqualTo(a);
+            assertThat(read.names()).containsExactlyInAnyOrderElementsOf(values.keySet());
+            for (Map.Entry<String, byte[]> e : values.entrySet()) {
+                assertThat(read.bytes(e.getKey())).isEqualTo(e.getValue());
+            }
+            assertThat(read.byteSize()).isEqualTo(a.byteSize());
+        } finally {
+            sessions.delete(id);
+        }
+    }
+
+    @Provide
+    Arbitrary<Map<String, byte[]>> attributes() {
+        Arbitrary<String> names = text().filter(BoundaryContract::validName);
+        Arbitrary<byte[]> bytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(200);
+        return Arbitraries.maps(names, bytes).ofMaxSize(12).map(LinkedHashMap::new);
+    }
+
+    // ---------------------------------------------------------------- streams
+
+    @Property(tries = 150)
+    void streamIdsReaderNamesAndReasonsRoundTripExactlyOrAreRefused(@ForAll("text") String streamId,
+                                                                    @ForAll("text") String reader,
+                                                                    @ForAll("text") String reason) {
+        Statistics.collect(validId(streamId), validId(reader), validReason(reason));
+        Statistics.coverage(c -> {
+            c.check(true, true, true).percentage(p -> p > 5);
+            c.check(true, false, false).count(n -> n > 0);
+        });
+        if (!validId(streamId)) {
+            assertThatThrownBy(() -> streams.open(streamId, Attributes.empty(), HOUR))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id");
+            assertThatThrownBy(() -> streams.state(streamId)).isInstanceOf(IllegalArgumentException.class);
+            return;
+        }
+        String sid = streamId;
+        try {
+            assertThat(streams.open(sid, Attributes.strings(Map.of("r", "m")), HOUR)).isTrue();
+            assertThat(streams.append(sid, reason.getBytes(UTF_8))).isEqualTo(1);
+            if (validId(reader)) {
+                Poll p = streams.next(sid, reader).orElseThrow();
+                Message m = p.message().orElseThrow(() -> new AssertionError("no message for reader " + reader));
+                assertThat(m.payload()).isEqualTo(reason.getBytes(UTF_8));
+                assertThat(streams.state(sid).orElseThrow().markers()).containsEntry(reader, 1L);
+            } else {
+                assertThatThrownBy(() -> streams.next(sid, reader)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("reader");
+            }
+            if (validReason(reason)) {
+                assertThat(streams.fail(sid, reason)).isTrue();
+                StreamState s = streams.state(sid).orElseThrow();
+                assertThat(s.id()).isEqualTo(sid);
+                assertThat(s.status()).isEqualTo(StreamStatus.FAILED);
+                assertThat(s.failureReason()).contains(reason);
+                assertThat(s.metadata().string("r")).isEqualTo("m");
+            } else {
+                assertThatThrownBy(() -> streams.fail(sid, reason)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("reason");
+                assertThat(streams.state(sid).orElseThrow().status()).isEqualTo(StreamStatus.OPEN);
+            }
+        } finally {
+            streams.delete(sid);
+        }
+    }
+
+    // ---------------------------------------------------------------- cursors
+
+    @Property(tries = 200)
+    void arbitraryStringsAsCursorsAreRefusedAndNeverReachTheBackend(@ForAll("cursor") String cursor) {
+        assertThatThrownBy(() -> sessions.ids(cursor, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cursor");
+    }
+
+    /** Raw text, and the shapes backends use for their own cursors. */
+    @Provide
+    Arbitrary<String> cursor() {
+        Arbitrary<String> backendShaped = Arbitraries.of("-2147483648:a", "-1:x", "0:", "2147483647:zz", "0.0.0.0",
+                "-1.-1.-1.-1", "1.99999999999999999999.0.0", "r0:a", "m", "", " ", "id-1", "\u0000", "null");
+        return Arbitraries.oneOf(text(), backendShaped);
+    }
+
+    @Property(tries = 100)
+    void issuedCursorsWithAnyChangeAreRefused(@ForAll @IntRange(min = 0, max = 5) int kind, @ForAll int seed) {
+        String changed = mutate(issuedToken(), kind, seed);
+        assertThatThrownBy(() -> sessions.ids(changed, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cursor");
+    }
+
+    private String issuedToken() {
+        String a = unique("c-a");
+        String b = unique("c-b");
+        sessions.put(a, Attributes.empty(), HOUR);
+        sessions.put(b, Attributes.empty(), HOUR);
+        try {
+            for (Page<String> p = sessions.ids(null, 1); ; p = sessions.ids(p.next().get(), 1)) {
+                if (p.next().isPresent()) {
+                    return p.next().get();
+                }
+                fail("a listing of two sessions with limit 1 ended after one page");
+            }
+        } finally {
+            sessions.delete(a);
+            sessions.delete(b);
+        }
+    }
+
+    private static String mutate(String token, int kind, int seed) {
+        int at = Math.floorMod(seed, token.length());
+        char[] alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+        char other = alphabet[Math.floorMod(seed >> 8, alphabet.length)];
+        if (other == token.charAt(at)) {
+            other = other == 'A' ? 'B' : 'A';
+        }
+        return switch (kind) {
+            case 0 -> token.substring(0, at) + other + token.substring(at + 1);
+            case 1 -> token.substring(0, at) + token.substring(at + 1);
+            case 2 -> token + other;
+            case 3 -> token + "=";
+            case 4 -> token.replace('-', '+').replace('_', '/') + (token.contains("-") || token.contains("_") ? "" : "+");
+            default -> token.repeat(2 + Math.floorMod(seed, 3));
+        };
+    }
+
+    @Property(tries = 60)
+    void pagingWithAnyLimitListsEveryLiveIdExactlyOnce(@ForAll("idSets") List<String> ids,
+                                                       @ForAll("limits") int limit) {
+        Set<String> live = new LinkedHashSet<>();
+        Map<String, Attributes> longLived = new LinkedHashMap<>();
+        Map<String, Attributes> shortLived = new LinkedHashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            (i % 5 == 4 ? shortLived : longLived).put(ids.get(i), Attributes.empty());
+        }
+        live.addAll(longLived.keySet());
+        try {
+            if (!longLived.isEmpty()) {
+                sessions.putAll(longLived, HOUR);
+            }
+            if (!shortLived.isEmpty()) {
+                sessions.putAll(shortLived, Duration.ofSeconds(1));
+            }
+            clock.advance(Duration.ofSeconds(2));
+            List<String> listed = new ArrayList<>();
+            String cursor = null;
+            int pages = 0;
+            do {
+                Page<String> page = sessions.ids(cursor, limit);
+                assertThat(page.items().size()).isLessThanOrEqualTo(limit);
+                listed.addAll(page.items());
+                cursor = page.next().orElse(null);
+                pages++;
+            } while (cursor != null && pages < 10 * (ids.size() + 10));
+            Statistics.collect(pages > 1 ? "several pages" : "one page");
+            Statistics.coverage(c -> c.check("several pages").percentage(p -> p > 30));
+            assertThat(cursor).as("listing ended").isNull();
+            Set<String> distinct = new HashSet<>(listed);
+            assertThat(listed).as("no id listed twice").hasSameSizeAs(distinct);
+            Set<String> mine = new HashSet<>(listed);
+            mine.retainAll(new HashSet<>(ids));
+            assertThat(mine).as("every live id, no expired one").isEqualTo(live);
+            try (var stream = sessions.ids()) {
+                List<String> all = stream.filter(new HashSet<>(ids)::contains).toList();
+                assertThat(all).hasSameSizeAs(live).containsExactlyInAnyOrderElementsOf(live);
+            }
+        } finally {
+            for (String id : ids) {
+                sessions.delete(id);
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<String>> idSets() {
+        return goodId().list().uniqueElements().ofMaxSize(120).withSizeDistribution(RandomDistribution.uniform());
+    }
+
+    @Provide
+    Arbitrary<Integer> limits() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.integers().between(1, 12)),
+                Tuple.of(3, Arbitraries.integers().between(13, 200)),
+                Tuple.of(1, Arbitraries.integers().between(201, 10_000)));
+    }
+
+    // ---------------------------------------------------------------- decoders of stored bytes
+
+    @Property(tries = 1000)
+    void arbitraryBytesDecodeToAttributesOrCorruptData(@ForAll("storedBytes") byte[] bytes) {
+        Attributes a;
+        Statistics.coverage(c -> {
+            c.check("value").percentage(p -> p > 10);
+            c.check("corrupt").percentage(p -> p > 10);
+        });
+        try {
+            a = Attributes.fromBytes(bytes);
+        } catch (CorruptDataException e) {
+            Statistics.collect("corrupt");
+            assertThat(e.getMessage()).isNotBlank();
+            return;
+        }
+        Statistics.collect("value");
+        assertThat(a.toBytes()).as("only the canonical form is accepted").isEqualTo(bytes);
+        assertThat(Attributes.of(a.toMap()).toBytes()).isEqualTo(bytes);
+        assertThat(a.names()).hasSize(a.size());
+        for (String name : a.names()) {
+            assertThat(exactText(name)).isTrue();
+            assertThat(a.bytes(name)).isNotNull();
+            try {
+                assertThat(a.string(name).getBytes(UTF_8)).isEqualTo(a.bytes(name));
+            } catch (CorruptDataException e) {
+                assertThat(e.getMessage()).contains("UTF-8");
+            }
+        }
+    }
+
+    /** Random bytes, and valid forms with bytes changed, cut or added. */
+    @Provide
+    Arbitrary<byte[]> storedBytes() {
+        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(64);
+        Arbitrary<byte[]> edited = Arbitraries.integers().between(0, Integer.MAX_VALUE).flatMap(seed ->
+                attributes().map(m -> edit(Attributes.of(m).toBytes(), seed)));
+        return Arbitraries.oneOf(random, edited);
+    }
+
+    private static byte[] edit(byte[] form, int seed) {
+        if (form.length == 0) {
+            return form;
+        }
+        int at = Math.floorMod(seed, form.length);
+        return switch (Math.floorMod(seed >> 20, 4)) {
+            case 0 -> {
+                byte[] b = form.clone();
+                b[at] ^= (byte) (1 << Math.floorMod(seed >> 8, 8));
+                yield b;
+            }
+            case 1 -> Arrays.copyOf(form, at);
+            case 2 -> {
+                byte[] b = Arrays.copyOf(form, form.length + 1);
+                b[form.length] = (byte) seed;
+                yield b;
+            }
+            default -> form;
+        };
+    }
+
+    @Property(tries = 300)
+    void arbitraryBytesAsTextOrJsonValuesDecodeOrAreCorruptData(@ForAll("storedBytes") byte[] value) {
+        Attributes a = Attributes.of(Map.of("v", value));
+        for (Runnable read : List.<Runnable>of(() -> a.string("v"), () -> a.getLong("v", 0), () -> a.json("v", Object.class),
+                () -> a.get("v", Codecs.utf8()), () -> a.json("v", Map.class))) {
+            try {
+                read.run();
+            } catch (CorruptDataException e) {
+                assertThat(e.getMessage()).doesNotContain("com.fasterxml").doesNotContain("java.");
+            }
+        }
+        Optional<String> text = Optional.empty();
+        try {
+            text = Optional.of(a.string("v"));
+        } catch (CorruptDataException e) {
+            assertThat(new String(value, UTF_8).getBytes(UTF_8)).isNotEqualTo(value);
+        }
+        text.ifPresent(t -> assertThat(t.getBytes(UTF_8)).isEqualTo(value));
+    }
+}
