@@ -1,15 +1,8 @@
 package dev.hourglass.server;
 
-import dev.hourglass.CorruptDataException;
-import dev.hourglass.NoSuchStreamException;
-import dev.hourglass.StoreCapacityException;
-import dev.hourglass.StoreException;
-import dev.hourglass.StoreUnavailableException;
-import dev.hourglass.StreamClosedException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,11 +18,13 @@ final class Call {
     static final String JSON = "application/json";
 
     final HttpServerExchange exchange;
+    private final String route;
     private final String[] segments;
     private final byte[] body;
 
-    Call(HttpServerExchange exchange, String[] segments, byte[] body) {
+    Call(HttpServerExchange exchange, String route, String[] segments, byte[] body) {
         this.exchange = exchange;
+        this.route = route;
         this.segments = segments;
         this.body = body;
     }
@@ -64,8 +59,8 @@ final class Call {
             int end = amp < 0 ? len : amp;
             int eq = q.indexOf('=', start);
             int keyEnd = eq < 0 || eq > end ? end : eq;
-            if (decodeQuery(q, start, keyEnd).equals(name)) {
-                return keyEnd == end ? "" : decodeQuery(q, keyEnd + 1, end);
+            if (decodeQuery(q, start, keyEnd, "query parameter name").equals(name)) {
+                return keyEnd == end ? "" : decodeQuery(q, keyEnd + 1, end, "query parameter '" + name + "'");
             }
             if (amp < 0) {
                 break;
@@ -75,16 +70,22 @@ final class Call {
         return null;
     }
 
-    private static String decodeQuery(String q, int from, int to) {
+    /** A part of the query, '+' as space and percent-decoded as strict UTF-8; a 400 naming {@code what} if it is not. */
+    private static String decodeQuery(String q, int from, int to, String what) {
         String part = q.substring(from, to);
         if (part.indexOf('%') < 0 && part.indexOf('+') < 0) {
             return part;
         }
-        try {
-            return URLDecoder.decode(part, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "malformed percent-encoding in query '" + part + "'");
-        }
+        return Paths.decode(part.replace('+', ' '), what);
+    }
+
+    /**
+     * The {@code reader} query parameter, checked by the store's rule for reader names (1 to 256 bytes
+     * of printable UTF-8) before anything is answered, so that {@code next} and {@code events} refuse
+     * the same names with the same 400.
+     */
+    String reader() {
+        return Paths.checkName("reader", requiredQuery("reader"));
     }
 
     String requiredQuery(String name) {
@@ -157,54 +158,45 @@ final class Call {
         });
     }
 
-    /** Answers with the JSON error for {@code e}, unless the response has already started. */
+    /**
+     * Answers with the JSON error for {@code e} (closes the connection when the response has already
+     * started). Failures of the store are logged in our own words; the cause goes to DEBUG only, with
+     * passwords redacted.
+     */
     void fail(Throwable e, boolean stopping) {
-        int status;
-        String message;
-        if (e instanceof ApiException a) {
-            status = a.status();
-            message = a.getMessage();
-        } else if (e instanceof IllegalArgumentException) {
-            status = 400;
-            message = e.getMessage();
-        } else if (e instanceof NoSuchStreamException) {
-            status = 404;
-            message = e.getMessage();
-        } else if (e instanceof StreamClosedException) {
-            status = 409;
-            message = e.getMessage();
-        } else if (e instanceof StoreUnavailableException) {
-            status = 503;
-            message = "store unavailable: " + e.getMessage();
-            log.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.getMessage());
-        } else if (e instanceof StoreCapacityException) {
-            status = 507;
-            message = e.getMessage();
-            log.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.getMessage());
-        } else if (stopping && e instanceof IllegalStateException) {
-            status = 503;
-            message = "the server is shutting down";
-        } else if (e instanceof CorruptDataException) {
-            status = 500;
-            message = "stored data cannot be read: " + e.getMessage();
-            log.error("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.getMessage(), e);
-        } else if (e instanceof StoreException) {
-            status = 500;
-            message = e.getMessage();
-            log.error("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.getMessage(), e);
-        } else {
-            status = 500;
-            message = "internal error";
-            log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
+        ApiException a = ApiException.of(e, stopping);
+        if (a != e) {
+            if (a.status() >= 500) {
+                String line = exchange.getRequestMethod() + " " + route + ": " + a.getMessage() + " (" + a.status() + ")";
+                if (a.status() == 500) {
+                    log.error(line);
+                } else {
+                    log.warn(line);
+                }
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("{} {}: answered {}; cause: {}", exchange.getRequestMethod(), route, a.status(),
+                        ApiException.redactedCause(e));
+            }
         }
         if (exchange.isResponseStarted()) {
             IoUtils.safeClose(exchange.getConnection());
             return;
         }
+        error(exchange, a.status(), a.getMessage());
+    }
+
+    /**
+     * The one place error answers are written: {@code {"success": false, "error": message}} with the
+     * message checked by {@link ApiException#safe}, {@code Retry-After} on 503.
+     */
+    static void error(HttpServerExchange exchange, int status, String message) {
+        exchange.setStatusCode(status);
         if (status == 503) {
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
         }
         exchange.getResponseHeaders().remove(Headers.ETAG);
-        send(status, Json.error(message == null ? e.getClass().getSimpleName() : message), JSON);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JSON);
+        exchange.getResponseSender().send(Json.error(ApiException.safe(status, message)));
     }
 }

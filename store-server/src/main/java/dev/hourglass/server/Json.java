@@ -2,10 +2,11 @@ package dev.hourglass.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +33,17 @@ import java.util.Set;
  */
 final class Json {
 
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    /**
+     * Reads with the limits of {@link JsonCheck}, which every body passes first: the same nesting depth
+     * and number length; strings are bounded by the request body limit alone.
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(JsonCheck.MAX_DEPTH)
+                            .maxNumberLength(JsonCheck.MAX_NUMBER_CHARS)
+                            .maxStringLength(Integer.MAX_VALUE)
+                            .build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -44,24 +55,42 @@ final class Json {
     private Json() {
     }
 
-    /** The body parsed as JSON; a 400 naming what is wrong when it is not. */
+    /**
+     * The body parsed as JSON; a 400 naming what is wrong, in our own words, when it is not one JSON
+     * value by the rules of {@link JsonCheck} or repeats a field name in an object.
+     */
     static JsonNode parse(byte[] body) {
         if (body == null || body.length == 0) {
             throw new ApiException(400, "request body is empty; expected JSON");
         }
+        String problem = JsonCheck.problem(body);
+        if (problem != null) {
+            throw new ApiException(400, "malformed JSON: " + problem);
+        }
         try {
-            JsonNode node = MAPPER.readTree(body);
-            if (node == null || node.isMissingNode()) {
-                throw new ApiException(400, "request body is empty; expected JSON");
-            }
-            return node;
-        } catch (JsonEOFException e) {
-            throw new ApiException(400, "malformed JSON: the body ends early (" + e.getOriginalMessage() + ")");
+            return MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage() + location(e));
+            String name = fieldName(e);
+            String where = location(e);
+            if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field") && name != null) {
+                throw new ApiException(400, "malformed JSON: duplicate field '" + abbreviate(name) + "'" + where);
+            }
+            throw new ApiException(400, "malformed JSON: a value cannot be read" + where);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String fieldName(JsonProcessingException e) {
+        try {
+            return e.getProcessor() instanceof JsonParser p ? p.currentName() : null;
+        } catch (IOException unreadable) {
+            return null;
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 
     private static String location(JsonProcessingException e) {

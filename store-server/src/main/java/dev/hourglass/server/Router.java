@@ -3,14 +3,24 @@ package dev.hourglass.server;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
-import io.undertow.util.Methods;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.xnio.IoUtils;
 
 /**
  * Matches method and path to an endpoint on the IO thread, reads a body there without blocking, and
  * runs the endpoint on a worker thread: store calls never run on an IO thread.
+ *
+ * <p>Before matching, in this order: a transfer coding other than {@code chunked} gets 501 (the body
+ * cannot be framed, so the connection closes); a method this server does not know (methods are
+ * case-sensitive: {@code get} is not {@code GET}) gets 501; with an access token configured, every
+ * path but {@code /health} needs {@code Authorization: Bearer <token>} (401 otherwise). Then a path no
+ * route has gets 404, and a method the path's routes do not take gets 405 with {@code Allow}.
  */
 final class Router implements HttpHandler {
 
@@ -23,66 +33,74 @@ final class Router implements HttpHandler {
     record Endpoint(String route, boolean readsBody, Handler handler) {
     }
 
+    /** One line of the route table: a method and a path pattern whose {@code {name}} segments match any segment. */
+    private record Route(String method, String[] pattern, Endpoint endpoint) {
+        boolean matches(String[] segments) {
+            if (segments.length != pattern.length) {
+                return false;
+            }
+            for (int k = 0; k < pattern.length; k++) {
+                if (!pattern[k].startsWith("{") && !pattern[k].equals(segments[k])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The methods of HTTP (RFC 9110, and PATCH); others get 501, these get 405 where a route does not take them. */
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
+
     /** Request bodies this many times the limit or more are not drained before the 413: the connection closes. */
     private static final long DRAIN_FACTOR = 16;
 
     private final StoreServer server;
-    private final SessionApi sessions;
-    private final StreamApi streams;
     private final HttpMetrics metrics;
+    private final Access access;
     private final long maxBody;
+    private final List<Route> routes = new ArrayList<>();
 
-    private final Endpoint health;
-    private final Endpoint prometheus;
-    private final Endpoint seedList;
-    private final Endpoint seedSave;
-    private final Endpoint seedGet;
-    private final Endpoint seedDelete;
-    private final Endpoint seedTouch;
-    private final Endpoint sessionCreate;
-    private final Endpoint sessionList;
-    private final Endpoint sessionGet;
-    private final Endpoint sessionPut;
-    private final Endpoint sessionPatch;
-    private final Endpoint sessionDelete;
-    private final Endpoint sessionTouch;
-    private final Endpoint streamOpen;
-    private final Endpoint streamState;
-    private final Endpoint streamDelete;
-    private final Endpoint streamAppend;
-    private final Endpoint streamComplete;
-    private final Endpoint streamFail;
-    private final Endpoint streamNext;
-    private final Endpoint streamEvents;
-
-    Router(StoreServer server, SessionApi sessions, StreamApi streams, HttpMetrics metrics, long maxBody) {
+    Router(StoreServer server, SessionApi sessions, StreamApi streams, HttpMetrics metrics, Access access,
+           long maxBody) {
         this.server = server;
-        this.sessions = sessions;
-        this.streams = streams;
         this.metrics = metrics;
+        this.access = access;
         this.maxBody = maxBody;
-        health = new Endpoint("/health", false, server::health);
-        prometheus = new Endpoint("/metrics", false, server::metrics);
-        seedList = new Endpoint("/api/interview/sessions", false, sessions::seedList);
-        seedSave = new Endpoint("/api/interview/sessions", true, sessions::seedSave);
-        seedGet = new Endpoint("/api/interview/sessions/{id}", false, sessions::seedGet);
-        seedDelete = new Endpoint("/api/interview/sessions/{id}", false, sessions::delete);
-        seedTouch = new Endpoint("/api/interview/sessions/{id}/touch", false, sessions::touch);
-        sessionCreate = new Endpoint("/api/sessions", true, sessions::create);
-        sessionList = new Endpoint("/api/sessions", false, sessions::list);
-        sessionGet = new Endpoint("/api/sessions/{id}", false, sessions::get);
-        sessionPut = new Endpoint("/api/sessions/{id}", true, sessions::put);
-        sessionPatch = new Endpoint("/api/sessions/{id}", true, sessions::patch);
-        sessionDelete = new Endpoint("/api/sessions/{id}", false, sessions::delete);
-        sessionTouch = new Endpoint("/api/sessions/{id}/touch", false, sessions::touch);
-        streamOpen = new Endpoint("/api/streams/{id}", true, streams::open);
-        streamState = new Endpoint("/api/streams/{id}", false, streams::state);
-        streamDelete = new Endpoint("/api/streams/{id}", false, streams::delete);
-        streamAppend = new Endpoint("/api/streams/{id}/messages", true, streams::append);
-        streamComplete = new Endpoint("/api/streams/{id}/complete", false, streams::complete);
-        streamFail = new Endpoint("/api/streams/{id}/fail", true, streams::fail);
-        streamNext = new Endpoint("/api/streams/{id}/next", false, streams::next);
-        streamEvents = new Endpoint("/api/streams/{id}/events", false, streams::events);
+        add("GET", "/health", false, server::health);
+        add("GET", "/metrics", false, server::metrics);
+        add("GET", "/api/interview/sessions", false, sessions::seedList);
+        add("POST", "/api/interview/sessions", true, sessions::seedSave);
+        add("GET", "/api/interview/sessions/{id}", false, sessions::seedGet);
+        add("DELETE", "/api/interview/sessions/{id}", false, sessions::delete);
+        add("PUT", "/api/interview/sessions/{id}/touch", false, sessions::touch);
+        add("GET", "/api/sessions", false, sessions::list);
+        add("POST", "/api/sessions", true, sessions::create);
+        add("GET", "/api/sessions/{id}", false, sessions::get);
+        add("PUT", "/api/sessions/{id}", true, sessions::put);
+        add("PATCH", "/api/sessions/{id}", true, sessions::patch);
+        add("DELETE", "/api/sessions/{id}", false, sessions::delete);
+        add("POST", "/api/sessions/{id}/touch", false, sessions::touch);
+        add("PUT", "/api/sessions/{id}/touch", false, sessions::touch);
+        add("GET", "/api/streams/{id}", false, streams::state);
+        add("POST", "/api/streams/{id}", true, streams::open);
+        add("DELETE", "/api/streams/{id}", false, streams::delete);
+        add("POST", "/api/streams/{id}/messages", true, streams::append);
+        add("POST", "/api/streams/{id}/complete", false, streams::complete);
+        add("POST", "/api/streams/{id}/fail", true, streams::fail);
+        add("GET", "/api/streams/{id}/next", false, streams::next);
+        add("GET", "/api/streams/{id}/events", false, streams::events);
+    }
+
+    /**
+     * Adds a route: {@code method} (exact, upper case) and {@code path} with {@code {name}} for a
+     * segment that may be anything; the path is also the route's name in metrics.
+     */
+    void add(String method, String path, boolean readsBody, Handler handler) {
+        if (!KNOWN_METHODS.contains(method) || !path.startsWith("/")) {
+            throw new IllegalArgumentException("route must be an HTTP method and a path from /, was " + method + " " + path);
+        }
+        routes.add(new Route(method, path.substring(1).split("/", -1), new Endpoint(path, readsBody, handler)));
     }
 
     @Override
@@ -91,11 +109,19 @@ final class Router implements HttpHandler {
         String[] segments;
         Endpoint endpoint;
         try {
+            refuseUnknownTransferCoding(exchange);
+            String method = exchange.getRequestMethod().toString();
+            if (!KNOWN_METHODS.contains(method)) {
+                throw new ApiException(501, "method '" + method + "' is not implemented (methods are case-sensitive)");
+            }
             segments = Paths.segments(exchange.getRequestURI());
-            endpoint = match(exchange, exchange.getRequestMethod(), segments);
+            if (!(segments.length == 1 && segments[0].equals("health"))) {
+                access.check(exchange);
+            }
+            endpoint = match(exchange, method, segments);
         } catch (ApiException e) {
             metrics.track(exchange, e.status() == 404 ? "NOT_FOUND" : "UNMATCHED", start);
-            reject(exchange, e.status(), e.status() == 404
+            Call.error(exchange, e.status(), e.status() == 404
                     ? "no endpoint " + exchange.getRequestMethod() + " " + exchange.getRequestPath() : e.getMessage());
             return;
         }
@@ -109,7 +135,7 @@ final class Router implements HttpHandler {
             if (length >= maxBody * DRAIN_FACTOR) {
                 exchange.setPersistent(false);
             }
-            reject(exchange, 413, tooLarge(length));
+            Call.error(exchange, 413, tooLarge(length));
             return;
         }
         Receiver receiver = exchange.getRequestReceiver();
@@ -119,11 +145,36 @@ final class Router implements HttpHandler {
                 (ex, error) -> {
                     if (error instanceof Receiver.RequestToLargeException) {
                         ex.setPersistent(false);
-                        reject(ex, 413, tooLarge(-1));
+                        Call.error(ex, 413, tooLarge(-1));
                     } else {
                         IoUtils.safeClose(ex.getConnection());
                     }
                 });
+    }
+
+    /**
+     * A 501 for any transfer coding but {@code chunked}: the server cannot decode it, and without
+     * knowing where the body ends the connection cannot be reused.
+     */
+    private static void refuseUnknownTransferCoding(HttpServerExchange exchange) {
+        HeaderValues codings = exchange.getRequestHeaders().get(Headers.TRANSFER_ENCODING);
+        if (codings == null) {
+            return;
+        }
+        for (String value : codings) {
+            for (String coding : value.split(",", -1)) {
+                String c = coding.trim().toLowerCase(Locale.ROOT);
+                if (!c.equals("chunked")) {
+                    exchange.setPersistent(false);
+                    throw new ApiException(501, "transfer coding '" + abbreviate(coding.trim())
+                            + "' is not supported; send the body with Content-Length or chunked");
+                }
+            }
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 
     private String tooLarge(long length) {
@@ -132,7 +183,7 @@ final class Router implements HttpHandler {
     }
 
     private void run(Endpoint endpoint, HttpServerExchange exchange, String[] segments, byte[] body) {
-        Call call = new Call(exchange, segments, body);
+        Call call = new Call(exchange, endpoint.route(), segments, body);
         try {
             endpoint.handler().handle(call);
         } catch (Throwable e) {
@@ -145,104 +196,22 @@ final class Router implements HttpHandler {
         }
     }
 
-    private static void reject(HttpServerExchange exchange, int status, String message) {
-        exchange.setStatusCode(status);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Call.JSON);
-        exchange.getResponseSender().send(Json.error(message));
-    }
-
-    private Endpoint match(HttpServerExchange exchange, HttpString method, String[] s) {
-        int n = s.length;
-        if (n == 1 && s[0].equals("health")) {
-            return only(exchange, method, Methods.GET, health);
-        }
-        if (n == 1 && s[0].equals("metrics")) {
-            return only(exchange, method, Methods.GET, prometheus);
-        }
-        if (n < 2 || !s[0].equals("api")) {
-            throw notFound();
-        }
-        if (n >= 3 && s[1].equals("interview") && s[2].equals("sessions")) {
-            if (n == 3) {
-                return pick(exchange, method, Methods.GET, seedList, Methods.POST, seedSave);
-            }
-            if (n == 4) {
-                return pick(exchange, method, Methods.GET, seedGet, Methods.DELETE, seedDelete);
-            }
-            if (n == 5 && s[4].equals("touch")) {
-                return only(exchange, method, Methods.PUT, seedTouch);
-            }
-            throw notFound();
-        }
-        if (s[1].equals("sessions")) {
-            if (n == 2) {
-                return pick(exchange, method, Methods.GET, sessionList, Methods.POST, sessionCreate);
-            }
-            if (n == 3) {
-                if (method.equals(Methods.GET)) {
-                    return sessionGet;
+    /** The route of {@code method} on the path, a 405 naming the methods the path takes, or a 404. */
+    private Endpoint match(HttpServerExchange exchange, String method, String[] segments) {
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route r : routes) {
+            if (r.matches(segments)) {
+                if (r.method().equals(method)) {
+                    return r.endpoint();
                 }
-                if (method.equals(Methods.PUT)) {
-                    return sessionPut;
-                }
-                if (method.equals(Methods.PATCH)) {
-                    return sessionPatch;
-                }
-                if (method.equals(Methods.DELETE)) {
-                    return sessionDelete;
-                }
-                throw notAllowed(exchange, method, "GET, PUT, PATCH, DELETE");
-            }
-            if (n == 4 && s[3].equals("touch")) {
-                return pick(exchange, method, Methods.POST, sessionTouch, Methods.PUT, sessionTouch);
-            }
-            throw notFound();
-        }
-        if (s[1].equals("streams")) {
-            if (n == 3) {
-                if (method.equals(Methods.POST)) {
-                    return streamOpen;
-                }
-                return pick(exchange, method, Methods.GET, streamState, Methods.DELETE, streamDelete);
-            }
-            if (n == 4) {
-                return switch (s[3]) {
-                    case "messages" -> only(exchange, method, Methods.POST, streamAppend);
-                    case "complete" -> only(exchange, method, Methods.POST, streamComplete);
-                    case "fail" -> only(exchange, method, Methods.POST, streamFail);
-                    case "next" -> only(exchange, method, Methods.GET, streamNext);
-                    case "events" -> only(exchange, method, Methods.GET, streamEvents);
-                    default -> throw notFound();
-                };
+                allowed.add(r.method());
             }
         }
-        throw notFound();
-    }
-
-    private static Endpoint only(HttpServerExchange exchange, HttpString method, HttpString allowed, Endpoint e) {
-        if (method.equals(allowed)) {
-            return e;
+        if (allowed.isEmpty()) {
+            throw new ApiException(404, "no such endpoint");
         }
-        throw notAllowed(exchange, method, allowed.toString());
-    }
-
-    private static Endpoint pick(HttpServerExchange exchange, HttpString method, HttpString m1, Endpoint e1,
-                                 HttpString m2, Endpoint e2) {
-        if (method.equals(m1)) {
-            return e1;
-        }
-        if (method.equals(m2)) {
-            return e2;
-        }
-        throw notAllowed(exchange, method, m1 + ", " + m2);
-    }
-
-    private static ApiException notFound() {
-        return new ApiException(404, "no such endpoint");
-    }
-
-    private static ApiException notAllowed(HttpServerExchange exchange, HttpString method, String allowed) {
-        exchange.getResponseHeaders().put(Headers.ALLOW, allowed);
-        return new ApiException(405, "method " + method + " is not allowed here; allowed: " + allowed);
+        String allow = String.join(", ", allowed);
+        exchange.getResponseHeaders().put(Headers.ALLOW, allow);
+        throw new ApiException(405, "method " + method + " is not allowed here; allowed: " + allow);
     }
 }

@@ -1,6 +1,12 @@
 package dev.hourglass.server;
 
 import dev.hourglass.Hourglass;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -9,9 +15,37 @@ import java.util.Map;
 /**
  * The server's settings, each from a flag, else an environment variable, else a default. Every value
  * is checked here, so a bad setting stops the start with a message naming the flag and the value.
+ *
+ * <p>{@code accessToken} is the shared secret every endpoint but {@code /health} then requires as a
+ * bearer token ({@code null}: none). Without one the server listens only on a loopback address,
+ * unless {@code insecure} says to serve anyone who reaches the port.
  */
 record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl, Duration streamTtl,
-                    long maxBodyBytes, boolean help) {
+                    long maxBodyBytes, boolean help, String accessToken, boolean insecure) {
+
+    static final String TOKEN_VARIABLE = "HOURGLASS_ACCESS_TOKEN";
+    static final String TOKEN_FILE_VARIABLE = "HOURGLASS_ACCESS_TOKEN_FILE";
+    static final String INSECURE_VARIABLE = "HOURGLASS_INSECURE";
+    static final int MIN_TOKEN_CHARS = 16;
+    static final int MAX_TOKEN_CHARS = 4096;
+
+    /**
+     * Refuses a non-loopback {@code bind} without an access token unless {@code insecure}.
+     *
+     * @throws IllegalArgumentException naming {@code --bind} and what to do
+     */
+    ServerConfig {
+        if (accessToken == null && !insecure && !loopback(bind)) {
+            throw new IllegalArgumentException("refusing to listen on " + bind + " (--bind) without an access token: set "
+                    + TOKEN_VARIABLE + " or --access-token-file, or pass --insecure to serve anyone who reaches the port");
+        }
+    }
+
+    /** Settings without an access token, on a loopback address. */
+    ServerConfig(String storeUri, String bind, int port, Duration sessionTtl, Duration streamTtl, long maxBodyBytes,
+                 boolean help) {
+        this(storeUri, bind, port, sessionTtl, streamTtl, maxBodyBytes, help, null, false);
+    }
 
     static final int DEFAULT_PORT = 3001;
     static final String DEFAULT_BIND = "127.0.0.1";
@@ -30,6 +64,12 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
             "                       default 7d)",
             "  --stream-ttl TIME    default stream lifetime (HOURGLASS_STREAM_TTL; default 30m)",
             "  --max-body SIZE      largest request body accepted (HOURGLASS_MAX_BODY; default 1MiB)",
+            "  --access-token-file PATH",
+            "                       file holding the access token every endpoint but /health then requires as",
+            "                       'Authorization: Bearer <token>' (" + TOKEN_FILE_VARIABLE + "; or the token itself in",
+            "                       " + TOKEN_VARIABLE + "); " + MIN_TOKEN_CHARS + " to " + MAX_TOKEN_CHARS
+                    + " printable ASCII characters",
+            "  --insecure           allow a non-loopback --bind without an access token (" + INSECURE_VARIABLE + "=true)",
             "  --help               print this and exit",
             "",
             "TIME is seconds (604800) or a number with ms, s, m, h or d (7d, 30m), or ISO-8601 (PT30M).",
@@ -51,11 +91,17 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
         String sessionTtl = null;
         String streamTtl = null;
         String maxBody = null;
+        String tokenFile = null;
         boolean help = false;
+        boolean insecure = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
                 help = true;
+                continue;
+            }
+            if (arg.equals("--insecure")) {
+                insecure = true;
                 continue;
             }
             if (!arg.startsWith("--")) {
@@ -79,6 +125,7 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
                 case "--session-ttl" -> sessionTtl = value;
                 case "--stream-ttl" -> streamTtl = value;
                 case "--max-body" -> maxBody = value;
+                case "--access-token-file" -> tokenFile = value;
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -100,7 +147,81 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
                 sessions,
                 duration("--stream-ttl", pick(streamTtl, env, "HOURGLASS_STREAM_TTL", "30m")),
                 size("--max-body", pick(maxBody, env, "HOURGLASS_MAX_BODY", Long.toString(DEFAULT_MAX_BODY))),
-                help);
+                help,
+                accessToken(tokenFile, env),
+                insecure || flag(INSECURE_VARIABLE, env.get(INSECURE_VARIABLE)));
+    }
+
+    /** The token from {@code --access-token-file}, else the file named by the environment, else the variable. */
+    private static String accessToken(String fileFlag, Map<String, String> env) {
+        String variable = env.get(TOKEN_VARIABLE);
+        String file = fileFlag != null ? fileFlag : env.get(TOKEN_FILE_VARIABLE);
+        String fileOption = fileFlag != null ? "--access-token-file" : TOKEN_FILE_VARIABLE;
+        if (file != null && variable != null && !variable.isEmpty()) {
+            throw new IllegalArgumentException("give the access token in " + TOKEN_VARIABLE + " or in a file ("
+                    + fileOption + "), not both");
+        }
+        if (file != null) {
+            if (file.isBlank()) {
+                throw new IllegalArgumentException(fileOption + " must not be blank");
+            }
+            String content;
+            try {
+                content = Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException(fileOption + " names a file that cannot be read as UTF-8 text, was '"
+                        + file + "'");
+            }
+            return token(fileOption + " '" + file + "'", content.strip());
+        }
+        if (variable == null) {
+            return null;
+        }
+        return token(TOKEN_VARIABLE, variable.strip());
+    }
+
+    /** A token of 16 to 4096 printable ASCII characters, without spaces; the message never shows the token. */
+    private static String token(String source, String token) {
+        if (token.length() < MIN_TOKEN_CHARS || token.length() > MAX_TOKEN_CHARS) {
+            throw new IllegalArgumentException("the access token from " + source + " must be " + MIN_TOKEN_CHARS + " to "
+                    + MAX_TOKEN_CHARS + " characters, was " + token.length());
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c <= 0x20 || c >= 0x7F) {
+                throw new IllegalArgumentException("the access token from " + source
+                        + " must be printable ASCII without spaces; character " + i + " is not");
+            }
+        }
+        return token;
+    }
+
+    private static boolean flag(String option, String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new IllegalArgumentException(option + " must be true or false, was '" + value + "'");
+        };
+    }
+
+    /** Whether {@code bind} is a loopback address (a name resolving to one counts). */
+    static boolean loopback(String bind) {
+        try {
+            return InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (UnknownHostException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /** The settings, with the access token shown as set or not, never itself. */
+    @Override
+    public String toString() {
+        return "ServerConfig[store=" + storeUri + ", bind=" + bind + ", port=" + port + ", sessionTtl=" + sessionTtl
+                + ", streamTtl=" + streamTtl + ", maxBodyBytes=" + maxBodyBytes + ", accessToken="
+                + (accessToken == null ? "none" : "****") + ", insecure=" + insecure + "]";
     }
 
     private static String pick(String flag, Map<String, String> env, String variable, String fallback) {

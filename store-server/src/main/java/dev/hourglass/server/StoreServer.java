@@ -36,6 +36,15 @@ public final class StoreServer implements AutoCloseable {
 
     private static final long SHUTDOWN_GRACE_MS = 5_000;
 
+    /** The most bytes of request line and headers; one more gets a bare 400 from the HTTP parser. */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    /** The most header fields in a request; one more gets a bare 400 from the HTTP parser. */
+    static final int MAX_HEADERS = 200;
+
+    /** The most query parameters in a request; one more gets a bare 400 from the HTTP parser. */
+    static final int MAX_QUERY_PARAMETERS = 1000;
+
     private final ServerConfig config;
     private final Store store;
     private final boolean ownsStore;
@@ -64,13 +73,16 @@ public final class StoreServer implements AutoCloseable {
                 new SessionApi(store.sessions(), config.sessionTtl()),
                 new StreamApi(this, store.streams(), config.streamTtl()),
                 new HttpMetrics(registry),
+                Access.of(config.accessToken()),
                 config.maxBodyBytes());
         this.graceful = new GracefulShutdownHandler(new HttpContinueReadHandler(router));
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())
                 .setServerOption(UndertowOptions.DECODE_URL, false)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
+                .setServerOption(UndertowOptions.MAX_HEADERS, MAX_HEADERS)
+                .setServerOption(UndertowOptions.MAX_PARAMETERS, MAX_QUERY_PARAMETERS)
                 .setHandler(graceful)
                 .build();
         try {
@@ -112,8 +124,7 @@ public final class StoreServer implements AutoCloseable {
         try {
             config = ServerConfig.parse(args, System.getenv());
         } catch (IllegalArgumentException e) {
-            System.err.println("store-server: " + e.getMessage());
-            System.err.println(ServerConfig.USAGE);
+            System.err.println("store-server: " + e.getMessage() + " (--help lists the options)");
             System.exit(2);
             return;
         }
@@ -124,19 +135,17 @@ public final class StoreServer implements AutoCloseable {
         StoreServer server;
         try {
             server = start(config);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            log.error("cannot start: {}", e.getMessage());
-            System.exit(1);
-            return;
         } catch (RuntimeException e) {
-            log.error("cannot start: {}", e.getMessage(), e);
+            log.error("cannot start: {}", ApiException.redact(String.valueOf(e.getMessage())));
+            log.debug("cannot start; cause: {}", ApiException.redactedCause(e));
             System.exit(1);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "store-server-shutdown"));
-        log.info("serving {} on http://{}:{} (session TTL {}, stream TTL {}, request bodies up to {} bytes)",
+        log.info("serving {} on http://{}:{} (session TTL {}, stream TTL {}, request bodies up to {} bytes, {})",
                 server.store.uri(), server.address.getHostString(), server.port(), config.sessionTtl(),
-                config.streamTtl(), config.maxBodyBytes());
+                config.streamTtl(), config.maxBodyBytes(), config.accessToken() != null ? "access token required"
+                        : "no access token: anyone who reaches the port reads and writes everything");
     }
 
     int port() {

@@ -165,7 +165,7 @@ final class StreamApi {
      */
     void next(Call c) {
         String id = c.segment(2);
-        String reader = c.requiredQuery("reader");
+        String reader = c.reader();
         long wait = c.number("wait", 0, MAX_WAIT_MS);
         new LongPoll(c, id, reader, System.nanoTime() + wait * 1_000_000L).run();
     }
@@ -173,7 +173,7 @@ final class StreamApi {
     /** GET /api/streams/{id}/events?reader=r: Server-Sent Events until the stream ends. */
     void events(Call c) {
         String id = c.segment(2);
-        String reader = c.requiredQuery("reader");
+        String reader = c.reader();
         if (streams.state(id).isEmpty()) {
             throw missing(id);
         }

@@ -2,8 +2,10 @@ package dev.hourglass.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hourglass.server.ServerFixture.Response;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.util.Arrays;
 import java.util.List;
@@ -61,7 +63,7 @@ abstract class BadInputContract {
                 Arguments.of("POST", seed, "{", 400, "malformed JSON"),
                 Arguments.of("POST", seed, "{\"sessionId\":\"a\",\"sessionData\":{}", 400, "malformed JSON"),
                 Arguments.of("POST", seed, "{\"sessionId\": 'a'}", 400, "malformed JSON"),
-                Arguments.of("POST", seed, "{\"sessionId\":\"a\",\"sessionId\":\"b\",\"sessionData\":{}}", 400, "Duplicate field"),
+                Arguments.of("POST", seed, "{\"sessionId\":\"a\",\"sessionId\":\"b\",\"sessionData\":{}}", 400, "duplicate field 'sessionId'"),
                 Arguments.of("POST", seed, "{\"sessionId\":\"a\",\"sessionData\":{}} trailing", 400, "malformed JSON"),
                 Arguments.of("POST", seed, "", 400, "request body is empty"),
                 Arguments.of("POST", seed, "[]", 400, "request body must be a JSON object, was an array"),
@@ -114,6 +116,128 @@ abstract class BadInputContract {
         assertThat(r.json().path("success").asBoolean(true)).isFalse();
         assertThat(r.error()).contains(error);
         assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("at dev.");
+    }
+
+    static Stream<Arguments> malformedText() {
+        return Stream.of(
+                Arguments.of("overlong '/'", bytes("{\"a\":\"", 0xC0, 0xAF, "\"}"), "overlong UTF-8"),
+                Arguments.of("overlong NUL", bytes("{\"a\":\"", 0xC0, 0x80, "\"}"), "overlong UTF-8"),
+                Arguments.of("overlong three bytes", bytes("{\"a\":\"", 0xE0, 0x80, 0xAF, "\"}"), "overlong UTF-8"),
+                Arguments.of("CESU-8 pair", bytes("{\"a\":\"", 0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80, "\"}"), "CESU-8"),
+                Arguments.of("encoded lone surrogate", bytes("{\"a\":\"", 0xED, 0xB0, 0x80, "\"}"), "CESU-8"),
+                Arguments.of("CESU-8 in a name", bytes("{\"", 0xED, 0xA0, 0x80, "\":1}"), "CESU-8"),
+                Arguments.of("byte 0xFF", bytes("{\"a\":\"", 0xFF, "\"}"), "not UTF-8"),
+                Arguments.of("above U+10FFFF", bytes("{\"a\":\"", 0xF4, 0x90, 0x80, 0x80, "\"}"), "not UTF-8"),
+                Arguments.of("cut sequence", bytes("{\"a\":\"", 0xE4, 0xB8, "\"}"), "not UTF-8"),
+                Arguments.of("escaped pair reversed", bytes("{\"\\udc00k\":1,\"v\":\"x\\ud800y\"}"), "unpaired surrogate"),
+                Arguments.of("escaped high alone", bytes("{\"v\":\"\\ud800\"}"), "unpaired surrogate"),
+                Arguments.of("escaped high then letter", bytes("{\"v\":\"\\ud800\\u0041\"}"), "unpaired surrogate"),
+                Arguments.of("escaped low alone", bytes("{\"v\":\"\\udfff\"}"), "unpaired surrogate"),
+                Arguments.of("nested 513 deep", bytes("{\"a\":" + "[".repeat(512) + "]".repeat(512) + "}"),
+                        "nested deeper than 512 levels"),
+                Arguments.of("nested 1001 deep", bytes("{\"a\":" + "[".repeat(1000) + "]".repeat(1000) + "}"),
+                        "nested deeper than 512 levels"),
+                Arguments.of("number of 1001 characters", bytes("{\"a\":" + "9".repeat(1001) + "}"),
+                        "longer than 1000 characters"),
+                Arguments.of("exponent of 10 digits", bytes("{\"a\":1e1000000000}"), "exponent of more than 9 digits"),
+                Arguments.of("byte order mark", bytes("", 0xEF, 0xBB, 0xBF, "{}"), "malformed JSON"));
+    }
+
+    /** Text that is not well-formed UTF-8 and Unicode, or JSON past a limit, is refused with our message; nothing is stored. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedText")
+    void malformedTextIsRefusedAndNothingIsStored(String name, byte[] body, String error) {
+        String id = "text-" + Math.abs(name.hashCode());
+        Response put = http.send("PUT", "/api/sessions/" + id, HttpRequest.BodyPublishers.ofByteArray(body));
+        assertThat(put.status()).as("%s", put).isEqualTo(400);
+        assertThat(put.error()).contains("malformed JSON").contains(error);
+        assertThat(http.get("/api/sessions/" + id).status()).isEqualTo(404);
+
+        byte[] seed = concat(bytes("{\"sessionId\":\"" + id + "\",\"sessionData\":"), body, bytes("}"));
+        if (name.equals("byte order mark")) {
+            seed = body;
+        }
+        Response save = http.send("POST", "/api/interview/sessions", HttpRequest.BodyPublishers.ofByteArray(seed));
+        assertThat(save.status()).as("%s", save).isEqualTo(400);
+        assertThat(http.get("/api/interview/sessions/" + id).status()).isEqualTo(404);
+
+        Response patch = http.send("PATCH", "/api/sessions/" + KEEP, HttpRequest.BodyPublishers.ofByteArray(body));
+        assertThat(patch.status()).as("%s", patch).isEqualTo(400);
+        Response open = http.send("POST", "/api/streams/" + id, HttpRequest.BodyPublishers.ofByteArray(body));
+        assertThat(open.status()).as("%s", open).isEqualTo(400);
+        assertThat(http.get("/api/streams/" + id).status()).isEqualTo(404);
+    }
+
+    /** One side of each JSON limit: exactly at it is stored and read back as the same JSON. */
+    @Test
+    void jsonAtEachLimitRoundTrips() throws Exception {
+        String deepest = "[".repeat(511) + "]".repeat(511);
+        String longest = "-" + "7".repeat(999);
+        String exponent = "1.5e-999999999";
+        String pair = "\"x\\ud83d\\ude00y\"";
+        String json = "{\"deep\":" + deepest + ",\"long\":" + longest + ",\"exp\":" + exponent + ",\"pair\":" + pair + "}";
+        assertThat(JsonCheck.problem(json.getBytes(StandardCharsets.UTF_8))).isNull();
+        Response put = http.put("/api/sessions/at-limits", json);
+        assertThat(put.status()).as("%s", put).isEqualTo(200);
+        JsonNode data = http.get("/api/sessions/at-limits").data().path("sessionData");
+        assertThat(data.path("deep").toString()).isEqualTo(deepest);
+        assertThat(data.path("long").decimalValue()).isEqualTo(new java.math.BigDecimal(longest));
+        assertThat(data.path("exp").decimalValue()).isEqualTo(new java.math.BigDecimal(exponent));
+        assertThat(data.path("pair").textValue()).isEqualTo("x\ud83d\ude00y");
+        assertThat(http.delete("/api/sessions/at-limits").status()).isEqualTo(200);
+    }
+
+    static Stream<Arguments> badReaders() {
+        return Stream.of(
+                Arguments.of("%00", "control character U+0000"),
+                Arguments.of("a%0Ab", "control character U+000A"),
+                Arguments.of("%C2%85", "control character U+0085"),
+                Arguments.of("%C0%AF", "not percent-encoded UTF-8"),
+                Arguments.of("%ED%A0%80", "not percent-encoded UTF-8"),
+                Arguments.of("%FF", "not percent-encoded UTF-8"),
+                Arguments.of("r".repeat(257), "at most 256 bytes"),
+                Arguments.of("", "query parameter 'reader' is required"));
+    }
+
+    /** A bad reader name gets the same 400 from next and from events, before any event is written. */
+    @ParameterizedTest(name = "reader={0}")
+    @MethodSource("badReaders")
+    void badReaderNamesGetTheSame400FromNextAndEvents(String reader, String error) {
+        Response next = http.get("/api/streams/" + KEEP + "/next?reader=" + reader);
+        Response events = http.get("/api/streams/" + KEEP + "/events?reader=" + reader);
+        assertThat(next.status()).as("%s", next).isEqualTo(400);
+        assertThat(events.status()).as("%s", events).isEqualTo(400);
+        assertThat(events.header("Content-Type")).startsWith("application/json");
+        assertThat(next.error()).contains(error).isEqualTo(events.error());
+        assertThat(events.body()).doesNotContain("event:");
+    }
+
+    @Test
+    void aReaderOfExactly256BytesIsServed() {
+        String reader = "\u00e9".repeat(128);
+        assertThat(reader.getBytes(StandardCharsets.UTF_8)).hasSize(256);
+        Response next = http.get("/api/streams/" + KEEP + "/next?reader=" + SessionApi.encode(reader));
+        assertThat(next.status()).as("%s", next).isEqualTo(200);
+    }
+
+    static byte[] bytes(Object... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Object p : parts) {
+            if (p instanceof String t) {
+                out.writeBytes(t.getBytes(StandardCharsets.UTF_8));
+            } else {
+                out.write((Integer) p);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     @Test
@@ -182,6 +306,6 @@ abstract class BadInputContract {
     void methodNotAllowedNamesTheAllowedMethods() {
         Response r = http.send("PATCH", "/api/streams/" + KEEP, "{}");
         assertThat(r.status()).isEqualTo(405);
-        assertThat(r.header("Allow")).isEqualTo("GET, DELETE");
+        assertThat(r.header("Allow")).isEqualTo("GET, POST, DELETE");
     }
 }

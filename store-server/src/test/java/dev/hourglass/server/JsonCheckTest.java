@@ -62,4 +62,41 @@ class JsonCheckTest {
             assertThat(JsonCheck.isJson(doc)).as(new String(doc, StandardCharsets.UTF_8)).isEqualTo(jackson(doc));
         }
     }
+
+    @Test
+    void eachLimitHoldsAtItAndRefusesOnePast() {
+        assertThat(check("[".repeat(512) + "]".repeat(512))).isTrue();
+        assertThat(JsonCheck.problem(("[".repeat(513) + "]".repeat(513)).getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("arrays and objects nested deeper than 512 levels at byte 512");
+        assertThat(check("{\"a\":".repeat(512) + "1" + "}".repeat(512))).isTrue();
+        assertThat(check("{\"a\":".repeat(513) + "1" + "}".repeat(513))).isFalse();
+        assertThat(check("1".repeat(1000))).isTrue();
+        assertThat(check("1".repeat(1001))).isFalse();
+        assertThat(check("-0." + "5".repeat(997))).isTrue();
+        assertThat(check("-0." + "5".repeat(998))).isFalse();
+        assertThat(check("1e999999999")).isTrue();
+        assertThat(check("1e-1000000000")).isFalse();
+    }
+
+    @Test
+    void surrogateEscapesMustPair() {
+        assertThat(check("\"\\ud83d\\ude00\"")).isTrue();
+        assertThat(check("\"\\uD83D\\uDE00\"")).isTrue();
+        for (String s : List.of("\"\\ud83d\"", "\"\\ude00\"", "\"\\ude00\\ud83d\"", "\"\\ud83d\\u0041\"",
+                "\"\\ud83d\\ud83d\"", "\"\\ud83dx\"", "{\"\\udc00k\":1}")) {
+            assertThat(JsonCheck.problem(s.getBytes(StandardCharsets.UTF_8))).as(s).contains("unpaired surrogate");
+        }
+    }
+
+    @Test
+    void problemsAreNamedInOurWordsWithTheOffset() {
+        assertThat(JsonCheck.problem(new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'}))
+                .isEqualTo("an overlong UTF-8 sequence (not the shortest form) at byte 1");
+        assertThat(JsonCheck.problem(new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0xBD, '"'}))
+                .startsWith("a surrogate encoded in UTF-8 (CESU-8 is not UTF-8)");
+        assertThat(JsonCheck.problem("{\"a\" 1}".getBytes(StandardCharsets.UTF_8))).isEqualTo("expected ':' after a field name at byte 5");
+        assertThat(JsonCheck.problem("[1,".getBytes(StandardCharsets.UTF_8))).isEqualTo("the body ends early at byte 3");
+        assertThat(JsonCheck.problem("{} x".getBytes(StandardCharsets.UTF_8))).startsWith("unexpected content after");
+        assertThat(JsonCheck.problem("{}".getBytes(StandardCharsets.UTF_8))).isNull();
+    }
 }

@@ -25,7 +25,7 @@ class ServerConfigTest {
     @Test
     void flagsInBothForms() {
         ServerConfig c = ServerConfig.parse(new String[] {"--store", "memory:", "--port=8080", "--bind", "0.0.0.0",
-                "--session-ttl", "2h", "--stream-ttl=90s", "--max-body", "512KiB"}, Map.of());
+                "--session-ttl", "2h", "--stream-ttl=90s", "--max-body", "512KiB", "--insecure"}, Map.of());
         assertThat(c.storeUri()).isEqualTo("memory:");
         assertThat(c.port()).isEqualTo(8080);
         assertThat(c.bind()).isEqualTo("0.0.0.0");

@@ -1,6 +1,11 @@
 package dev.hourglass.server;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.hourglass.Hourglass;
 import dev.hourglass.Store;
 import dev.hourglass.StoreOptions;
@@ -149,6 +154,11 @@ final class ServerFixture implements AutoCloseable {
         }
     }
 
+    /** Reads answers: deeper than request bodies may be, as the envelope adds levels around a stored value. */
+    static final ObjectMapper READER = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(4 * JsonCheck.MAX_DEPTH).build())
+            .build()).enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+
     /** A response with its body read as text and, on demand, as JSON. */
     record Response(HttpResponse<String> raw) {
         int status() {
@@ -165,7 +175,7 @@ final class ServerFixture implements AutoCloseable {
 
         JsonNode json() {
             try {
-                return Json.MAPPER.readTree(raw.body());
+                return READER.readTree(raw.body());
             } catch (IOException e) {
                 throw new AssertionError("not JSON (" + raw.statusCode() + "): " + raw.body(), e);
             }
