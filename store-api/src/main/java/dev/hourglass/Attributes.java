@@ -122,10 +122,22 @@ public final class Attributes {
         return v == null ? null : v.clone();
     }
 
-    /** The value decoded by {@code codec}, or {@code null} when absent. */
+    /**
+     * The value decoded by {@code codec}, or {@code null} when absent.
+     *
+     * @throws CorruptDataException when the codec cannot decode the value; the message names the attribute
+     */
     public <T> T get(String name, Codec<T> codec) {
         byte[] v = values().get(name);
-        return v == null ? null : codec.decode(v);
+        return v == null ? null : decode(name, v, codec);
+    }
+
+    private static <T> T decode(String name, byte[] value, Codec<T> codec) {
+        try {
+            return codec.decode(value);
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException("attribute " + Checks.quote(name) + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -257,10 +269,14 @@ public final class Attributes {
         return copy;
     }
 
-    /** All values decoded by {@code codec}, in insertion order. */
+    /**
+     * All values decoded by {@code codec}, in insertion order.
+     *
+     * @throws CorruptDataException when the codec cannot decode a value; the message names the attribute
+     */
     public <T> Map<String, T> toMap(Codec<T> codec) {
         Map<String, T> copy = new LinkedHashMap<>(values().size() * 2);
-        values().forEach((k, v) -> copy.put(k, codec.decode(v)));
+        values().forEach((k, v) -> copy.put(k, decode(k, v, codec)));
         return copy;
     }
 
