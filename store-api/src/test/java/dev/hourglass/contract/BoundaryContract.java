@@ -322,7 +322,7 @@ public abstract class BoundaryContract {
         return Arbitraries.oneOf(text(), backendShaped);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 60)
     void issuedCursorsWithAnyChangeAreRefused(@ForAll @IntRange(min = 0, max = 5) int kind, @ForAll int seed) {
         String changed = mutate(issuedToken(), kind, seed);
         assertThatThrownBy(() -> sessions.ids(changed, 10)).isInstanceOf(IllegalArgumentException.class)
@@ -426,7 +426,7 @@ public abstract class BoundaryContract {
 
     // ---------------------------------------------------------------- decoders of stored bytes
 
-    @Property(tries = 1000)
+    @Property(tries = 400)
     void arbitraryBytesDecodeToAttributesOrCorruptData(@ForAll("storedBytes") byte[] bytes) {
         Attributes a;
         Statistics.coverage(c -> {
