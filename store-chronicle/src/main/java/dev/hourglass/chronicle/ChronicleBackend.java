@@ -4,6 +4,8 @@ import dev.hourglass.Capability;
 import dev.hourglass.Limits;
 import dev.hourglass.Sweeper;
 import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.LimiterBackend;
+import dev.hourglass.spi.LimiterStates;
 import dev.hourglass.spi.SessionBackend;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StreamBackend;
@@ -25,6 +27,8 @@ final class ChronicleBackend implements Backend {
     private final Capacity messageCapacity;
     private final ChronicleSessions sessions;
     private final ChronicleStreams streams;
+    private final ChronicleLimiters limiterCells;
+    private final LimiterBackend limiters;
     private final Sweeper sweeper;
     private final Limits limits;
     private final AutoCloseable gauges;
@@ -40,6 +44,8 @@ final class ChronicleBackend implements Backend {
             this.messageCapacity = new Capacity(d.messages, d.layout.maxMessages(), "stream messages", "maxMessages", dir);
             this.sessions = new ChronicleSessions(d, sessionCapacity, config.expirySink(), this::relieve);
             this.streams = new ChronicleStreams(d, streamCapacity, messageCapacity, this::relieve);
+            this.limiterCells = new ChronicleLimiters(d, this::relieve);
+            this.limiters = LimiterStates.over(limiterCells);
             this.limits = new Limits(d.layout.maxSessionBytes(), d.layout.maxMessageBytes());
             StoreConfig sweepConfig = settings.sweepInterval() == null ? config
                     : new StoreConfig(config.uri(), config.scheme(),
@@ -67,7 +73,8 @@ final class ChronicleBackend implements Backend {
     /** Removes up to {@code limit} due entries; -1 when another thread or process is sweeping. */
     private int sweepBatch(long now, int limit) {
         return d.sweepExclusively(() -> d.expiry.drain(now, limit,
-                (type, id) -> type == ExpiryLog.SESSION ? sessions.sweep(id, now) : streams.sweep(id, now)));
+                (type, id) -> type == ExpiryLog.SESSION ? sessions.sweep(id, now)
+                        : type == ExpiryLog.LIMITER ? limiterCells.sweep(id, now) : streams.sweep(id, now)));
     }
 
     /** A full store sweeps what has expired before it refuses a write. */
@@ -119,6 +126,11 @@ final class ChronicleBackend implements Backend {
     @Override
     public StreamBackend streams() {
         return streams;
+    }
+
+    @Override
+    public Optional<LimiterBackend> limiters() {
+        return Optional.of(limiters);
     }
 
     @Override

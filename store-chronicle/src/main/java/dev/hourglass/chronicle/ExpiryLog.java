@@ -36,6 +36,7 @@ final class ExpiryLog {
 
     static final byte SESSION = 1;
     static final byte STREAM = 2;
+    static final byte LIMITER = 3;
     static final long GRID = 1024;
 
     private static final String SUFFIX = ".due";

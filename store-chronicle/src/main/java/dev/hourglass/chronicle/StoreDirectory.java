@@ -50,6 +50,7 @@ final class StoreDirectory {
     final Layout layout;
     final ChronicleMap<String, byte[]> sessions;
     final ChronicleMap<String, byte[]> streams;
+    final ChronicleMap<String, byte[]> limiters;
     final ChronicleMap<byte[], byte[]> messages;
     final ExpiryLog expiry;
     final Journal journal;
@@ -125,6 +126,7 @@ final class StoreDirectory {
         FileLock gate = null;
         ChronicleMap<String, byte[]> s = null;
         ChronicleMap<String, byte[]> t = null;
+        ChronicleMap<String, byte[]> l = null;
         ChronicleMap<byte[], byte[]> m = null;
         FileLock att = null;
         Journal journalCreated = null;
@@ -142,7 +144,7 @@ final class StoreDirectory {
                     throw new StoreUnavailableException("the chronicle store in " + dir + " is attached to by another "
                             + "process but has no " + "layout.properties; it is not a store this version can open");
                 }
-                for (String f : List.of(Maps.SESSIONS, Maps.STREAMS, Maps.MESSAGES)) {
+                for (String f : List.of(Maps.SESSIONS, Maps.STREAMS, Maps.MESSAGES, ChronicleLimiters.FILE)) {
                     Files.deleteIfExists(dir.resolve(f));
                 }
                 expiry.clear();
@@ -176,10 +178,12 @@ final class StoreDirectory {
             s = Maps.open(Maps.sessions(use), dir.resolve(Maps.SESSIONS).toFile(), recover);
             t = Maps.open(Maps.streams(use), dir.resolve(Maps.STREAMS).toFile(), recover);
             m = Maps.open(Maps.messages(use), dir.resolve(Maps.MESSAGES).toFile(), recover);
+            l = Maps.open(ChronicleLimiters.builder(use), dir.resolve(ChronicleLimiters.FILE).toFile(), recover);
             if (recover) {
                 replay(abandoned, s, t, m);
                 removeOrphanMessages(t, m);
                 rebuildIndex(s, t, clock.millis());
+                reindex(l, ExpiryLog.LIMITER, ChronicleLimiters.L_EXPIRES, ChronicleLimiters.L_DUE, clock.millis());
                 for (Path a : abandoned) {
                     Files.deleteIfExists(a);
                 }
@@ -193,6 +197,7 @@ final class StoreDirectory {
                 s = resize(s, Maps.sessions(use), Maps.SESSIONS);
                 t = resize(t, Maps.streams(use), Maps.STREAMS);
                 m = resize(m, Maps.messages(use), Maps.MESSAGES);
+                l = resize(l, ChronicleLimiters.builder(use), ChronicleLimiters.FILE);
                 use.write(dir);
                 log.info("resized the chronicle store in {} from {} to {}", dir, stored, use);
             } else if (grow) {
@@ -206,6 +211,7 @@ final class StoreDirectory {
             this.layout = use;
             this.sessions = s;
             this.streams = t;
+            this.limiters = l;
             this.messages = m;
             this.attached = att;
             this.sweepChannel = FileChannel.open(dir.resolve("sweeper.lock"), StandardOpenOption.CREATE,
@@ -214,6 +220,7 @@ final class StoreDirectory {
             closeQuietly(s);
             closeQuietly(t);
             closeQuietly(m);
+            closeQuietly(l);
             if (journalCreated != null) {
                 try {
                     journalCreated.close();
@@ -408,6 +415,7 @@ final class StoreDirectory {
             closeQuietly(sessions);
             closeQuietly(streams);
             closeQuietly(messages);
+            closeQuietly(limiters);
             try {
                 journal.close();
             } catch (IOException e) {
