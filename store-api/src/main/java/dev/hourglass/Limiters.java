@@ -14,7 +14,8 @@ package dev.hourglass;
  * shortened by up to {@code s} as seen by the node ahead. Choose leases longer than the renew
  * interval plus the skew.
  *
- * <p>Keys are 1..256 bytes of UTF-8 without control characters. Bad arguments throw
+ * <p>Keys are 1..180 bytes of UTF-8 without control characters (so that the kind, the limit's name
+ * and the key fit in one stored id of at most 256 bytes). Bad arguments throw
  * {@link IllegalArgumentException} naming the argument and value, and change nothing.
  */
 public interface Limiters {

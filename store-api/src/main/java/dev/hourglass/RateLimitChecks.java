@@ -7,6 +7,8 @@ final class RateLimitChecks {
 
     static final int MAX_NAME_CHARS = 64;
     static final int MAX_PERMIT_ID_BYTES = 64;
+    /** So that kind, name and key fit in one 256-byte stored id. */
+    static final int MAX_KEY_BYTES = 180;
 
     private RateLimitChecks() {
     }
@@ -52,7 +54,13 @@ final class RateLimitChecks {
     }
 
     static String key(String key) {
-        return Checks.checkId("key", key);
+        Checks.checkId("key", key);
+        int bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("key must be at most " + MAX_KEY_BYTES + " bytes of UTF-8, was " + bytes
+                    + " bytes: '" + key.substring(0, Math.min(key.length(), 61)) + "...'");
+        }
+        return key;
     }
 
     static long take(long n, long limit) {
