@@ -11,10 +11,14 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Set;
 
-/** {@code flaky:} the memory store whose engine calls fail as unavailable while {@link #down} is set. */
+/**
+ * {@code flaky:} the memory store whose engine calls fail as unavailable while {@link #down} is set,
+ * or throw {@link #failure} while that is set (to show what the server makes of any failure).
+ */
 public final class FlakyProvider implements StoreProvider {
 
     static volatile boolean down;
+    static volatile java.util.function.Supplier<RuntimeException> failure;
 
     @Override
     public Set<String> schemes() {
@@ -42,8 +46,14 @@ public final class FlakyProvider implements StoreProvider {
 
     private static <T> T failing(Class<T> type, T target) {
         return type.cast(Proxy.newProxyInstance(FlakyProvider.class.getClassLoader(), new Class<?>[] {type}, (p, m, args) -> {
-            if (down && m.getDeclaringClass() != Object.class) {
-                throw new StoreUnavailableException("flaky store is down (test)");
+            if (m.getDeclaringClass() != Object.class) {
+                if (down) {
+                    throw new StoreUnavailableException("flaky store is down (test)");
+                }
+                java.util.function.Supplier<RuntimeException> f = failure;
+                if (f != null) {
+                    throw f.get();
+                }
             }
             return invoke(target, m, args);
         }));
