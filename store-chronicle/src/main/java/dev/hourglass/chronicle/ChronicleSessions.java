@@ -38,6 +38,8 @@ import net.openhft.chronicle.map.MapSegmentContext;
  */
 final class ChronicleSessions implements SessionBackend {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChronicleSessions.class);
+
     private final StoreDirectory d;
     private final ChronicleMap<String, byte[]> map;
     private final Capacity capacity;
@@ -68,6 +70,7 @@ final class ChronicleSessions implements SessionBackend {
                 return null;
             }
             Data<byte[]> v = e.value();
+            length = Records.sessionAttributeLength(id, v.size(), maxRecord);
             RandomDataInput in = v.bytes();
             long off = v.offset();
             expires = in.readLong(off + S_EXPIRES);
@@ -77,7 +80,6 @@ final class ChronicleSessions implements SessionBackend {
             accessed = in.readLong(off + S_ACCESSED);
             version = in.readLong(off + S_VERSION);
             created = in.readLong(off + S_CREATED);
-            length = attributeLength(id, v);
             buffer = Scratch.buffer(length);
             in.read(off + S_HEADER, buffer, 0, length);
         } catch (RuntimeException ex) {
@@ -99,7 +101,7 @@ final class ChronicleSessions implements SessionBackend {
                 long due;
                 RandomDataInput in = e == null ? null : e.value().bytes();
                 long off = e == null ? 0 : e.value().offset();
-                if (e != null && in.readLong(off + S_EXPIRES) > now) {
+                if (e != null && intact(e.value()) && in.readLong(off + S_EXPIRES) > now) {
                     created = in.readLong(off + S_CREATED);
                     version = in.readLong(off + S_VERSION) + 1;
                     due = in.readLong(off + S_DUE);
@@ -133,7 +135,7 @@ final class ChronicleSessions implements SessionBackend {
             try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
                 c.writeLock().lock();
                 MapEntry<String, byte[]> e = c.entry();
-                if (e != null && e.value().bytes().readLong(e.value().offset() + S_EXPIRES) > now) {
+                if (e != null && intact(e.value()) && e.value().bytes().readLong(e.value().offset() + S_EXPIRES) > now) {
                     return null;
                 }
                 if (e == null) {
@@ -162,6 +164,7 @@ final class ChronicleSessions implements SessionBackend {
                 return null;
             }
             Data<byte[]> v = e.value();
+            int length = Records.sessionAttributeLength(id, v.size(), maxRecord);
             RandomDataInput in = v.bytes();
             long off = v.offset();
             long expires = in.readLong(off + S_EXPIRES);
@@ -171,7 +174,6 @@ final class ChronicleSessions implements SessionBackend {
             long created = in.readLong(off + S_CREATED);
             long version = in.readLong(off + S_VERSION) + 1;
             long due = in.readLong(off + S_DUE);
-            int length = attributeLength(id, v);
             byte[] buffer = Scratch.buffer(length);
             in.read(off + S_HEADER, buffer, 0, length);
             Attributes merged = decode(id, buffer, length).without(remove).withAll(set);
@@ -192,6 +194,7 @@ final class ChronicleSessions implements SessionBackend {
                 return false;
             }
             Data<byte[]> v = e.value();
+            Records.sessionAttributeLength(id, v.size(), maxRecord);
             return rewriteExpiry(id, v.bytes(), v.offset(), now, expiresAt);
         } catch (RuntimeException ex) {
             throw Failures.translate(ex, d, capacity);
@@ -211,6 +214,7 @@ final class ChronicleSessions implements SessionBackend {
                 return null;
             }
             Data<byte[]> v = e.value();
+            length = Records.sessionAttributeLength(id, v.size(), maxRecord);
             RandomDataInput in = v.bytes();
             long off = v.offset();
             if (!rewriteExpiry(id, in, off, now, expiresAt)) {
@@ -218,7 +222,6 @@ final class ChronicleSessions implements SessionBackend {
             }
             version = in.readLong(off + S_VERSION);
             created = in.readLong(off + S_CREATED);
-            length = attributeLength(id, v);
             buffer = Scratch.buffer(length);
             in.read(off + S_HEADER, buffer, 0, length);
         } catch (RuntimeException ex) {
@@ -250,7 +253,7 @@ final class ChronicleSessions implements SessionBackend {
             if (e == null) {
                 return false;
             }
-            boolean live = e.value().bytes().readLong(e.value().offset() + S_EXPIRES) > now;
+            boolean live = !intact(e.value()) || e.value().bytes().readLong(e.value().offset() + S_EXPIRES) > now;
             c.remove(e);
             capacity.removed();
             return live;
@@ -268,6 +271,7 @@ final class ChronicleSessions implements SessionBackend {
             if (e == null) {
                 return null;
             }
+            Records.sessionAttributeLength(id, e.value().size(), maxRecord);
             RandomDataInput in = e.value().bytes();
             long off = e.value().offset();
             long expires = in.readLong(off + S_EXPIRES);
@@ -336,7 +340,7 @@ final class ChronicleSessions implements SessionBackend {
                 String id = e.key().get();
                 if (after == null || id.compareTo(after) > 0) { // ids are never empty: "" is before all
                     Data<byte[]> v = e.value();
-                    out.add(new Candidate(id, v.bytes().readLong(v.offset() + S_EXPIRES) > now));
+                    out.add(new Candidate(id, !intact(v) || v.bytes().readLong(v.offset() + S_EXPIRES) > now));
                 }
             });
         }
@@ -351,7 +355,7 @@ final class ChronicleSessions implements SessionBackend {
                 try (MapSegmentContext<String, byte[], ?> c = map.segmentContext(i)) {
                     c.forEachSegmentEntry(e -> {
                         Data<byte[]> v = e.value();
-                        if (v.bytes().readLong(v.offset() + S_EXPIRES) > now) {
+                        if (!intact(v) || v.bytes().readLong(v.offset() + S_EXPIRES) > now) {
                             n[0]++;
                         }
                     });
@@ -373,6 +377,12 @@ final class ChronicleSessions implements SessionBackend {
                 return false;
             }
             Data<byte[]> v = e.value();
+            if (!intact(v)) {
+                log.warn("removing session '{}': its stored value of {} bytes is damaged", id, v.size());
+                c.remove(e);
+                capacity.removed();
+                return false;
+            }
             RandomDataInput in = v.bytes();
             long off = v.offset();
             long expires = in.readLong(off + S_EXPIRES);
@@ -432,16 +442,15 @@ final class ChronicleSessions implements SessionBackend {
         return b;
     }
 
-    private static int attributeLength(String id, Data<byte[]> v) {
-        long length = v.size() - S_HEADER;
-        if (length < 0) {
-            throw new CorruptDataException("session '" + id + "' has a stored value of " + v.size()
-                    + " bytes, shorter than its " + S_HEADER + "-byte header");
-        }
-        return (int) length;
+    /**
+     * Whether a stored value can hold its header: a damaged one is listed (so that reading it reports
+     * the damage), replaced by a write of the whole value, and removed by delete or the sweeper.
+     */
+    private boolean intact(Data<byte[]> v) {
+        return Records.sessionIntact(v.size(), maxRecord);
     }
 
-    private static Attributes decode(String id, byte[] buffer, int length) {
+    static Attributes decode(String id, byte[] buffer, int length) {
         try {
             return Attributes.fromBytes(buffer, 0, length);
         } catch (CorruptDataException e) {

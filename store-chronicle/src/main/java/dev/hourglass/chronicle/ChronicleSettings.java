@@ -1,5 +1,6 @@
 package dev.hourglass.chronicle;
 
+import dev.hourglass.CorruptDataException;
 import dev.hourglass.spi.StoreConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,13 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
                   int averageMessageBytes, int maxMessageBytes) {
 
         static final int FORMAT = 1;
+        static final long MAX_SESSIONS = 1L << 31;
+        static final long MAX_STREAMS = 1L << 28;
+        static final long MAX_MESSAGES = 1L << 31;
+        static final int MAX_BYTES = 1 << 24;
+        static final int MIN_MAX_BYTES = 16;
         private static final String FILE = "layout.properties";
+        private static final int MAX_FILE_BYTES = 64 * 1024;
 
         Layout {
             if (averageSessionBytes > maxSessionBytes) {
@@ -54,30 +61,77 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
                     Math.max(maxMessageBytes, o.maxMessageBytes));
         }
 
+        /** The layout recorded in {@code dir}, or null when it has none. */
         static Layout read(Path dir) {
             Path file = dir.resolve(FILE);
             if (!Files.isRegularFile(file)) {
                 return null;
             }
-            Properties p = new Properties();
+            byte[] bytes;
             try (InputStream in = Files.newInputStream(file)) {
-                p.load(in);
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
-            if (!Integer.toString(FORMAT).equals(p.getProperty("format"))) {
-                throw new IllegalStateException(file + " has format " + p.getProperty("format") + "; this version reads "
-                        + FORMAT);
+            return parse(file.toString(), bytes);
+        }
+
+        /**
+         * Decodes the stored form of a layout, checking every size against the range the options allow.
+         *
+         * @throws CorruptDataException when the bytes are not a layout this version wrote
+         */
+        static Layout parse(String file, byte[] bytes) {
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw new CorruptDataException(file + " is damaged: it is larger than " + MAX_FILE_BYTES + " bytes");
             }
+            Properties p = new Properties();
             try {
-                return new Layout(Long.parseLong(p.getProperty("maxSessions")),
-                        Integer.parseInt(p.getProperty("averageSessionBytes")),
-                        Integer.parseInt(p.getProperty("maxSessionBytes")), Long.parseLong(p.getProperty("maxStreams")),
-                        Long.parseLong(p.getProperty("maxMessages")), Integer.parseInt(p.getProperty("averageMessageBytes")),
-                        Integer.parseInt(p.getProperty("maxMessageBytes")));
-            } catch (RuntimeException e) {
-                throw new IllegalStateException(file + " is damaged: " + e.getMessage(), e);
+                p.load(new java.io.ByteArrayInputStream(bytes));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new CorruptDataException(file + " is damaged: it does not parse as properties");
             }
+            if (!Integer.toString(FORMAT).equals(p.getProperty("format"))) {
+                throw new CorruptDataException(file + " has format '" + shorten(p.getProperty("format"))
+                        + "'; this version reads " + FORMAT);
+            }
+            int averageSessionBytes = (int) stored(file, p, "averageSessionBytes", MAX_BYTES);
+            int maxSessionBytes = (int) stored(file, p, "maxSessionBytes", MAX_BYTES);
+            int averageMessageBytes = (int) stored(file, p, "averageMessageBytes", MAX_BYTES);
+            int maxMessageBytes = (int) stored(file, p, "maxMessageBytes", MAX_BYTES);
+            if (averageSessionBytes > maxSessionBytes || averageMessageBytes > maxMessageBytes) {
+                throw new CorruptDataException(file + " is damaged: an average size is above its maximum");
+            }
+            return new Layout(stored(file, p, "maxSessions", MAX_SESSIONS), averageSessionBytes, maxSessionBytes,
+                    stored(file, p, "maxStreams", MAX_STREAMS), stored(file, p, "maxMessages", MAX_MESSAGES),
+                    averageMessageBytes, maxMessageBytes);
+        }
+
+        private static long stored(String file, Properties p, String name, long max) {
+            String v = p.getProperty(name);
+            long min = name.startsWith("max") && name.endsWith("Bytes") ? MIN_MAX_BYTES : 1;
+            try {
+                long n = Long.parseLong(v == null ? "" : v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new CorruptDataException(file + " is damaged: " + name + " is '" + shorten(v) + "', not a number in "
+                    + min + ".." + max);
+        }
+
+        private static String shorten(String v) {
+            if (v == null) {
+                return "";
+            }
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < v.length() && sb.length() < 32; i++) {
+                char c = v.charAt(i);
+                sb.append(c < 0x20 || c >= 0x7F ? '?' : c);
+            }
+            return sb.toString();
         }
 
         void write(Path dir) {
@@ -120,13 +174,13 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
                     + e.getMessage(), e);
         }
         Layout layout = new Layout(
-                config.longValue("maxSessions", 200_000, 1, 1L << 31),
-                config.intValue("averageSessionBytes", 1024, 1, 1 << 24),
-                config.intValue("maxSessionBytes", 64 * 1024, 16, 1 << 24),
-                config.longValue("maxStreams", 10_000, 1, 1L << 28),
-                config.longValue("maxMessages", 200_000, 1, 1L << 31),
-                config.intValue("averageMessageBytes", 256, 1, 1 << 24),
-                config.intValue("maxMessageBytes", 64 * 1024, 16, 1 << 24));
+                config.longValue("maxSessions", 200_000, 1, Layout.MAX_SESSIONS),
+                config.intValue("averageSessionBytes", 1024, 1, Layout.MAX_BYTES),
+                config.intValue("maxSessionBytes", 64 * 1024, Layout.MIN_MAX_BYTES, Layout.MAX_BYTES),
+                config.longValue("maxStreams", 10_000, 1, Layout.MAX_STREAMS),
+                config.longValue("maxMessages", 200_000, 1, Layout.MAX_MESSAGES),
+                config.intValue("averageMessageBytes", 256, 1, Layout.MAX_BYTES),
+                config.intValue("maxMessageBytes", 64 * 1024, Layout.MIN_MAX_BYTES, Layout.MAX_BYTES));
         Duration sweep = config.duration("sweepInterval", null, Duration.ofMillis(10), Duration.ofDays(1));
         return new ChronicleSettings(dir, layout, sweep);
     }

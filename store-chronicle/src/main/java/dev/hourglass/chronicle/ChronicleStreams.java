@@ -39,6 +39,7 @@ import net.openhft.chronicle.map.MapEntry;
  */
 final class ChronicleStreams implements StreamBackend {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChronicleStreams.class);
     private static final int OPEN = StreamStatus.OPEN.code();
     private static final int COMPLETED = StreamStatus.COMPLETED.code();
     private static final int FAILED = StreamStatus.FAILED.code();
@@ -53,6 +54,9 @@ final class ChronicleStreams implements StreamBackend {
     private final Capacity messageCapacity;
     private final LongToIntFunction relief;
     private final int maxMetadata;
+    private final int maxHeader;
+    private final int maxMessage;
+    private final long maxCount;
     private final Object[] monitors = new Object[64];
 
     ChronicleStreams(StoreDirectory d, Capacity streamCapacity, Capacity messageCapacity, LongToIntFunction relief) {
@@ -63,6 +67,9 @@ final class ChronicleStreams implements StreamBackend {
         this.messageCapacity = messageCapacity;
         this.relief = relief;
         this.maxMetadata = d.layout.maxSessionBytes() + Records.encodingAllowance(d.layout.maxSessionBytes());
+        this.maxHeader = Records.maxStreamRecord(d.layout.maxSessionBytes());
+        this.maxMessage = Records.maxMessageRecord(d.layout.maxMessageBytes());
+        this.maxCount = Records.maxCount(d.layout.maxMessages());
         for (int i = 0; i < monitors.length; i++) {
             monitors[i] = new Object();
         }
@@ -81,10 +88,12 @@ final class ChronicleStreams implements StreamBackend {
                 MapEntry<String, byte[]> e = c.entry();
                 if (e != null) {
                     Data<byte[]> v = e.value();
-                    if (v.bytes().readLong(v.offset() + T_EXPIRES) > now) {
-                        return false;
+                    if (intact(v)) {
+                        if (v.bytes().readLong(v.offset() + T_EXPIRES) > now) {
+                            return false;
+                        }
+                        deleteMessages(v.bytes().readLong(v.offset() + T_COUNT), id);
                     }
-                    deleteMessages(id, v.bytes().readLong(v.offset() + T_COUNT));
                 } else {
                     streamCapacity.beforeInsert();
                 }
@@ -111,16 +120,19 @@ final class ChronicleStreams implements StreamBackend {
                 c.writeLock().lock();
                 MapEntry<String, byte[]> e = c.entry();
                 Data<byte[]> v = e == null ? null : e.value();
-                if (v == null || v.bytes().readLong(v.offset() + T_EXPIRES) <= now) {
+                if (v == null || checked(id, v).readLong(v.offset() + T_EXPIRES) <= now) {
                     throw new NoSuchStreamException(id);
                 }
                 RandomDataInput in = v.bytes();
                 long off = v.offset();
                 int status = in.readInt(off + T_STATUS);
                 if (status != OPEN) {
-                    throw new StreamClosedException(id, StreamStatus.ofCode(status));
+                    throw new StreamClosedException(id, status(id, status));
                 }
-                seq = in.readLong(off + T_COUNT) + 1;
+                seq = Records.checkCount(id, in.readLong(off + T_COUNT), maxCount) + 1;
+                if (seq > maxCount) {
+                    throw messageCapacity.full();
+                }
                 putMessage(id, seq, now, payload);
                 ((RandomDataOutput<?>) in).writeLong(off + T_COUNT, seq);
                 break;
@@ -172,7 +184,7 @@ final class ChronicleStreams implements StreamBackend {
             c.writeLock().lock();
             MapEntry<String, byte[]> e = c.entry();
             Data<byte[]> v = e == null ? null : e.value();
-            done = v != null && v.bytes().readLong(v.offset() + T_EXPIRES) > now
+            done = v != null && checked(id, v).readLong(v.offset() + T_EXPIRES) > now
                     && v.bytes().readInt(v.offset() + T_STATUS) == OPEN;
             if (done) {
                 ((RandomDataOutput<?>) v.bytes()).writeInt(v.offset() + T_STATUS, COMPLETED);
@@ -193,7 +205,7 @@ final class ChronicleStreams implements StreamBackend {
             c.writeLock().lock();
             MapEntry<String, byte[]> e = c.entry();
             Data<byte[]> v = e == null ? null : e.value();
-            if (v == null || v.bytes().readLong(v.offset() + T_EXPIRES) <= now
+            if (v == null || checked(id, v).readLong(v.offset() + T_EXPIRES) <= now
                     || v.bytes().readInt(v.offset() + T_STATUS) != OPEN) {
                 return false;
             }
@@ -216,16 +228,16 @@ final class ChronicleStreams implements StreamBackend {
                 return null;
             }
             Data<byte[]> v = e.value();
-            if (v.bytes().readLong(v.offset() + T_EXPIRES) <= now) {
+            if (checked(id, v).readLong(v.offset() + T_EXPIRES) <= now) {
                 return null;
             }
-            int status = v.bytes().readInt(v.offset() + T_STATUS);
-            long count = v.bytes().readLong(v.offset() + T_COUNT);
-            String reason = status == FAILED ? StreamHeader.reason(v.bytes(), v.offset()) : null;
-            long at = StreamHeader.readerOffset(v.bytes(), v.offset(), name);
+            StreamStatus status = status(id, v.bytes().readInt(v.offset() + T_STATUS));
+            long count = Records.checkCount(id, v.bytes().readLong(v.offset() + T_COUNT), maxCount);
+            String reason = status == StreamStatus.FAILED ? StreamHeader.reason(id, v.bytes(), v.offset(), v.size()) : null;
+            long at = StreamHeader.readerOffset(id, v.bytes(), v.offset(), v.size(), name);
             if (at < 0) {
                 if (count == 0) {
-                    return Poll.of(null, StreamStatus.ofCode(status), reason);
+                    return Poll.of(null, status, reason);
                 }
                 StreamHeader h = StreamHeader.read(id, v.bytes(), v.offset(), v.size());
                 if (h.readers().size() >= Records.MAX_READERS) {
@@ -235,7 +247,7 @@ final class ChronicleStreams implements StreamBackend {
                 storeHeader(c, e, id, h.withReader(name).encode());
                 e = c.entry();
                 v = e.value();
-                at = StreamHeader.readerOffset(v.bytes(), v.offset(), name);
+                at = StreamHeader.readerOffset(id, v.bytes(), v.offset(), v.size(), name);
             }
             long marker = v.bytes().readLong(at);
             Message m = null;
@@ -243,7 +255,7 @@ final class ChronicleStreams implements StreamBackend {
                 m = readMessage(id, marker + 1);
                 ((RandomDataOutput<?>) v.bytes()).writeLong(at, marker + 1);
             }
-            return Poll.of(m, StreamStatus.ofCode(status), reason);
+            return Poll.of(m, status, reason);
         } catch (RuntimeException ex) {
             throw Failures.translate(ex, d, streamCapacity);
         }
@@ -258,13 +270,7 @@ final class ChronicleStreams implements StreamBackend {
                 throw new CorruptDataException("stream '" + id + "' has no message " + seq + " though it counts it");
             }
             Data<byte[]> v = e.value();
-            long size = v.size() - M_HEADER;
-            if (size < 0) {
-                throw new CorruptDataException("message " + seq + " of stream '" + id + "' is " + v.size() + " bytes");
-            }
-            byte[] payload = new byte[(int) size];
-            v.bytes().read(v.offset() + M_HEADER, payload, 0, payload.length);
-            return new Message(seq, payload, Instant.ofEpochMilli(v.bytes().readLong(v.offset() + M_TIMESTAMP)));
+            return Records.message(id, seq, v.bytes(), v.offset(), v.size(), maxMessage);
         }
     }
 
@@ -306,7 +312,7 @@ final class ChronicleStreams implements StreamBackend {
                 return null;
             }
             Data<byte[]> v = e.value();
-            if (v.bytes().readLong(v.offset() + T_EXPIRES) <= now) {
+            if (checked(id, v).readLong(v.offset() + T_EXPIRES) <= now) {
                 return null;
             }
             h = StreamHeader.read(id, v.bytes(), v.offset(), v.size());
@@ -319,10 +325,11 @@ final class ChronicleStreams implements StreamBackend {
         } catch (CorruptDataException ex) {
             throw new CorruptDataException("stream '" + id + "' has metadata that do not decode: " + ex.getMessage(), ex);
         }
-        StreamStatus status = StreamStatus.ofCode(h.status());
+        StreamStatus status = status(id, h.status());
         return new StreamState(id, metadata, status,
                 status == StreamStatus.FAILED ? Optional.of(new String(h.reason(), StandardCharsets.UTF_8)) : Optional.empty(),
-                h.count(), h.markers(), Instant.ofEpochMilli(h.createdAt()), Instant.ofEpochMilli(h.expiresAt()));
+                Records.checkCount(id, h.count(), maxCount), h.markers(), Instant.ofEpochMilli(h.createdAt()),
+                Instant.ofEpochMilli(h.expiresAt()));
     }
 
     @Override
@@ -335,8 +342,11 @@ final class ChronicleStreams implements StreamBackend {
                 return false;
             }
             Data<byte[]> v = e.value();
-            live = v.bytes().readLong(v.offset() + T_EXPIRES) > now;
-            deleteMessages(id, v.bytes().readLong(v.offset() + T_COUNT));
+            live = true;
+            if (intact(v)) {
+                live = v.bytes().readLong(v.offset() + T_EXPIRES) > now;
+                deleteMessages(v.bytes().readLong(v.offset() + T_COUNT), id);
+            }
             c.remove(e);
             streamCapacity.removed();
         } catch (RuntimeException ex) {
@@ -356,13 +366,18 @@ final class ChronicleStreams implements StreamBackend {
                 return false;
             }
             Data<byte[]> v = e.value();
-            long expires = v.bytes().readLong(v.offset() + T_EXPIRES);
-            if (expires <= now) {
-                deleteMessages(id, v.bytes().readLong(v.offset() + T_COUNT));
+            if (!intact(v)) {
+                log.warn("removing stream '{}': its stored header of {} bytes is damaged", id, v.size());
+                c.remove(e);
+                streamCapacity.removed();
+                removed = true;
+            } else if (v.bytes().readLong(v.offset() + T_EXPIRES) <= now) {
+                deleteMessages(v.bytes().readLong(v.offset() + T_COUNT), id);
                 c.remove(e);
                 streamCapacity.removed();
                 removed = true;
             } else if (v.bytes().readLong(v.offset() + T_DUE) <= now) {
+                long expires = v.bytes().readLong(v.offset() + T_EXPIRES);
                 ((RandomDataOutput<?>) v.bytes()).writeLong(v.offset() + T_DUE,
                         d.expiry.add(ExpiryLog.STREAM, id, Utf8.length(id), expires, now));
             }
@@ -373,10 +388,15 @@ final class ChronicleStreams implements StreamBackend {
         return removed;
     }
 
-    /** Removes messages 1..count of a stream whose header lock the caller holds. */
-    private void deleteMessages(String id, long count) {
+    /**
+     * Removes messages 1..count of a stream whose header lock the caller holds. A stored count beyond
+     * what the store holds is damaged: only as many as it could hold are looked for, and the rest (if
+     * any) are removed as orphans when the store is next repaired.
+     */
+    private void deleteMessages(long count, String id) {
         BytesStore<?, ?> key = KEYS.get();
-        for (long seq = 1; seq <= count; seq++) {
+        long last = Math.min(count, maxCount);
+        for (long seq = 1; seq <= last; seq++) {
             int keyLength = messageKey(key, id, seq);
             try (ExternalMapQueryContext<byte[], byte[], ?> c = messages.queryContext(key, 0, keyLength)) {
                 c.writeLock().lock();
@@ -386,6 +406,25 @@ final class ChronicleStreams implements StreamBackend {
                     messageCapacity.removed();
                 }
             }
+        }
+    }
+
+    /** Whether a stored header can hold its fixed fields: a damaged one is replaced or removed, never read. */
+    private boolean intact(Data<byte[]> v) {
+        return Records.streamIntact(v.size(), maxHeader);
+    }
+
+    /** The value's bytes, once its fixed fields are checked to fit. */
+    private RandomDataInput checked(String id, Data<byte[]> v) {
+        Records.checkStream(id, v.size(), maxHeader);
+        return v.bytes();
+    }
+
+    private static StreamStatus status(String id, int code) {
+        try {
+            return StreamStatus.ofCode(code);
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException("stream '" + id + "' has a damaged header: " + e.getMessage(), e);
         }
     }
 

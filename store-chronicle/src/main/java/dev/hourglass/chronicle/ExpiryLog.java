@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import net.openhft.chronicle.bytes.BytesStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +42,10 @@ final class ExpiryLog {
 
     private static final String SUFFIX = ".due";
     private static final long CAPACITY = 16L << 20;
-    private static final int HEADER = 64;
-    private static final int TAIL = 0;
-    private static final int PROCESSED = 8;
-    private static final int PROCESSED_COUNT = 16;
+    static final int HEADER = 64;
+    static final int TAIL = 0;
+    static final int PROCESSED = 8;
+    static final int PROCESSED_COUNT = 16;
     private static final long SEALED = 1L << 63;
     private static final long OFFSET_MASK = (1L << 40) - 1;
     private static final int COUNT_SHIFT = 40;
@@ -53,6 +54,7 @@ final class ExpiryLog {
 
     private final Path dir;
     private final ConcurrentHashMap<Long, Bucket> open = new ConcurrentHashMap<>();
+    private volatile LongConsumer onLoss = now -> { };
 
     /** Handles one due record; returns whether it removed an entry. */
     interface Handler {
@@ -90,44 +92,102 @@ final class ExpiryLog {
 
     /**
      * Hands every record due at {@code now} to {@code handler}, oldest first, until it has removed
-     * {@code limit} entries; returns how many it removed.
+     * {@code limit} entries; returns how many it removed. A file found damaged is deleted, and every
+     * entry is filed again (see {@link #onLoss}), so that nothing is left unswept.
      */
     int drain(long now, int limit, Handler handler) {
         int removed = 0;
+        boolean lost = false;
         for (long due : dueTimes(now)) {
             Bucket b = bucket(due, false);
             if (b == null) {
                 continue;
             }
-            long end = HEADER + (b.seal() & OFFSET_MASK);
-            long pos = Math.max(HEADER, b.bytes.readVolatileLong(PROCESSED));
-            long count = b.bytes.readLong(PROCESSED_COUNT);
-            boolean stuck = false;
-            while (pos < end && removed < limit) {
-                int header = committed(b, pos);
-                if (header == 0) {
-                    log.warn("expiry index file {} has a record at {} that was never finished (its writer may have died);"
-                            + " skipping the rest of that file until the store is recovered", b.path, pos);
-                    stuck = true;
-                    break;
-                }
-                int len = header & 0xFFFF;
-                String id = Utf8.read(b.bytes, pos + 4, len);
-                if (handler.handle((byte) (header >>> 16), id)) {
-                    removed++;
-                }
-                pos += (4 + len + 3) & ~3;
-                b.bytes.writeLong(PROCESSED_COUNT, ++count);
-                b.bytes.writeOrderedLong(PROCESSED, pos);
-            }
-            if (!stuck && pos >= end) {
+            Pass p = drainFile(b.bytes, CAPACITY, limit - removed, handler, COMMIT_WAIT_NANOS);
+            removed += p.removed;
+            if (p.damage != null) {
+                log.warn("expiry index file {} is damaged ({}); deleting it and filing every entry again", b.path, p.damage);
+                delete(due, b);
+                lost = true;
+            } else if (p.unfinished) {
+                log.warn("expiry index file {} has a record at {} that was never finished (its writer may have died);"
+                        + " skipping the rest of that file until the store is recovered", b.path, p.position);
+            } else if (p.finished) {
                 delete(due, b);
             }
             if (removed >= limit) {
                 break;
             }
         }
+        if (lost) {
+            onLoss.accept(now);
+        }
         return removed;
+    }
+
+    /** What to do when a damaged file was deleted: file every entry again. */
+    void onLoss(LongConsumer refile) {
+        this.onLoss = refile;
+    }
+
+    /** How a pass over one file ended. */
+    static final class Pass {
+        /** Entries the handler removed. */
+        int removed;
+        /** Where the pass stopped; 0 when the file's marks are damaged. */
+        long position;
+        /** Every record was handed on: the file can be deleted. */
+        boolean finished;
+        /** A record was reserved but never written. */
+        boolean unfinished;
+        /** Why the rest of the file cannot be read, or null. */
+        String damage;
+    }
+
+    /**
+     * Seals one file of {@code capacity} bytes and hands its records on from where the last pass
+     * stopped, until the handler removed {@code limit} entries. Every offset and length read from the
+     * file is checked against the file's real size and the record layout before anything is read at it.
+     */
+    static Pass drainFile(BytesStore<?, ?> bytes, long capacity, int limit, Handler handler, long commitWaitNanos) {
+        Pass p = new Pass();
+        long tail = seal(bytes) & OFFSET_MASK;
+        long end = HEADER + tail;
+        long pos = bytes.readVolatileLong(PROCESSED);
+        pos = pos == 0 ? HEADER : pos;
+        if (end > capacity || (tail & 3) != 0) {
+            p.damage = "its tail " + tail + " is not a record boundary within its " + capacity + " bytes";
+            return p;
+        }
+        if (pos < HEADER || pos > end || (pos & 3) != 0) {
+            p.damage = "its processed mark " + pos + " is not a record boundary before its tail";
+            return p;
+        }
+        p.position = pos;
+        long count = bytes.readLong(PROCESSED_COUNT);
+        while (pos < end && p.removed < limit) {
+            int header = committed(bytes, pos, commitWaitNanos);
+            if (header == 0) {
+                p.unfinished = true;
+                return p;
+            }
+            int type = header >>> 16;
+            int len = header & 0xFFFF;
+            if ((type != SESSION && type != STREAM && type != LIMITER) || len < 1 || len > Records.MAX_ID_BYTES || pos + 4 + len > end) {
+                p.damage = "its record at " + pos + " has type " + type + " and length " + len;
+                return p;
+            }
+            String id = Utf8.read(bytes, pos + 4, len);
+            if (handler.handle((byte) type, id)) {
+                p.removed++;
+            }
+            pos += (4 + len + 3) & ~3;
+            p.position = pos;
+            bytes.writeLong(PROCESSED_COUNT, ++count);
+            bytes.writeOrderedLong(PROCESSED, pos);
+        }
+        p.finished = pos >= end;
+        return p;
     }
 
     /** Records due at {@code now} not yet looked at (stale ones included). */
@@ -153,17 +213,27 @@ final class ExpiryLog {
         }
     }
 
-    private static int committed(Bucket b, long pos) {
-        int header = b.bytes.readVolatileInt(pos);
+    private static int committed(BytesStore<?, ?> bytes, long pos, long waitNanos) {
+        int header = bytes.readVolatileInt(pos);
         if (header != 0) {
             return header;
         }
-        long deadline = System.nanoTime() + COMMIT_WAIT_NANOS;
+        long deadline = System.nanoTime() + waitNanos;
         while (header == 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(50_000);
-            header = b.bytes.readVolatileInt(pos);
+            header = bytes.readVolatileInt(pos);
         }
         return header;
+    }
+
+    /** Stops further appends to a file; returns the final tail. */
+    private static long seal(BytesStore<?, ?> bytes) {
+        while (true) {
+            long w = bytes.readVolatileLong(TAIL);
+            if ((w & SEALED) != 0 || bytes.compareAndSwapLong(TAIL, w, w | SEALED)) {
+                return w | SEALED;
+            }
+        }
     }
 
     private List<Long> dueTimes(long now) {
@@ -258,16 +328,6 @@ final class ExpiryLog {
                 }
                 if (bytes.compareAndSwapLong(TAIL, w, w + (1L << COUNT_SHIFT) + size)) {
                     return HEADER + offset;
-                }
-            }
-        }
-
-        /** Stops further appends; returns the final tail. */
-        long seal() {
-            while (true) {
-                long w = bytes.readVolatileLong(TAIL);
-                if ((w & SEALED) != 0 || bytes.compareAndSwapLong(TAIL, w, w | SEALED)) {
-                    return w | SEALED;
                 }
             }
         }

@@ -1,8 +1,11 @@
 package dev.hourglass.chronicle;
 
+import dev.hourglass.CorruptDataException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -35,6 +38,7 @@ final class Journal implements AutoCloseable {
     private static final int SLOTS_PER_CHUNK = 16;
     private static final long MAGIC = 0x4847_4c4a_4e4c_0001L;
     private static final Cleaner CLEANER = Cleaner.create();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Journal.class);
 
     // slot layout
     private static final int STATE = 0;
@@ -126,6 +130,33 @@ final class Journal implements AutoCloseable {
 
     /** One record found in a dead process's journal. */
     record Entry(int map, byte[] key, byte[] value) {
+
+        /** Whether the key and value are ones a store of {@code layout} writes: only those are replayed. */
+        boolean replayable(ChronicleSettings.Layout layout) {
+            return switch (map) {
+                case Records.SESSIONS -> id() != null
+                        && Records.sessionIntact(value.length, Records.maxSessionRecord(layout.maxSessionBytes()));
+                case Records.STREAMS -> id() != null && value.length <= Records.maxStreamRecord(layout.maxSessionBytes())
+                        && decodesAsHeader();
+                case Records.MESSAGES -> Records.messageKey(BytesStore.wrap(key), 0, key.length) != null
+                        && value.length >= Records.M_HEADER && value.length <= Records.maxMessageRecord(layout.maxMessageBytes());
+                default -> false;
+            };
+        }
+
+        /** The key as a session or stream id; null when it cannot be one. */
+        String id() {
+            return key.length > Records.MAX_ID_BYTES ? null : Utf8.decodeStrict(key);
+        }
+
+        private boolean decodesAsHeader() {
+            try {
+                StreamHeader.read(id(), BytesStore.wrap(value), 0, value.length);
+                return true;
+            } catch (CorruptDataException e) {
+                return false;
+            }
+        }
     }
 
     private Journal(Path file, FileChannel channel, FileLock lock, int slotSize, int maxKeyBytes) {
@@ -146,7 +177,7 @@ final class Journal implements AutoCloseable {
         try {
             FileLock lock = ch.lock();
             MappedByteBuffer header = ch.map(FileChannel.MapMode.READ_WRITE, 0, HEADER);
-            header.order(java.nio.ByteOrder.nativeOrder());
+            header.order(ByteOrder.nativeOrder());
             header.putLong(0, MAGIC);
             header.putInt(8, slotSize);
             header.putLong(16, ProcessHandle.current().pid());
@@ -228,35 +259,56 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Reads the active records of a dead process's journal. */
-    static void readActive(Path file, Consumer<Entry> action) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        if (all.length < HEADER) {
-            return;
-        }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.nativeOrder());
-        if (b.getLong(0) != MAGIC) {
-            return;
-        }
-        int slotSize = b.getInt(8);
-        if (slotSize <= KEY) {
-            return;
-        }
-        for (long base = HEADER; base + KEY <= all.length; base += slotSize) {
-            int at = (int) base;
-            if (b.getLong(at + STATE) == 0) {
-                continue;
+    /**
+     * Reads the active records of a dead process's journal, slot by slot, without trusting any length
+     * in it: a slot whose map code, key or value length does not fit the slot, the file or the sizes
+     * given is skipped, and a file that is not a journal is ignored. Returns the number of slots
+     * skipped as damaged.
+     */
+    static int readActive(Path file, int maxKeyBytes, int maxValueBytes, Consumer<Entry> action) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long length = ch.size();
+            if (length < HEADER) {
+                return 0;
             }
-            int map = b.getInt(at + MAP);
-            int keyLength = b.getInt(at + KEY_LENGTH);
-            int valueLength = b.getInt(at + VALUE_LENGTH);
-            int valueAt = at + ((KEY + keyLength + 7) & ~7);
-            if (keyLength <= 0 || valueLength < 0 || valueAt + (long) valueLength > Math.min(all.length, base + slotSize)) {
-                continue;
+            ByteBuffer header = read(ch, 0, HEADER);
+            int slotSize = header.getInt(8);
+            if (header.getLong(0) != MAGIC || slotSize < 4096 || slotSize % 4096 != 0) {
+                log.warn("ignoring {}: it does not start with a journal header", file);
+                return 1;
             }
-            byte[] key = java.util.Arrays.copyOfRange(all, at + KEY, at + KEY + keyLength);
-            byte[] value = java.util.Arrays.copyOfRange(all, valueAt, valueAt + valueLength);
-            action.accept(new Entry(map, key, value));
+            int damaged = 0;
+            for (long base = HEADER; base + KEY <= length; base += slotSize) {
+                ByteBuffer slot = read(ch, base, KEY);
+                if (slot.getLong(STATE) == 0) {
+                    continue;
+                }
+                int map = slot.getInt(MAP);
+                int keyLength = slot.getInt(KEY_LENGTH);
+                int valueLength = slot.getInt(VALUE_LENGTH);
+                long valueAt = base + ((KEY + (long) keyLength + 7) & ~7L);
+                if (map < Records.SESSIONS || map > Records.MESSAGES || keyLength < 1 || keyLength > maxKeyBytes
+                        || valueLength < 0 || valueLength > maxValueBytes
+                        || valueAt + valueLength > Math.min(length, base + slotSize)) {
+                    damaged++;
+                    continue;
+                }
+                action.accept(new Entry(map, read(ch, base + KEY, keyLength).array(), read(ch, valueAt, valueLength).array()));
+            }
+            if (damaged > 0) {
+                log.warn("skipped {} damaged record(s) in {}", damaged, file);
+            }
+            return damaged;
         }
+    }
+
+    private static ByteBuffer read(FileChannel ch, long position, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
+        while (b.hasRemaining()) {
+            if (ch.read(b, position + b.position()) < 0) {
+                throw new IOException("the journal ended while it was read");
+            }
+        }
+        return b.flip();
     }
 }

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.bytes.RandomDataOutput;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -180,10 +178,10 @@ final class StoreDirectory {
             m = Maps.open(Maps.messages(use), dir.resolve(Maps.MESSAGES).toFile(), recover);
             l = Maps.open(ChronicleLimiters.builder(use), dir.resolve(ChronicleLimiters.FILE).toFile(), recover);
             if (recover) {
-                replay(abandoned, s, t, m);
+                replay(abandoned, use, s, t, m);
                 removeOrphanMessages(t, m);
                 rebuildIndex(s, t, clock.millis());
-                reindex(l, ExpiryLog.LIMITER, ChronicleLimiters.L_EXPIRES, ChronicleLimiters.L_DUE, clock.millis());
+                reindexLimiters(l, clock.millis());
                 for (Path a : abandoned) {
                     Files.deleteIfExists(a);
                 }
@@ -213,6 +211,10 @@ final class StoreDirectory {
             this.streams = t;
             this.limiters = l;
             this.messages = m;
+            expiry.onLoss(now -> {
+                reindex(sessions, streams, now);
+                reindexLimiters(limiters, now);
+            });
             this.attached = att;
             this.sweepChannel = FileChannel.open(dir.resolve("sweeper.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -284,19 +286,29 @@ final class StoreDirectory {
         return found;
     }
 
-    private static void replay(List<Path> journals, ChronicleMap<String, byte[]> s, ChronicleMap<String, byte[]> t,
-                               ChronicleMap<byte[], byte[]> m) throws IOException {
+    private static void replay(List<Path> journals, Layout layout, ChronicleMap<String, byte[]> s,
+                               ChronicleMap<String, byte[]> t, ChronicleMap<byte[], byte[]> m) throws IOException {
         int[] n = {0};
+        int[] damaged = {0};
+        int maxKey = Records.MAX_ID_BYTES + 8;
+        int maxValue = Math.max(Records.maxSessionRecord(layout.maxSessionBytes()),
+                Math.max(Records.maxStreamRecord(layout.maxSessionBytes()), Records.maxMessageRecord(layout.maxMessageBytes())));
         for (Path j : journals) {
-            Journal.readActive(j, e -> {
+            damaged[0] += Journal.readActive(j, maxKey, maxValue, e -> {
+                if (!e.replayable(layout)) {
+                    damaged[0]++;
+                    return;
+                }
                 switch (e.map()) {
-                    case Records.SESSIONS -> s.put(new String(e.key(), StandardCharsets.UTF_8), e.value());
-                    case Records.STREAMS -> t.put(new String(e.key(), StandardCharsets.UTF_8), e.value());
-                    case Records.MESSAGES -> m.put(e.key(), e.value());
-                    default -> log.warn("ignoring a journal record for unknown map {} in {}", e.map(), j);
+                    case Records.SESSIONS -> s.put(e.id(), e.value());
+                    case Records.STREAMS -> t.put(e.id(), e.value());
+                    default -> m.put(e.key(), e.value());
                 }
                 n[0]++;
             });
+        }
+        if (damaged[0] > 0) {
+            log.warn("skipped {} damaged write(s) in the journals of the processes that died", damaged[0]);
         }
         if (n[0] > 0) {
             log.info("replayed {} write(s) that were in flight when the process died", n[0]);
@@ -309,12 +321,10 @@ final class StoreDirectory {
             try (MapSegmentContext<byte[], byte[], ?> c = m.segmentContext(i)) {
                 c.forEachSegmentEntry(e -> {
                     Data<byte[]> k = e.key();
-                    RandomDataInput in = k.bytes();
-                    long seq = in.readLong(k.offset());
-                    String id = Utf8.read(in, k.offset() + 8, (int) k.size() - 8);
-                    byte[] header = t.get(id);
-                    if (header == null || seq > java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.nativeOrder())
-                            .getLong(Records.T_COUNT)) {
+                    Records.MessageKey key = Records.messageKey(k.bytes(), k.offset(), k.size());
+                    byte[] header = key == null ? null : t.get(key.stream());
+                    if (header == null || header.length < Records.T_HEADER || key.seq() > java.nio.ByteBuffer.wrap(header)
+                            .order(java.nio.ByteOrder.nativeOrder()).getLong(Records.T_COUNT)) {
                         e.doRemove();
                         removed[0]++;
                     }
@@ -322,26 +332,52 @@ final class StoreDirectory {
             }
         }
         if (removed[0] > 0) {
-            log.info("removed {} message(s) of streams that were deleted or never finished appending", removed[0]);
+            log.info("removed {} message(s) of streams that were deleted, damaged or never finished appending", removed[0]);
         }
     }
 
     private void rebuildIndex(ChronicleMap<String, byte[]> s, ChronicleMap<String, byte[]> t, long now) throws IOException {
         expiry.clear();
-        reindex(s, ExpiryLog.SESSION, Records.S_EXPIRES, Records.S_DUE, now);
-        reindex(t, ExpiryLog.STREAM, Records.T_EXPIRES, Records.T_DUE, now);
+        reindex(s, t, now);
     }
 
-    /** Runs alone (during repair), so the iteration's update lock is enough for the in-place writes. */
-    private void reindex(ChronicleMap<String, byte[]> map, byte type, int expiresAt, int dueAt, long now) {
+    /**
+     * Files every entry of both maps in the expiry index again, at a due time for its expiry, and
+     * records that due time in place; a value too short to hold its header is filed as due now, so
+     * that the sweeper removes it.
+     */
+    private void reindex(ChronicleMap<String, byte[]> s, ChronicleMap<String, byte[]> t, long now) {
+        reindex(s, ExpiryLog.SESSION, Records.S_EXPIRES, Records.S_DUE, Records.S_HEADER, now);
+        reindex(t, ExpiryLog.STREAM, Records.T_EXPIRES, Records.T_DUE, Records.T_HEADER, now);
+    }
+
+    private void reindexLimiters(ChronicleMap<String, byte[]> l, long now) {
+        reindex(l, ExpiryLog.LIMITER, ChronicleLimiters.L_EXPIRES, ChronicleLimiters.L_DUE, ChronicleLimiters.L_HEADER, now);
+    }
+
+    /**
+     * The iteration's update lock is enough for the in-place write: the due time is read only under
+     * the entry's write lock.
+     */
+    private void reindex(ChronicleMap<String, byte[]> map, byte type, int expiresAt, int dueAt, int header, long now) {
         for (int i = 0; i < map.segments(); i++) {
             try (MapSegmentContext<String, byte[], ?> c = map.segmentContext(i)) {
                 c.forEachSegmentEntry(e -> {
                     Data<String> k = e.key();
                     String id = k.get();
+                    int idBytes = Utf8.length(id);
+                    if (idBytes > Records.MAX_ID_BYTES) {
+                        log.warn("not filing an entry of {} in the expiry index: its id of {} bytes is damaged", map.name(),
+                                idBytes);
+                        return;
+                    }
                     Data<byte[]> v = e.value();
+                    if (v.size() < header) {
+                        expiry.add(type, id, idBytes, now, now);
+                        return;
+                    }
                     long exp = v.bytes().readLong(v.offset() + expiresAt);
-                    long due = expiry.add(type, id, Utf8.length(id), exp, now);
+                    long due = expiry.add(type, id, idBytes, exp, now);
                     ((RandomDataOutput<?>) v.bytes()).writeLong(v.offset() + dueAt, due);
                 });
             }

@@ -14,13 +14,16 @@ import static dev.hourglass.chronicle.Records.T_REASON_LENGTH;
 import static dev.hourglass.chronicle.Records.T_STATUS;
 
 import dev.hourglass.CorruptDataException;
+import dev.hourglass.StreamStatus;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.openhft.chronicle.bytes.RandomDataInput;
 
 /**
@@ -37,53 +40,107 @@ record StreamHeader(long expiresAt, long createdAt, long count, long due, int st
         return new StreamHeader(expiresAt, now, 0, due, 0, new byte[0], metadata, List.of());
     }
 
+    /**
+     * Decodes a whole stored header of {@code size} bytes at {@code off}.
+     *
+     * @throws CorruptDataException when a length, count or status does not fit the value's real size
+     */
     static StreamHeader read(String id, RandomDataInput in, long off, long size) {
         try {
-            if (size < T_HEADER) {
-                throw new CorruptDataException("header is " + size + " bytes");
-            }
+            long pos = readersAt(in, off, size);
             int reasonLength = in.readInt(off + T_REASON_LENGTH);
             int metadataLength = in.readInt(off + T_METADATA_LENGTH);
             int readers = in.readInt(off + T_READERS);
-            if (reasonLength < 0 || metadataLength < 0 || readers < 0
-                    || T_HEADER + (long) reasonLength + metadataLength > size) {
-                throw new CorruptDataException("lengths out of range");
-            }
             byte[] reason = new byte[reasonLength];
             in.read(off + T_HEADER, reason, 0, reasonLength);
+            if (Utf8.decodeStrict(reason) == null) {
+                throw new CorruptDataException("its failure reason is not UTF-8");
+            }
             byte[] metadata = new byte[metadataLength];
             in.read(off + T_HEADER + reasonLength, metadata, 0, metadataLength);
             List<Reader> list = new ArrayList<>(readers);
-            long pos = off + T_HEADER + reasonLength + metadataLength;
+            Set<String> names = new HashSet<>();
             for (int r = 0; r < readers; r++) {
-                int n = in.readUnsignedShort(pos + READER_NAME_LENGTH);
-                if (pos + READER_NAME + n > off + size) {
-                    throw new CorruptDataException("reader " + r + " runs past the end");
-                }
+                int n = nameLength(in, off, size, pos, r);
                 byte[] name = new byte[n];
                 in.read(pos + READER_NAME, name, 0, n);
+                String text = Utf8.decodeStrict(name);
+                if (text == null) {
+                    throw new CorruptDataException("reader " + r + " has a name that is not UTF-8");
+                }
+                if (!names.add(text)) {
+                    throw new CorruptDataException("reader " + r + " repeats the name of another");
+                }
                 list.add(new Reader(name, in.readLong(pos + READER_MARKER)));
                 pos += READER_NAME + n;
             }
-            return new StreamHeader(in.readLong(off + T_EXPIRES), in.readLong(off + T_CREATED), in.readLong(off + T_COUNT),
-                    in.readLong(off + T_DUE), in.readInt(off + T_STATUS), reason, metadata, list);
+            if (pos != off + size) {
+                throw new CorruptDataException((off + size - pos) + " trailing bytes after " + readers + " readers");
+            }
+            long count = in.readLong(off + T_COUNT);
+            if (count < 0) {
+                throw new CorruptDataException("message count " + count);
+            }
+            int status = in.readInt(off + T_STATUS);
+            StreamStatus.ofCode(status);
+            return new StreamHeader(in.readLong(off + T_EXPIRES), in.readLong(off + T_CREATED), count,
+                    in.readLong(off + T_DUE), status, reason, metadata, list);
         } catch (CorruptDataException e) {
             throw new CorruptDataException("stream '" + id + "' has a damaged header: " + e.getMessage(), e);
         }
     }
 
-    /** Where {@code name}'s marker is, or -1. */
-    static long readerOffset(RandomDataInput in, long off, byte[] name) {
-        int readers = in.readInt(off + T_READERS);
-        long pos = off + T_HEADER + in.readInt(off + T_REASON_LENGTH) + in.readInt(off + T_METADATA_LENGTH);
-        for (int r = 0; r < readers; r++) {
-            int n = in.readUnsignedShort(pos + READER_NAME_LENGTH);
-            if (n == name.length && matches(in, pos + READER_NAME, name)) {
-                return pos + READER_MARKER;
+    /**
+     * Where {@code name}'s marker is, or -1.
+     *
+     * @throws CorruptDataException when the readers do not fit the value's real size
+     */
+    static long readerOffset(String id, RandomDataInput in, long off, long size, byte[] name) {
+        try {
+            long pos = readersAt(in, off, size);
+            int readers = in.readInt(off + T_READERS);
+            for (int r = 0; r < readers; r++) {
+                int n = nameLength(in, off, size, pos, r);
+                if (n == name.length && matches(in, pos + READER_NAME, name)) {
+                    return pos + READER_MARKER;
+                }
+                pos += READER_NAME + n;
             }
-            pos += READER_NAME + n;
+            return -1;
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException("stream '" + id + "' has a damaged header: " + e.getMessage(), e);
         }
-        return -1;
+    }
+
+    /** Checks the fixed fields' lengths against {@code size}; returns where the first reader is. */
+    private static long readersAt(RandomDataInput in, long off, long size) {
+        if (size < T_HEADER) {
+            throw new CorruptDataException("header is " + size + " bytes");
+        }
+        int reasonLength = in.readInt(off + T_REASON_LENGTH);
+        int metadataLength = in.readInt(off + T_METADATA_LENGTH);
+        int readers = in.readInt(off + T_READERS);
+        if (reasonLength < 0 || reasonLength > Records.MAX_REASON_BYTES || metadataLength < 0
+                || T_HEADER + (long) reasonLength + metadataLength > size) {
+            throw new CorruptDataException("reason of " + reasonLength + " and metadata of " + metadataLength
+                    + " bytes do not fit in " + size);
+        }
+        if (readers < 0 || readers > Records.MAX_READERS) {
+            throw new CorruptDataException(readers + " readers, outside 0.." + Records.MAX_READERS);
+        }
+        return off + T_HEADER + reasonLength + metadataLength;
+    }
+
+    /** The name length of reader {@code r} at {@code pos}, once the reader is checked to fit. */
+    private static int nameLength(RandomDataInput in, long off, long size, long pos, int r) {
+        if (pos + READER_NAME > off + size) {
+            throw new CorruptDataException("reader " + r + " runs past the end");
+        }
+        int n = in.readUnsignedShort(pos + READER_NAME_LENGTH);
+        if (n < 1 || n > Records.MAX_ID_BYTES || pos + READER_NAME + n > off + size) {
+            throw new CorruptDataException("reader " + r + " has a name of " + n + " bytes that does not fit");
+        }
+        return n;
     }
 
     private static boolean matches(RandomDataInput in, long at, byte[] name) {
@@ -95,11 +152,22 @@ record StreamHeader(long expiresAt, long createdAt, long count, long due, int st
         return true;
     }
 
-    static String reason(RandomDataInput in, long off) {
-        int n = in.readInt(off + T_REASON_LENGTH);
-        byte[] b = new byte[n];
-        in.read(off + T_HEADER, b, 0, n);
-        return new String(b, StandardCharsets.UTF_8);
+    /**
+     * The failure reason of a stored header.
+     *
+     * @throws CorruptDataException when its length does not fit the value's real size or it is not UTF-8
+     */
+    static String reason(String id, RandomDataInput in, long off, long size) {
+        int n = size < T_HEADER ? -1 : in.readInt(off + T_REASON_LENGTH);
+        if (n < 0 || n > Records.MAX_REASON_BYTES || T_HEADER + (long) n > size) {
+            throw new CorruptDataException("stream '" + id + "' has a damaged header: a reason of " + n
+                    + " bytes does not fit in " + size);
+        }
+        String reason = Utf8.readStrict(in, off + T_HEADER, n);
+        if (reason == null) {
+            throw new CorruptDataException("stream '" + id + "' has a damaged header: its failure reason is not UTF-8");
+        }
+        return reason;
     }
 
     StreamHeader withReader(byte[] name) {

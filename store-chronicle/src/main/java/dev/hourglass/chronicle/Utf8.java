@@ -1,5 +1,8 @@
 package dev.hourglass.chronicle;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.RandomDataInput;
@@ -71,5 +74,22 @@ final class Utf8 {
         byte[] b = new byte[length];
         in.read(offset, b, 0, length);
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Reads {@code length} bytes of well-formed UTF-8 at {@code offset}; null when they are not. */
+    static String readStrict(RandomDataInput in, long offset, int length) {
+        byte[] b = new byte[length];
+        in.read(offset, b, 0, length);
+        return decodeStrict(b);
+    }
+
+    /** The text of well-formed UTF-8 bytes; null when they are not (overlong forms, surrogates, truncation). */
+    static String decodeStrict(byte[] b) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 }
