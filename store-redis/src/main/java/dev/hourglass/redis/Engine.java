@@ -7,6 +7,7 @@ import dev.hourglass.StoreUnavailableException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -304,7 +305,7 @@ final class Engine implements AutoCloseable {
             return layout;
         }
         byte[] stored = await("layout check", async.get(key));
-        return stored == null ? layout : new String(stored, StandardCharsets.UTF_8);
+        return stored == null ? layout : Codec.text(stored, "layout marker");
     }
 
     /** Loads every script into the server's cache (on every master of a Cluster), all in one flush. */
@@ -331,6 +332,12 @@ final class Engine implements AutoCloseable {
         return connection.isOpen();
     }
 
+    /**
+     * The store's exception for a lettuce failure. The message names the store (its URI without
+     * credentials), the operation and what went wrong in the store's words, with at most the error
+     * code Redis answered (such as {@code OOM} or {@code READONLY}); the lettuce exception is the
+     * cause, and its text, which can carry addresses and class names, is never copied.
+     */
     StoreException map(String op, Throwable e) {
         String where = "redis store " + describe + ": " + op;
         if (e instanceof StoreException se) {
@@ -338,25 +345,41 @@ final class Engine implements AutoCloseable {
         }
         if (e instanceof RedisCommandExecutionException rce) {
             String msg = String.valueOf(rce.getMessage());
-            if (msg.startsWith("OOM")) {
-                return new StoreCapacityException(where + " refused: Redis is at its maxmemory limit (" + msg
-                        + "); raise maxmemory or lower session sizes and TTLs", e);
+            String code = errorCode(msg);
+            if (code.equals("OOM")) {
+                return new StoreCapacityException(where + " refused: Redis is at its maxmemory limit (OOM);"
+                        + " raise maxmemory or lower session sizes and TTLs", e);
             }
-            if (msg.startsWith("LOADING") || msg.startsWith("BUSY") || msg.startsWith("CLUSTERDOWN")
-                    || msg.startsWith("TRYAGAIN") || msg.startsWith("MASTERDOWN") || msg.startsWith("READONLY")
-                    || msg.startsWith("NOREPLICAS")) {
-                return new StoreUnavailableException(where + " failed: " + msg, e);
+            if (code.equals("LOADING") || code.equals("BUSY") || code.equals("CLUSTERDOWN") || code.equals("TRYAGAIN")
+                    || code.equals("MASTERDOWN") || code.equals("READONLY") || code.equals("NOREPLICAS")) {
+                return new StoreUnavailableException(where + " failed: Redis answered " + code, e);
             }
-            if (msg.startsWith("WRONGTYPE") || msg.contains("not an integer") || msg.contains("not a valid float")) {
-                return new CorruptDataException(where + " found a key of the wrong shape: " + msg, e);
+            if (code.equals("WRONGTYPE") || msg.contains("not an integer") || msg.contains("not a valid float")) {
+                return new CorruptDataException(where + " found a key of the wrong shape (Redis answered " + code + ")", e);
             }
-            return new StoreException(where + " failed: " + msg, e);
+            return new StoreException(where + " failed: Redis answered " + code, e);
         }
         if (String.valueOf(e.getMessage()).startsWith("Request queue size exceeded")) {
             return new StoreUnavailableException(where + " refused: " + requestQueueSize
                     + " commands already wait for Redis (option requestQueueSize)", e);
         }
-        return new StoreUnavailableException(where + " failed: " + e, e);
+        if (e instanceof RedisConnectionException) {
+            return new StoreUnavailableException(where + " failed: cannot connect to Redis", e);
+        }
+        if (e instanceof CancellationException) {
+            return new StoreUnavailableException(where + " failed: the command was cancelled", e);
+        }
+        return new StoreUnavailableException(where + " failed: the connection to Redis failed", e);
+    }
+
+    /** The leading error code of a Redis error reply ({@code ERR}, {@code OOM} ...), or {@code an error}. */
+    static String errorCode(String message) {
+        int end = 0;
+        while (end < message.length() && end < 32 && message.charAt(end) >= 'A' && message.charAt(end) <= 'Z') {
+            end++;
+        }
+        boolean word = end >= 2 && (end == message.length() || message.charAt(end) == ' ');
+        return word ? message.substring(0, end) : "an error";
     }
 
     private void shutdownClients() {

@@ -60,7 +60,7 @@ final class FallbackBackend implements Backend {
     FallbackBackend(StoreConfig config, RedisSettings settings) {
         this.config = config;
         this.settings = settings;
-        this.describe = config.redactedUri();
+        this.describe = RedisSettings.redact(config.uri());
         this.limits = new Limits(settings.maxSessionBytes(), settings.maxMessageBytes());
         this.memory = newMemory();
         try {
@@ -324,15 +324,30 @@ final class FallbackBackend implements Backend {
                     m -> m.sessions().compareAndSet(id, expectedVersion, attributes, now));
         }
 
-        /** Cursors say which side they came from; one from the other side restarts the listing. */
+        /**
+         * Cursors say which side they came from: {@code r} and a Redis cursor, or {@code m} and a
+         * memory one. A cursor from the other side restarts the listing; anything else is refused.
+         */
         @Override
         public Page<String> ids(String cursor, int limit, long now) {
-            return call(r -> tag("r", r.sessions().ids(side(cursor, "r"), limit, now)),
-                    m -> tag("m", m.sessions().ids(side(cursor, "m"), limit, now)));
+            if (cursor != null) {
+                checkSide(cursor);
+            }
+            return call(r -> tag("r", r.sessions().ids(side(cursor, 'r'), limit, now)),
+                    m -> tag("m", m.sessions().ids(side(cursor, 'm'), limit, now)));
         }
 
-        private String side(String cursor, String side) {
-            return cursor != null && cursor.startsWith(side) ? cursor.substring(1) : null;
+        private void checkSide(String cursor) {
+            if (cursor.length() < 2 || (cursor.charAt(0) != 'r' && cursor.charAt(0) != 'm')) {
+                throw RedisSessions.Cursor.invalid(cursor);
+            }
+            if (cursor.charAt(0) == 'r') {
+                RedisSessions.Cursor.parse(cursor.substring(1), settings.buckets());
+            }
+        }
+
+        private String side(String cursor, char side) {
+            return cursor != null && cursor.charAt(0) == side ? cursor.substring(1) : null;
         }
 
         private Page<String> tag(String side, Page<String> page) {

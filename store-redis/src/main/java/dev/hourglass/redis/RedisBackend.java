@@ -1,6 +1,7 @@
 package dev.hourglass.redis;
 
 import dev.hourglass.Capability;
+import dev.hourglass.CorruptDataException;
 import dev.hourglass.Limits;
 import dev.hourglass.Sweeper;
 import dev.hourglass.spi.Backend;
@@ -25,7 +26,7 @@ final class RedisBackend implements Backend {
     private final Sweeper sweeper;
 
     RedisBackend(StoreConfig config, RedisSettings settings) {
-        this.describe = config.redactedUri();
+        this.describe = RedisSettings.redact(config.uri());
         this.limits = new Limits(settings.maxSessionBytes(), settings.maxMessageBytes());
         Keys keys = new Keys(settings.prefix(), settings.buckets());
         this.engine = new Engine(settings, describe);
@@ -34,8 +35,12 @@ final class RedisBackend implements Backend {
             engine.loadScripts();
             String existing = engine.claimLayout(keys.layout(), layout);
             if (!existing.equals(layout)) {
+                if (!existing.startsWith(LAYOUT) || !existing.substring(LAYOUT.length()).matches("[0-9]{1,5}")) {
+                    throw new CorruptDataException("redis store " + describe + ": the layout marker under prefix '"
+                            + settings.prefix() + "' is not one this store writes");
+                }
                 throw new IllegalArgumentException("redis store " + describe + ": the data under prefix '"
-                        + settings.prefix() + "' was written with " + existing.substring(existing.indexOf(';') + 1)
+                        + settings.prefix() + "' was written with " + existing.substring(LAYOUT.length() - "buckets=".length())
                         + " but this store was opened with buckets=" + settings.buckets()
                         + "; open it with the same option 'buckets' or use another prefix");
             }

@@ -121,8 +121,7 @@ final class RedisSessions implements SessionBackend {
     @Override
     public Session put(String id, Attributes attributes, long now, long expiresAt) {
         List<Object> r = engine.eval(Script.PUT, ScriptOutputType.MULTI, keyAndIndex(id), writeArgs(id, attributes, now, expiresAt));
-        return new Session(id, attributes, Instant.ofEpochMilli(parseLong((byte[]) r.get(0), "creation time")),
-                Instant.ofEpochMilli(now), Instant.ofEpochMilli(expiresAt), parseLong((byte[]) r.get(1), "version"));
+        return Codec.putReply(id, r, attributes, now, expiresAt);
     }
 
     @Override
@@ -197,41 +196,22 @@ final class RedisSessions implements SessionBackend {
         args[1] = ascii(expectedVersion);
         Codec.putAttributes(args, 2, attributes);
         List<Object> r = engine.eval(Script.CAS, ScriptOutputType.MULTI, new byte[][] {keyOf(id)}, args);
-        if (Codec.isNil(r)) {
-            return null;
-        }
-        return new Session(id, attributes, Instant.ofEpochMilli(parseLong((byte[]) r.get(1), "creation time")),
-                Instant.ofEpochMilli(now), Instant.ofEpochMilli(parseLong((byte[]) r.get(0), "expiry")),
-                parseLong((byte[]) r.get(2), "version"));
+        return Codec.casReply(id, r, attributes, now);
     }
 
     /**
      * Walks the buckets' expiry indexes with ZSCAN, which returns each id with its expiry, so only
-     * live ids are listed and no session is read. The cursor is {@code bucket.zscanCursor.skip.count}:
-     * ZSCAN may return more than asked, so a page can end inside one ZSCAN step, which the next page
-     * repeats with the same COUNT and skips what was already handed out.
+     * live ids are listed and no session is read. The cursor is {@code bucket.zscanCursor.skip.count}
+     * (see {@link Cursor}): ZSCAN may return more than asked, so a page can end inside one ZSCAN
+     * step, which the next page repeats with the same COUNT and skips what was already handed out.
      */
     @Override
     public Page<String> ids(String cursor, int limit, long now) {
-        int bucket = 0;
-        String scan = "0";
-        int skip = 0;
-        int count = 0;
-        if (cursor != null) {
-            String[] parts = cursor.split("\\.", -1);
-            try {
-                bucket = Integer.parseInt(parts[0]);
-                scan = parts[1];
-                skip = Integer.parseInt(parts[2]);
-                count = Integer.parseInt(parts[3]);
-                Long.parseUnsignedLong(scan);
-            } catch (RuntimeException e) {
-                bucket = -1;
-            }
-            if (parts.length != 4 || bucket < 0 || bucket >= keys.buckets() || skip < 0 || count < 0 || count > 10_000) {
-                throw new IllegalArgumentException("cursor is not one this store returned: '" + cursor + "'");
-            }
-        }
+        Cursor at = cursor == null ? Cursor.START : Cursor.parse(cursor, keys.buckets());
+        int bucket = at.bucket();
+        String scan = at.scan();
+        int skip = at.skip();
+        int count = at.count();
         List<String> ids = new ArrayList<>(Math.min(limit, 1024));
         while (bucket < keys.buckets()) {
             int room = limit - ids.size();
@@ -241,11 +221,11 @@ final class RedisSessions implements SessionBackend {
             List<ScoredValue<byte[]>> values = step.getValues();
             for (int i = skip; i < values.size(); i++) {
                 if (ids.size() == limit) {
-                    return new Page<>(ids, Optional.of(bucket + "." + scan + "." + i + "." + stepCount));
+                    return new Page<>(ids, Optional.of(new Cursor(bucket, scan, i, stepCount).toString()));
                 }
                 ScoredValue<byte[]> v = values.get(i);
                 if (v.getScore() > now) {
-                    ids.add(new String(v.getValue(), StandardCharsets.UTF_8));
+                    ids.add(Codec.text(v.getValue(), "session id in an expiry index"));
                 }
             }
             skip = 0;
@@ -258,11 +238,93 @@ final class RedisSessions implements SessionBackend {
             }
             if (ids.size() == limit) {
                 return bucket < keys.buckets()
-                        ? new Page<>(ids, Optional.of(bucket + "." + scan + ".0.0"))
+                        ? new Page<>(ids, Optional.of(new Cursor(bucket, scan, 0, 0).toString()))
                         : new Page<>(ids, Optional.empty());
             }
         }
         return new Page<>(ids, Optional.empty());
+    }
+
+    /**
+     * A listing position, written {@code bucket.zscanCursor.skip.count}: the bucket (below the
+     * store's bucket count), Redis's ZSCAN cursor (an unsigned 64-bit decimal), how many entries of
+     * that ZSCAN step were already handed out, and the step's COUNT (0 for a fresh step). Each part
+     * is plain decimal digits in range; anything else is refused before Redis is asked.
+     */
+    record Cursor(int bucket, String scan, int skip, int count) {
+
+        static final Cursor START = new Cursor(0, "0", 0, 0);
+        static final int MAX_COUNT = 10_000;
+        static final int MAX_SKIP = 1_000_000;
+        /** The longest cursor this store writes: 5 + 20 + 7 + 5 digits and three dots. */
+        static final int MAX_LENGTH = 40;
+
+        static Cursor parse(String cursor, int buckets) {
+            String[] parts = cursor.length() > MAX_LENGTH ? new String[0] : cursor.split("\\.", -1);
+            if (parts.length != 4) {
+                throw invalid(cursor);
+            }
+            long bucket = number(parts[0], 5, cursor);
+            String scan = parts[1];
+            long skip = number(parts[2], 7, cursor);
+            long count = number(parts[3], 5, cursor);
+            if (scan.length() > 20 || !digits(scan)) {
+                throw invalid(cursor);
+            }
+            try {
+                Long.parseUnsignedLong(scan);
+            } catch (NumberFormatException e) {
+                throw invalid(cursor);
+            }
+            if (bucket >= buckets || count > MAX_COUNT || skip > MAX_SKIP || (count == 0 && skip != 0)) {
+                throw invalid(cursor);
+            }
+            return new Cursor((int) bucket, scan, (int) skip, (int) count);
+        }
+
+        private static long number(String part, int maxDigits, String cursor) {
+            if (part.length() > maxDigits || !digits(part)) {
+                throw invalid(cursor);
+            }
+            return Long.parseLong(part);
+        }
+
+        /** Canonical decimal digits: at least one, and no leading zero but in "0". */
+        private static boolean digits(String s) {
+            if (s.isEmpty() || (s.length() > 1 && s.charAt(0) == '0')) {
+                return false;
+            }
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < '0' || c > '9') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        static IllegalArgumentException invalid(String cursor) {
+            return new IllegalArgumentException("cursor is not one this store returned: " + abbreviate(cursor));
+        }
+
+        /** The cursor for a message: at most 64 characters, non-printable ones escaped. */
+        static String abbreviate(String cursor) {
+            StringBuilder s = new StringBuilder("'");
+            for (int i = 0; i < cursor.length() && i < 64; i++) {
+                char c = cursor.charAt(i);
+                if (c >= 0x20 && c < 0x7F && c != '\'' && c != '\\') {
+                    s.append(c);
+                } else {
+                    s.append(String.format("\\u%04X", (int) c));
+                }
+            }
+            return s.append(cursor.length() > 64 ? "'..." : "'").toString();
+        }
+
+        @Override
+        public String toString() {
+            return bucket + "." + scan + "." + skip + "." + count;
+        }
     }
 
     /** Live sessions from the expiry indexes: one ZCOUNT per bucket, sent together. */

@@ -1,11 +1,9 @@
 package dev.hourglass.redis;
 
 import static dev.hourglass.redis.Codec.ascii;
-import static dev.hourglass.redis.Codec.parseLong;
 
 import dev.hourglass.Attributes;
 import dev.hourglass.CorruptDataException;
-import dev.hourglass.Message;
 import dev.hourglass.NoSuchStreamException;
 import dev.hourglass.Poll;
 import dev.hourglass.StreamClosedException;
@@ -14,10 +12,6 @@ import dev.hourglass.StreamStatus;
 import dev.hourglass.spi.StreamBackend;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.XReadArgs;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +76,11 @@ final class RedisStreams implements StreamBackend {
             throw new NoSuchStreamException(id);
         }
         if (n < -1) {
-            throw new StreamClosedException(id, StreamStatus.ofCode((int) (-2 - n)));
+            long code = -2 - n;
+            if (code >= StreamStatus.values().length) {
+                throw new CorruptDataException("stored status of stream '" + id + "' is the unknown code " + code);
+            }
+            throw new StreamClosedException(id, StreamStatus.ofCode((int) code));
         }
         return n;
     }
@@ -108,20 +106,13 @@ final class RedisStreams implements StreamBackend {
     public Poll next(String id, String reader, long now) {
         byte[][] k = streamKeys(id);
         List<Object> r = engine.eval(Script.NEXT, ScriptOutputType.MULTI, new byte[][] {k[0], k[1]}, ascii(now), marker(reader));
-        if (Codec.isNil(r)) {
+        Codec.Next n = Codec.next(id, r);
+        if (n == null || n.poll().message().isPresent() || n.poll().status() != StreamStatus.OPEN) {
             SEEN.remove();
-            return null;
+        } else {
+            SEEN.set(new Seen(id, n.count()));
         }
-        StreamStatus status = StreamStatus.ofCode((int) parseLong((byte[]) r.get(0), "status of stream '" + id + "'"));
-        String reason = status == StreamStatus.FAILED ? new String((byte[]) r.get(1), StandardCharsets.UTF_8) : null;
-        Message message = null;
-        if (r.size() == 4) {
-            message = message((Long) r.get(2), (byte[]) r.get(3), id);
-            SEEN.remove();
-        } else if (status == StreamStatus.OPEN) {
-            SEEN.set(new Seen(id, (Long) r.get(2)));
-        }
-        return Poll.of(message, status, reason);
+        return n == null ? null : n.poll();
     }
 
     /**
@@ -164,22 +155,6 @@ final class RedisStreams implements StreamBackend {
 
     private static final ThreadLocal<Seen> SEEN = new ThreadLocal<>();
 
-    private static Message message(long sequence, byte[] value, String id) {
-        int colon = -1;
-        for (int i = 0; i < value.length && i < 21; i++) {
-            if (value[i] == ':') {
-                colon = i;
-                break;
-            }
-        }
-        if (colon <= 0) {
-            throw new CorruptDataException("message " + sequence + " of stream '" + id + "' has no timestamp");
-        }
-        long ts = parseLong(java.util.Arrays.copyOf(value, colon), "timestamp of message " + sequence + " of stream '" + id + "'");
-        byte[] payload = java.util.Arrays.copyOfRange(value, colon + 1, value.length);
-        return new Message(sequence, payload, Instant.ofEpochMilli(ts));
-    }
-
     private static byte[] marker(String reader) {
         byte[] name = Codec.utf8(reader);
         byte[] field = new byte[name.length + 1];
@@ -191,48 +166,7 @@ final class RedisStreams implements StreamBackend {
     @Override
     public StreamState state(String id, long now) {
         Map<byte[], byte[]> hash = engine.await("stream state", engine.async().hgetall(streamKeys(id)[0]));
-        if (hash == null || hash.isEmpty()) {
-            return null;
-        }
-        Map<String, byte[]> metadata = new LinkedHashMap<>();
-        Map<String, Long> markers = new HashMap<>();
-        byte[] expires = null;
-        byte[] created = null;
-        byte[] status = null;
-        byte[] reason = null;
-        byte[] count = null;
-        for (Map.Entry<byte[], byte[]> e : hash.entrySet()) {
-            byte[] k = e.getKey();
-            if (k.length == 2 && k[0] == Codec.META) {
-                switch (k[1]) {
-                    case Codec.EXPIRES -> expires = e.getValue();
-                    case Codec.CREATED -> created = e.getValue();
-                    case Codec.STATUS -> status = e.getValue();
-                    case Codec.REASON -> reason = e.getValue();
-                    case Codec.COUNT -> count = e.getValue();
-                    default -> {
-                    }
-                }
-            } else if (k.length > 0 && k[0] == Codec.MARKER) {
-                markers.put(new String(k, 1, k.length - 1, StandardCharsets.UTF_8),
-                        parseLong(e.getValue(), "marker of stream '" + id + "'"));
-            } else {
-                metadata.put(new String(k, StandardCharsets.UTF_8), e.getValue());
-            }
-        }
-        if (expires == null) {
-            return null;
-        }
-        long expiresAt = parseLong(expires, "expiry of stream '" + id + "'");
-        if (expiresAt <= now) {
-            return null;
-        }
-        StreamStatus st = StreamStatus.ofCode((int) parseLong(status, "status of stream '" + id + "'"));
-        String why = st == StreamStatus.FAILED && reason != null ? new String(reason, StandardCharsets.UTF_8) : null;
-        return new StreamState(id, Attributes.of(metadata), st, java.util.Optional.ofNullable(why),
-                parseLong(count, "message count of stream '" + id + "'"), markers,
-                Instant.ofEpochMilli(parseLong(created, "creation time of stream '" + id + "'")),
-                Instant.ofEpochMilli(expiresAt));
+        return Codec.streamState(id, hash, now);
     }
 
     @Override

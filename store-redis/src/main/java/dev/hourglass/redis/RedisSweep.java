@@ -57,17 +57,16 @@ final class RedisSweep implements SweepTask {
             }
             List<Integer> more = new ArrayList<>();
             for (int i = 0; i < fire; i++) {
-                List<Object> r = engine.await("sweep", replies.get(i));
-                long streams = (Long) r.get(0);
-                if (streams < 0) {
+                Codec.Swept r = Codec.swept(engine.await("sweep", replies.get(i)));
+                if (r.streams() < 0) {
                     continue;
                 }
-                removed += (int) streams;
-                for (int j = 2; j < r.size(); j++) {
-                    sink.expired(new String((byte[]) r.get(j), StandardCharsets.UTF_8));
+                removed += (int) r.streams();
+                for (String id : r.sessions()) {
+                    sink.expired(id);
                     removed++;
                 }
-                if ((Long) r.get(1) == 1L) {
+                if (r.more()) {
                     more.add(active.get(i));
                 }
             }
