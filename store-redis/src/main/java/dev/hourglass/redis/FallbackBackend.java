@@ -12,6 +12,7 @@ import dev.hourglass.StreamState;
 import dev.hourglass.Sweeper;
 import dev.hourglass.memory.MemoryProvider;
 import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.LimiterBackend;
 import dev.hourglass.spi.SessionBackend;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StreamBackend;
@@ -232,6 +233,11 @@ final class FallbackBackend implements Backend {
     @Override
     public StreamBackend streams() {
         return streams;
+    }
+
+    @Override
+    public Optional<LimiterBackend> limiters() {
+        return Optional.of(new FallbackLimiters(this::call));
     }
 
     @Override

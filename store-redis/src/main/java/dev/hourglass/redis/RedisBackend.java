@@ -5,6 +5,7 @@ import dev.hourglass.CorruptDataException;
 import dev.hourglass.Limits;
 import dev.hourglass.Sweeper;
 import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.LimiterBackend;
 import dev.hourglass.spi.SessionBackend;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StreamBackend;
@@ -22,6 +23,7 @@ final class RedisBackend implements Backend {
     private final Engine engine;
     private final RedisSessions sessions;
     private final RedisStreams streams;
+    private final RedisLimiters limiters;
     private final RedisSweep sweep;
     private final Sweeper sweeper;
 
@@ -51,6 +53,7 @@ final class RedisBackend implements Backend {
         long grace = settings.expiryGrace().toMillis();
         this.sessions = new RedisSessions(engine, keys, grace);
         this.streams = new RedisStreams(engine, keys, grace, settings.blockingConnections());
+        this.limiters = new RedisLimiters(engine, settings.prefix(), grace);
         long leaseMillis = Math.max(10_000, 3 * config.options().sweepTimeBudget().toMillis());
         this.sweep = new RedisSweep(engine, keys, config.expirySink(), leaseMillis);
         this.sweeper = config.newSweeper("redis", sweep);
@@ -85,6 +88,11 @@ final class RedisBackend implements Backend {
     @Override
     public StreamBackend streams() {
         return streams;
+    }
+
+    @Override
+    public Optional<LimiterBackend> limiters() {
+        return Optional.of(limiters);
     }
 
     @Override

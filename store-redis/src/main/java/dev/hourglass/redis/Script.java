@@ -240,7 +240,7 @@ final class Script {
     final byte[] source;
     final String sha;
 
-    private Script(String name, String source) {
+    Script(String name, String source) {
         this.name = name;
         this.source = source.getBytes(StandardCharsets.UTF_8);
         try {

@@ -1,0 +1,194 @@
+package dev.hourglass.redis;
+
+/**
+ * The limiter scripts: each decision is one EVALSHA on one key, so it runs on one Cluster slot.
+ * They mirror the rules of {@link dev.hourglass.spi.LimiterStates}: the caller's {@code now}
+ * decides, stored times are compared with it, and every write ends with a relative PEXPIRE of the
+ * time the state still matters plus the grace. Numbers are written with {@code %d} (limits keep
+ * every value below 2^53, exact in Lua).
+ */
+final class RateLimitScripts {
+
+    private RateLimitScripts() {
+    }
+
+    /** KEYS quota hash; ARGV now, limit, n, end of a new window, grace -> {admitted, count, window end}. */
+    static final Script QUOTA = new Script("limiter-quota", """
+            local now = tonumber(ARGV[1])
+            local m = redis.call('HMGET', KEYS[1], 'e', 'c')
+            local e = tonumber(m[1])
+            local c = tonumber(m[2])
+            local fresh = false
+            if not e or not c or e <= now then
+              e = tonumber(ARGV[4])
+              c = 0
+              fresh = true
+            end
+            local ok = 0
+            if c + tonumber(ARGV[3]) <= tonumber(ARGV[2]) then
+              c = c + tonumber(ARGV[3])
+              ok = 1
+            end
+            if ok == 1 or fresh then
+              redis.call('HSET', KEYS[1], 'e', string.format('%d', e), 'c', string.format('%d', c))
+              redis.call('PEXPIRE', KEYS[1], string.format('%d', e - now + tonumber(ARGV[5])))
+            end
+            return {ok, c, e}
+            """);
+
+    /**
+     * KEYS window zset (one member per admitted event, scored by its time); ARGV now, limit, n,
+     * window, grace, member token -> {admitted, count, when a retry could pass, when the last event leaves}.
+     */
+    static final Script EXACT = new Script("limiter-exact", """
+            local now = tonumber(ARGV[1])
+            local n = tonumber(ARGV[3])
+            local span = tonumber(ARGV[4])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', now - span))
+            local c = redis.call('ZCARD', KEYS[1])
+            if c + n <= tonumber(ARGV[2]) then
+              for from = 1, n, 500 do
+                local t = {}
+                for i = from, math.min(n, from + 499) do
+                  t[#t + 1] = ARGV[1]
+                  t[#t + 1] = ARGV[6] .. ':' .. i
+                end
+                redis.call('ZADD', KEYS[1], unpack(t))
+              end
+              c = c + n
+              local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+              local lastAt = tonumber(last[2])
+              redis.call('PEXPIRE', KEYS[1], string.format('%d', lastAt + span - now + tonumber(ARGV[5])))
+              return {1, c, 0, lastAt + span}
+            end
+            local need = c + n - tonumber(ARGV[2])
+            local r = redis.call('ZRANGE', KEYS[1], need - 1, need - 1, 'WITHSCORES')
+            local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+            return {0, c, tonumber(r[2]) + span, tonumber(last[2]) + span}
+            """);
+
+    /**
+     * KEYS window hash (aligned start, previous and current counts); ARGV now, limit, n, window,
+     * grace -> {admitted, previous, current, start}.
+     */
+    static final Script APPROXIMATE = new Script("limiter-approximate", """
+            local now = tonumber(ARGV[1])
+            local n = tonumber(ARGV[3])
+            local span = tonumber(ARGV[4])
+            local start = now - (now % span)
+            local m = redis.call('HMGET', KEYS[1], 's', 'p', 'c')
+            local s = tonumber(m[1])
+            local prev = 0
+            local cur = 0
+            if s and s >= start then
+              start = s
+              prev = tonumber(m[2]) or 0
+              cur = tonumber(m[3]) or 0
+            elseif s and s == start - span then
+              prev = tonumber(m[3]) or 0
+            end
+            local elapsed = math.max(0, now - start)
+            local w = 0
+            if prev > 0 and elapsed < span then w = math.floor(prev * (span - elapsed) / span) end
+            local ok = 0
+            if w + cur + n <= tonumber(ARGV[2]) then
+              cur = cur + n
+              ok = 1
+            end
+            if ok == 1 or not s then
+              redis.call('HSET', KEYS[1], 's', string.format('%d', start), 'p', string.format('%d', prev),
+                  'c', string.format('%d', cur))
+              redis.call('PEXPIRE', KEYS[1], string.format('%d', start + 2 * span - now + tonumber(ARGV[5])))
+            end
+            return {ok, prev, cur, start}
+            """);
+
+    /**
+     * KEYS bucket hash (credit, last refill); ARGV now, n, capacity, refill tokens, refill period,
+     * grace -> {admitted, credit}. One token is one period (ms) of credit; a full bucket is deleted.
+     */
+    static final Script BUCKET = new Script("limiter-bucket", """
+            local now = tonumber(ARGV[1])
+            local rate = tonumber(ARGV[4])
+            local period = tonumber(ARGV[5])
+            local full = tonumber(ARGV[3]) * period
+            local function fill(gap)
+              local t = math.floor(gap / rate)
+              if t * rate < gap then t = t + 1 end
+              return t
+            end
+            local credit = full
+            local last = now
+            local m = redis.call('HMGET', KEYS[1], 't', 'l')
+            if m[1] and m[2] then
+              credit = math.min(tonumber(m[1]), full)
+              last = tonumber(m[2])
+              local elapsed = math.max(0, now - last)
+              if elapsed >= fill(full - credit) then credit = full else credit = credit + elapsed * rate end
+              if now > last then last = now end
+            end
+            local need = tonumber(ARGV[2]) * period
+            local ok = 0
+            if credit >= need then
+              credit = credit - need
+              ok = 1
+            end
+            if credit >= full then
+              redis.call('DEL', KEYS[1])
+            else
+              redis.call('HSET', KEYS[1], 't', string.format('%d', credit), 'l', string.format('%d', last))
+              redis.call('PEXPIRE', KEYS[1], string.format('%d', fill(full - credit) + tonumber(ARGV[6])))
+            end
+            return {ok, credit}
+            """);
+
+    private static final String LAST_LEASE = """
+            local function expireWithLastLease(key, now, grace)
+              local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+              if last[2] then
+                redis.call('PEXPIRE', key, string.format('%d', tonumber(last[2]) - now + grace))
+              end
+            end
+            """;
+
+    /**
+     * KEYS permits zset (id scored by lease end); ARGV now, max, id, lease end, grace -> {1, in use}
+     * when granted, {0, in use, earliest lease end} when not. Ended leases are removed first.
+     */
+    static final Script ACQUIRE = new Script("limiter-acquire", LAST_LEASE + """
+            local now = tonumber(ARGV[1])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+            local c = redis.call('ZCARD', KEYS[1])
+            if c < tonumber(ARGV[2]) then
+              redis.call('ZADD', KEYS[1], ARGV[4], ARGV[3])
+              expireWithLastLease(KEYS[1], now, tonumber(ARGV[5]))
+              return {1, c + 1}
+            end
+            local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+            return {0, c, tonumber(first[2])}
+            """);
+
+    /** KEYS permits zset; ARGV now, id, lease end, grace -> 1 when a live permit was renewed, else 0. */
+    static final Script RENEW = new Script("limiter-renew", LAST_LEASE + """
+            local now = tonumber(ARGV[1])
+            local s = redis.call('ZSCORE', KEYS[1], ARGV[2])
+            if not s or tonumber(s) <= now then return 0 end
+            redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+            expireWithLastLease(KEYS[1], now, tonumber(ARGV[4]))
+            return 1
+            """);
+
+    /** KEYS permits zset; ARGV now, id -> 1 when a live permit was released, else 0. */
+    static final Script RELEASE = new Script("limiter-release", """
+            local s = redis.call('ZSCORE', KEYS[1], ARGV[2])
+            if not s then return 0 end
+            redis.call('ZREM', KEYS[1], ARGV[2])
+            if tonumber(s) <= tonumber(ARGV[1]) then return 0 end
+            return 1
+            """);
+
+    /** KEYS permits zset; ARGV now -> the permits whose lease ends after now. */
+    static final Script IN_USE = new Script("limiter-in-use", """
+            return redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')
+            """);
+}
