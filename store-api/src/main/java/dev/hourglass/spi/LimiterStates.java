@@ -201,25 +201,38 @@ public final class LimiterStates {
                 previous = c;
             }
         }
-        long elapsed = Math.max(0, now - start);
-        long weighted = weighted(previous, span, elapsed);
-        boolean admitted = weighted + current + n <= w.limit();
-        Duration retry = Duration.ZERO;
+        boolean admitted = weighted(previous, span, Math.max(0, now - start)) + current + n <= w.limit();
         if (admitted) {
             current += n;
-        } else if (current + n <= w.limit()) {
+        }
+        byte[] next = ByteBuffer.allocate(25).put(APPROX).putLong(start).putLong(previous).putLong(current).array();
+        return new LimiterCells.Update<>(next, start + 2 * span, admitted || state == null,
+                approximateAnswer(w, admitted, start, previous, current, n, now));
+    }
+
+    /**
+     * The answer of an approximate window from its counts after the decision.
+     *
+     * @param start    the current aligned window's start
+     * @param previous the previous window's count
+     * @param current  the current window's count, including this take when admitted
+     */
+    public static RateDecision approximateAnswer(SlidingWindow w, boolean admitted, long start, long previous,
+                                                 long current, long n, long now) {
+        long span = w.window().toMillis();
+        long elapsed = Math.max(0, now - start);
+        long weighted = weighted(previous, span, elapsed);
+        Duration retry = Duration.ZERO;
+        if (!admitted && current + n <= w.limit()) {
             double at = span - (double) (w.limit() - current - n) * span / previous;
             retry = Duration.ofMillis(Math.max(1, (long) Math.ceil(at) - elapsed));
-        } else {
+        } else if (!admitted) {
             double at = Math.max(0, span - (double) (w.limit() - n) * span / current);
             retry = Duration.ofMillis(Math.max(1, start + span - now + (long) Math.ceil(at)));
         }
-        long end = start + 2 * span;
-        long left = Math.max(0, w.limit() - weighted(previous, span, elapsed) - current);
-        Duration reset = Duration.ofMillis(Math.max(0, (current > 0 ? end : previous > 0 ? start + span : now) - now));
-        byte[] next = ByteBuffer.allocate(25).put(APPROX).putLong(start).putLong(previous).putLong(current).array();
-        return new LimiterCells.Update<>(next, end, admitted || state == null,
-                new RateDecision(admitted, w.limit(), left, retry, reset));
+        long left = Math.max(0, w.limit() - weighted - current);
+        long end = current > 0 ? start + 2 * span : previous > 0 ? start + span : now;
+        return new RateDecision(admitted, w.limit(), left, retry, Duration.ofMillis(Math.max(0, end - now)));
     }
 
     /** The previous window's count weighed by its overlap with the sliding window, rounded down. */
