@@ -533,7 +533,7 @@ public final class Attributes {
         StringBuilder sb = new StringBuilder("Attributes{");
         String sep = "";
         for (Map.Entry<String, byte[]> e : values().entrySet()) {
-            sb.append(sep).append(e.getKey()).append('=').append(e.getValue().length).append('B');
+            sb.append(sep).append(Checks.quote(e.getKey())).append('=').append(e.getValue().length).append('B');
             sep = ", ";
         }
         return sb.append('}').toString();

@@ -46,7 +46,8 @@ final class DefaultStore implements Store {
             try {
                 l.expired(id);
             } catch (RuntimeException e) {
-                log.warn("expiry listener {} failed for session '{}'", l, id, e);
+                log.warn("an expiry listener failed for session {}; the debug log has the cause", Checks.quote(id));
+                log.debug("expiry listener failure for session {}", Checks.quote(id), e);
             }
         }
     }

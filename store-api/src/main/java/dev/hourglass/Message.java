@@ -6,9 +6,17 @@ import java.util.Arrays;
 /** One message of a stream: its sequence number (1, 2, 3...), payload and append time. */
 public record Message(long sequence, byte[] payload, Instant timestamp) {
 
-    /** The payload as UTF-8 text. */
+    /**
+     * The payload as UTF-8 text.
+     *
+     * @throws CorruptDataException when the payload is not well-formed UTF-8
+     */
     public String text() {
-        return new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            return Codecs.utf8().decode(payload);
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException("message " + sequence + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -78,7 +78,10 @@ public interface Sessions {
      * One page of live ids (at most {@code limit}, 1..10,000): pass the previous page's cursor, or
      * {@code null} to start. A cursor is an opaque URL-safe token of at most 1,388 characters that the
      * store issued and checks (an HMAC keyed by the store option {@code cursorKey}, or a built-in
-     * key); it stays valid across nodes and restarts of a deployment that shares the key.
+     * key); it stays valid across nodes and restarts of a deployment that shares the key. Anything
+     * else is refused before the backend sees it. With the built-in key the check stops garbage and
+     * guessed cursors but not someone who reads the project's source; a secret {@code cursorKey}
+     * stops forgery too. Backends still validate every cursor they decode.
      *
      * @throws IllegalArgumentException naming {@code cursor} when it is not a token this store
      *                                  issued, or naming {@code limit} when it is out of range

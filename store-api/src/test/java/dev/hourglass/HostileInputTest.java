@@ -264,4 +264,17 @@ class HostileInputTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("remove");
         }
     }
+
+    @Test
+    void messageTextIsStrictUtf8() {
+        Message bad = new Message(7, bytes(0xC0, 0xAF), java.time.Instant.EPOCH);
+        assertThatThrownBy(bad::text).isInstanceOf(CorruptDataException.class).hasMessageContaining("message 7");
+        assertThat(new Message(1, "h\u00e9 \ud83d\ude00".getBytes(UTF_8), java.time.Instant.EPOCH).text())
+                .isEqualTo("h\u00e9 \ud83d\ude00");
+    }
+
+    @Test
+    void describingAttributesEscapesTheirNames() {
+        assertThat(Attributes.of(Map.of("a\r\nb", bytes(1))).toString()).isEqualTo("Attributes{'a\\u000D\\u000Ab'=1B}");
+    }
 }

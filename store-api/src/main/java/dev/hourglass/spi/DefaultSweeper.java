@@ -1,6 +1,9 @@
 package dev.hourglass.spi;
 
+import dev.hourglass.CorruptDataException;
+import dev.hourglass.StoreException;
 import dev.hourglass.StoreOptions;
+import dev.hourglass.StoreUnavailableException;
 import dev.hourglass.Sweeper;
 import dev.hourglass.SweeperStatus;
 import java.time.Clock;
@@ -120,8 +123,9 @@ final class DefaultSweeper implements Sweeper {
                 lastError = null;
                 backlog = task.backlog(clock.millis());
             } catch (RuntimeException e) {
-                lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-                log.warn("sweeper {} failed; it will try again at the next interval", name, e);
+                lastError = describe(e);
+                log.warn("sweeper {} failed: {}; it will try again at the next interval", name, lastError);
+                log.debug("sweeper {} failure", name, e);
             }
             removedLastRun = removed;
             removedTotal += removed;
@@ -140,5 +144,19 @@ final class DefaultSweeper implements Sweeper {
         }
         return new SweeperStatus(running, Optional.ofNullable(lastRun), Optional.ofNullable(nextRun),
                 removedLastRun, removedTotal, backlog, Optional.ofNullable(lastError));
+    }
+
+    /** What a status and a warning say of a failure: the store's own message, never class names or traces. */
+    static String describe(RuntimeException e) {
+        if (e instanceof StoreUnavailableException) {
+            return "the store is unavailable";
+        }
+        if (e instanceof CorruptDataException) {
+            return "stored data does not decode: " + StoreConfig.redact(String.valueOf(e.getMessage()));
+        }
+        if (e instanceof StoreException) {
+            return StoreConfig.redact(String.valueOf(e.getMessage()));
+        }
+        return "unexpected failure (the debug log has the cause)";
     }
 }
