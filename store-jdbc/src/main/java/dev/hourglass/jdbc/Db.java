@@ -150,20 +150,36 @@ final class Db {
         return "23505".equals(e.getSQLState()) || e.getErrorCode() == 1062;
     }
 
+    /**
+     * The store's exception for a failed statement. The message names the store (its URI without
+     * credentials), the operation and the SQLState and vendor code of the failure; the driver's or
+     * the pool's exception is the cause, and its text, which can carry the JDBC URL, host and port
+     * or class names, is never copied into the message.
+     */
     StoreException translate(SQLException e, String op, String key) {
-        String what = name + " store " + describe + ": " + op + (key == null ? "" : " of '" + key + "'");
-        String detail = e.getMessage() + " (SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + ")";
+        String what = name + " store " + describe + ": " + op + (key == null ? "" : " of " + JdbcCodec.abbreviate(key));
+        String detail = "(" + codes(e) + ")";
         if (isCapacity(e)) {
-            return new StoreCapacityException(what + " does not fit: " + detail
+            return new StoreCapacityException(what + " does not fit " + detail
                     + "; lower the data per entry (options maxSessionBytes, maxMessageBytes) or raise the server's"
                     + " limits (max_allowed_packet, disk space)", e);
         }
         if (isUnavailable(e)) {
             evictIdleConnections();
-            return new StoreUnavailableException(what + " failed; the database is unreachable or did not answer in time: "
+            return new StoreUnavailableException(what + " failed; the database is unreachable or did not answer in time "
                     + detail, e);
         }
-        return new StoreException(what + " failed: " + detail, e);
+        return new StoreException(what + " failed " + detail, e);
+    }
+
+    /** The SQLState and vendor code of the first exception in the chain that has one. */
+    static String codes(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && (s.getSQLState() != null || s.getErrorCode() != 0)) {
+                return "SQLState " + s.getSQLState() + ", error " + s.getErrorCode();
+            }
+        }
+        return "no SQLState";
     }
 
     /**

@@ -228,8 +228,9 @@ final class Dialect {
         }
     }
 
-    String readId(ResultSet rs, int index) throws SQLException {
-        return mysql ? new String(rs.getBytes(index), StandardCharsets.UTF_8) : rs.getString(index);
+    /** An id or reader name from a result column: the exact text, or {@link dev.hourglass.CorruptDataException}. */
+    String readId(ResultSet rs, int index, String what) throws SQLException {
+        return mysql ? JdbcCodec.id(rs.getBytes(index), what) : JdbcCodec.id(rs.getString(index), what);
     }
 
     /** The value an {@code UPDATE}/{@code INSERT} handed back with {@code LAST_INSERT_ID(expr)}; 0 when none. */

@@ -69,7 +69,8 @@ final class JdbcSessions implements SessionBackend {
 
     /** Reads a row of {@code attributes, created_at, accessed_at, expires_at, version}. */
     private static Session read(String id, ResultSet rs) throws SQLException {
-        return session(id, Attributes.fromBytes(rs.getBytes(1)), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+        return session(id, JdbcCodec.attributes(rs.getBytes(1), "session '" + id + "'"), rs.getLong(2), rs.getLong(3),
+                rs.getLong(4), rs.getLong(5));
     }
 
     private Session select(Connection c, String sql, String id, long now) throws SQLException {
@@ -112,8 +113,8 @@ final class JdbcSessions implements SessionBackend {
                     ps.setLong(size + 1, now);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            String id = d.readId(rs, 1);
-                            found.put(id, session(id, Attributes.fromBytes(rs.getBytes(2)), rs.getLong(3), rs.getLong(4),
+                            String id = d.readId(rs, 1, "session id");
+                            found.put(id, session(id, JdbcCodec.attributes(rs.getBytes(2), "session '" + id + "'"), rs.getLong(3), rs.getLong(4),
                                     rs.getLong(5), rs.getLong(6)));
                         }
                     }
@@ -248,7 +249,7 @@ final class JdbcSessions implements SessionBackend {
                     d.bindId(ps, 3, id);
                     ps.setLong(4, now);
                     try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? session(id, Attributes.fromBytes(rs.getBytes(1)), rs.getLong(2), now, expiresAt,
+                        return rs.next() ? session(id, JdbcCodec.attributes(rs.getBytes(1), "session '" + id + "'"), rs.getLong(2), now, expiresAt,
                                 rs.getLong(3)) : null;
                     }
                 }
@@ -335,20 +336,26 @@ final class JdbcSessions implements SessionBackend {
         }
     }
 
+    /**
+     * Lists ids in the table's byte order after the cursor, which is the last id of the previous
+     * page: checked as an id and bound as a parameter, so any cursor a caller makes up either lists
+     * what follows it or is refused, and never reaches SQL text.
+     */
     @Override
     public Page<String> ids(String cursor, int limit, long now) {
-        return db.call("ids", cursor, c -> {
-            try (PreparedStatement ps = c.prepareStatement(cursor == null ? d.idsFirst : d.idsAfter)) {
+        String after = cursor == null ? null : JdbcCodec.cursor(cursor);
+        return db.call("ids", null, c -> {
+            try (PreparedStatement ps = c.prepareStatement(after == null ? d.idsFirst : d.idsAfter)) {
                 int i = 1;
-                if (cursor != null) {
-                    d.bindId(ps, i++, cursor);
+                if (after != null) {
+                    d.bindId(ps, i++, after);
                 }
                 ps.setLong(i++, now);
                 ps.setInt(i, limit);
                 List<String> ids = new ArrayList<>(Math.min(limit, 1024));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(d.readId(rs, 1));
+                        ids.add(d.readId(rs, 1, "session id"));
                     }
                 }
                 return new Page<>(ids, ids.size() < limit ? Optional.empty() : Optional.of(ids.get(ids.size() - 1)));

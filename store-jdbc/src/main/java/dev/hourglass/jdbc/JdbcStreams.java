@@ -1,6 +1,7 @@
 package dev.hourglass.jdbc;
 
 import dev.hourglass.Attributes;
+import dev.hourglass.CorruptDataException;
 import dev.hourglass.Message;
 import dev.hourglass.NoSuchStreamException;
 import dev.hourglass.Poll;
@@ -177,7 +178,7 @@ final class JdbcStreams implements StreamBackend {
                 if (!rs.next()) {
                     return new NoSuchStreamException(id);
                 }
-                StreamStatus status = status(rs.getInt(1));
+                StreamStatus status = JdbcCodec.status(rs.getInt(1), id);
                 if (status == StreamStatus.OPEN) {
                     // It changed between the two statements; the caller may retry.
                     return new NoSuchStreamException(id);
@@ -187,9 +188,6 @@ final class JdbcStreams implements StreamBackend {
         }
     }
 
-    private static StreamStatus status(int code) {
-        return StreamStatus.ofCode(code);
-    }
 
     @Override
     public boolean complete(String id, long now) {
@@ -238,7 +236,7 @@ final class JdbcStreams implements StreamBackend {
                     }
                     long count = rs.getLong(3);
                     long marker = rs.getLong(4);
-                    return marker < count ? PENDING : Poll.of(null, status(rs.getInt(1)), rs.getString(2));
+                    return marker < count ? PENDING : Poll.of(null, JdbcCodec.status(rs.getInt(1), id), rs.getString(2));
                 }
             }
         });
@@ -263,7 +261,7 @@ final class JdbcStreams implements StreamBackend {
                 if (!rs.next()) {
                     return null;
                 }
-                status = status(rs.getInt(1));
+                status = JdbcCodec.status(rs.getInt(1), id);
                 reason = rs.getString(2);
                 count = rs.getLong(3);
             }
@@ -278,8 +276,12 @@ final class JdbcStreams implements StreamBackend {
             if (!d.mysql) {
                 d.bindId(ps, 4, id);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return Poll.of(rs.next() ? new Message(rs.getLong(1), rs.getBytes(2), Instant.ofEpochMilli(rs.getLong(3)))
-                            : null, status, reason);
+                    if (!rs.next()) {
+                        return Poll.of(null, status, reason);
+                    }
+                    long seq = rs.getLong(1);
+                    return Poll.of(new Message(seq, JdbcCodec.payload(rs.getBytes(2), seq, id), Instant.ofEpochMilli(rs.getLong(3))),
+                            status, reason);
                 }
             }
             int n = ps.executeUpdate();
@@ -294,9 +296,11 @@ final class JdbcStreams implements StreamBackend {
                 m.setLong(2, seq);
                 try (ResultSet rs = m.executeQuery()) {
                     if (!rs.next()) {
-                        throw new SQLException("message " + seq + " of stream '" + id + "' is missing below its count " + count);
+                        throw new CorruptDataException("message " + seq + " of stream '" + id + "' is missing below its count "
+                                + count);
                     }
-                    return Poll.of(new Message(seq, rs.getBytes(1), Instant.ofEpochMilli(rs.getLong(2))), status, reason);
+                    return Poll.of(new Message(seq, JdbcCodec.payload(rs.getBytes(1), seq, id), Instant.ofEpochMilli(rs.getLong(2))),
+                            status, reason);
                 }
             }
         }
@@ -327,8 +331,8 @@ final class JdbcStreams implements StreamBackend {
                     if (!rs.next()) {
                         return null;
                     }
-                    Attributes metadata = Attributes.fromBytes(rs.getBytes(1));
-                    StreamStatus status = status(rs.getInt(2));
+                    Attributes metadata = JdbcCodec.attributes(rs.getBytes(1), "stream '" + id + "'");
+                    StreamStatus status = JdbcCodec.status(rs.getInt(2), id);
                     String reason = rs.getString(3);
                     long count = rs.getLong(4);
                     long created = rs.getLong(5);
@@ -336,7 +340,7 @@ final class JdbcStreams implements StreamBackend {
                     Map<String, Long> markers = new HashMap<>();
                     do {
                         if (rs.getObject(7) != null) {
-                            markers.put(d.readId(rs, 7), rs.getLong(8));
+                            markers.put(d.readId(rs, 7, "reader name of stream '" + id + "'"), rs.getLong(8));
                         }
                     } while (rs.next());
                     return new StreamState(id, metadata, status, Optional.ofNullable(reason), count, markers,

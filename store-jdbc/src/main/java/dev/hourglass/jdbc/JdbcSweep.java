@@ -163,7 +163,7 @@ final class JdbcSweep implements SweepTask {
             List<String> ids = new ArrayList<>(limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(d.readId(rs, 1));
+                    ids.add(d.readId(rs, 1, "id of an expired row"));
                 }
             }
             return ids;
