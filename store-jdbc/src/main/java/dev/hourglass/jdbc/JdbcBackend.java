@@ -7,6 +7,8 @@ import dev.hourglass.Limits;
 import dev.hourglass.StoreException;
 import dev.hourglass.Sweeper;
 import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.LimiterBackend;
+import dev.hourglass.spi.LimiterStates;
 import dev.hourglass.spi.SessionBackend;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StreamBackend;
@@ -31,6 +33,7 @@ final class JdbcBackend implements Backend {
     private final Db db;
     private final JdbcSessions sessions;
     private final JdbcStreams streams;
+    private final JdbcLimiters limiters;
     private final JdbcSweep sweep;
     private final Sweeper sweeper;
     private final PgListener listener;
@@ -56,10 +59,11 @@ final class JdbcBackend implements Backend {
         this.capabilities = Set.copyOf(caps);
         this.sessions = new JdbcSessions(db);
         this.streams = new JdbcStreams(db, signals, listener);
+        this.limiters = new JdbcLimiters(db);
         String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         long leaseMillis = Math.max(30_000, 3 * config.options().sweepInterval().toMillis());
         this.sweep = new JdbcSweep(db, config.expirySink(), owner, leaseMillis);
-        this.sweeper = config.newSweeper(name, sweep);
+        this.sweeper = config.newSweeper(name, limiters.after(sweep));
     }
 
     static JdbcBackend open(JdbcSettings s, StoreConfig config) {
@@ -121,6 +125,11 @@ final class JdbcBackend implements Backend {
     @Override
     public StreamBackend streams() {
         return streams;
+    }
+
+    @Override
+    public Optional<LimiterBackend> limiters() {
+        return Optional.of(LimiterStates.over(limiters));
     }
 
     @Override

@@ -1,4 +1,4 @@
--- Hourglass store schema, version 1, for MySQL 8.0+ and MariaDB 10.6+ (InnoDB).
+-- Hourglass store schema, version 2, for MySQL 8.0+ and MariaDB 10.6+ (InnoDB).
 --
 -- The store creates these tables on first open when they are absent. To apply it by hand
 -- (for example when the store's database user may not run DDL), run this file in the target
@@ -59,6 +59,16 @@ CREATE TABLE IF NOT EXISTS hg_leases (
   PRIMARY KEY (name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
+-- Limiter state (version 2): one row per limiter key, the state's bytes as the store encodes them.
+CREATE TABLE IF NOT EXISTS hg_limiters (
+  id          VARBINARY(256) NOT NULL,
+  state       MEDIUMBLOB     NOT NULL,
+  expires_at  BIGINT         NOT NULL,
+  PRIMARY KEY (id),
+  KEY hg_limiters_expires_at (expires_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
 INSERT IGNORE INTO hg_leases (name, owner, until_ms) VALUES ('sweeper', '', 0);
 
-INSERT IGNORE INTO hg_schema_version (component, version) VALUES ('hourglass', 1);
+INSERT INTO hg_schema_version (component, version) VALUES ('hourglass', 2)
+  ON DUPLICATE KEY UPDATE version = GREATEST(version, 2);

@@ -1,4 +1,4 @@
--- Hourglass store schema, version 1, for PostgreSQL 12+.
+-- Hourglass store schema, version 2, for PostgreSQL 12+.
 --
 -- The store creates these tables on first open when they are absent. To apply it by hand
 -- (for example when the store's database user may not run DDL), run this file in the target
@@ -57,6 +57,16 @@ CREATE TABLE IF NOT EXISTS hg_leases (
   until_ms  BIGINT NOT NULL
 );
 
+-- Limiter state (version 2): one row per limiter key, the state's bytes as the store encodes them.
+CREATE TABLE IF NOT EXISTS hg_limiters (
+  id          TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  state       BYTEA            NOT NULL,
+  expires_at  BIGINT           NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS hg_limiters_expires_at ON hg_limiters (expires_at);
+
 INSERT INTO hg_leases (name, owner, until_ms) VALUES ('sweeper', '', 0) ON CONFLICT DO NOTHING;
 
-INSERT INTO hg_schema_version (component, version) VALUES ('hourglass', 1) ON CONFLICT DO NOTHING;
+INSERT INTO hg_schema_version (component, version) VALUES ('hourglass', 2)
+  ON CONFLICT (component) DO UPDATE SET version = GREATEST(hg_schema_version.version, 2);

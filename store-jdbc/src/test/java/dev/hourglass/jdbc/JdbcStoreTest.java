@@ -158,8 +158,8 @@ class JdbcStoreTest {
                 assertThat(s.sessions().get("a")).isPresent();
             }
         }
-        assertThat(Databases.mariaDb().sql("SELECT version FROM " + maria + "schema_version")).isEqualTo("1");
-        assertThat(Databases.postgres().sql("SELECT version FROM " + pg + "schema_version")).isEqualTo("1");
+        assertThat(Databases.mariaDb().sql("SELECT version FROM " + maria + "schema_version")).isEqualTo("2");
+        assertThat(Databases.postgres().sql("SELECT version FROM " + pg + "schema_version")).isEqualTo("2");
     }
 
     private static String script(String resource, String prefix) throws IOException {
@@ -172,9 +172,9 @@ class JdbcStoreTest {
     void aSchemaNewerThanTheLibraryIsRefusedWithAClearMessage() {
         String prefix = Databases.freshPrefix();
         Hourglass.open(Databases.mariaDbUri(prefix), OPTIONS).close();
-        Databases.mariaDb().sql("UPDATE " + prefix + "schema_version SET version = 2");
+        Databases.mariaDb().sql("UPDATE " + prefix + "schema_version SET version = 3");
         assertThatThrownBy(() -> Hourglass.open(Databases.mariaDbUri(prefix), OPTIONS))
-                .isInstanceOf(StoreException.class).hasMessageContaining("schema version 2");
+                .isInstanceOf(StoreException.class).hasMessageContaining("schema version 3");
     }
 
     @Test
