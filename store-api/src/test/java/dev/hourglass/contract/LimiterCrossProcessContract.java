@@ -68,26 +68,28 @@ public abstract class LimiterCrossProcessContract {
 
     @Test
     void aKilledHoldersPermitFreesAtTheEndOfItsLeaseAndNotBefore() throws Exception {
-        Permits permits = Permits.of("xp-permits", 1, Duration.ofSeconds(4));
+        Permits permits = Permits.of("xp-permits", 1, Duration.ofSeconds(6));
         long leaseEnd;
-        try (SecondJvm holder = SecondJvm.start(LimiterWorker.class, "hold", storeUri(), "xp-permits", "1", "4000", "app")) {
+        java.nio.file.Path held = java.nio.file.Files.createTempFile("hourglass-permit", ".held");
+        java.nio.file.Files.delete(held);
+        try (SecondJvm holder = SecondJvm.start(LimiterWorker.class, "hold", storeUri(), "xp-permits", "1", "6000", "app",
+                held.toString())) {
             long deadline = System.currentTimeMillis() + 60_000;
-            while (store.limiters().inUse(permits, "app") == 0 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
+            while (!java.nio.file.Files.exists(held) && holder.process().isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
             }
-            assertThat(store.limiters().inUse(permits, "app")).as("the second JVM holds the permit: %s",
-                    holder.errorTail()).isEqualTo(1);
+            assertThat(held).as("the second JVM holds the permit: %s", holder.errorTail()).exists();
             holder.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            List<String> out = holder.outputAfterExit();
-            String line = out.stream().filter(l -> l.startsWith("held ")).findFirst().orElseThrow();
-            leaseEnd = Long.parseLong(line.split(" ")[2]);
+            leaseEnd = Long.parseLong(java.nio.file.Files.readString(held).split(" ")[1]);
+            java.nio.file.Files.delete(held);
         }
+        assertThat(store.limiters().inUse(permits, "app")).isEqualTo(1);
         int refusals = 0;
         while (System.currentTimeMillis() < leaseEnd - 100) {
             PermitDecision d = store.limiters().acquire(permits, "app");
             assertThat(d.admitted()).as("the dead holder's lease has %d ms left", leaseEnd - System.currentTimeMillis())
                     .isFalse();
-            assertThat(d.retryAfter().toMillis()).isLessThanOrEqualTo(4_000);
+            assertThat(d.retryAfter().toMillis()).isLessThanOrEqualTo(6_000);
             refusals++;
             Thread.sleep(25);
         }

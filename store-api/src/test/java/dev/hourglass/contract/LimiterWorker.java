@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The second JVM of {@link LimiterCrossProcessContract}: {@code take <uri> <name> <limit> <threads>
  * <attempts>} takes from a rolling quota and prints how many were admitted; {@code hold <uri> <name>
- * <max> <leaseMs> <key>} acquires a permit, prints its id and lease end, and waits to be killed.
+ * <max> <leaseMs> <key> <file>} acquires a permit, writes its id and lease end to the file, and
+ * waits to be killed.
  */
 public final class LimiterWorker {
 
@@ -30,7 +31,7 @@ public final class LimiterWorker {
                 case "take" -> take(store, Quota.rolling(args[2], Long.parseLong(args[3]), Duration.ofHours(1)),
                         Integer.parseInt(args[4]), Integer.parseInt(args[5]));
                 case "hold" -> hold(store, Permits.of(args[2], Long.parseLong(args[3]),
-                        Duration.ofMillis(Long.parseLong(args[4]))), args[5]);
+                        Duration.ofMillis(Long.parseLong(args[4]))), args[5], java.nio.file.Path.of(args[6]));
                 default -> throw new IllegalArgumentException("unknown command " + args[0]);
             }
             System.out.println("done");
@@ -67,10 +68,11 @@ public final class LimiterWorker {
         System.out.println("admitted " + admitted.get());
     }
 
-    private static void hold(Store store, Permits permits, String key) throws InterruptedException {
+    private static void hold(Store store, Permits permits, String key, java.nio.file.Path file) throws Exception {
         Permit p = store.limiters().acquire(permits, key).permit().orElseThrow();
-        System.out.println("held " + p.id() + " " + p.leaseEndsAt().toEpochMilli());
-        System.out.flush();
+        java.nio.file.Path part = file.resolveSibling(file.getFileName() + ".part");
+        java.nio.file.Files.writeString(part, p.id() + " " + p.leaseEndsAt().toEpochMilli());
+        java.nio.file.Files.move(part, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Thread.sleep(Duration.ofMinutes(10).toMillis());
     }
 }
