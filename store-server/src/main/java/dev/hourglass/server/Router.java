@@ -90,6 +90,14 @@ final class Router implements HttpHandler {
         add("POST", "/api/streams/{id}/fail", true, streams::fail);
         add("GET", "/api/streams/{id}/next", false, streams::next);
         add("GET", "/api/streams/{id}/events", false, streams::events);
+        LimiterApi limits = new LimiterApi(server);
+        add("POST", "/api/limits/quota/{name}/{key}", false, limits::quota);
+        add("POST", "/api/limits/window/{name}/{key}", false, limits::window);
+        add("POST", "/api/limits/bucket/{name}/{key}", false, limits::bucket);
+        add("POST", "/api/permits/{name}/{key}", false, limits::acquire);
+        add("GET", "/api/permits/{name}/{key}", false, limits::inUse);
+        add("PUT", "/api/permits/{name}/{key}/{permitId}", false, limits::renew);
+        add("DELETE", "/api/permits/{name}/{key}/{permitId}", false, limits::release);
     }
 
     /**
