@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
-import io.undertow.util.Methods;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +22,12 @@ final class HttpMetrics {
         this.registry = registry;
     }
 
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+
+    /** The method as a tag: one of the usual ones, spelled exactly (methods are case-sensitive), else OTHER. */
     private static String method(HttpString m) {
-        return Methods.GET.equals(m) || Methods.POST.equals(m) || Methods.PUT.equals(m) || Methods.PATCH.equals(m)
-                || Methods.DELETE.equals(m) || Methods.HEAD.equals(m) || Methods.OPTIONS.equals(m) ? m.toString() : "OTHER";
+        String name = m.toString();
+        return METHODS.contains(name) ? name : "OTHER";
     }
 
     void track(HttpServerExchange exchange, String route, long startNanos) {

@@ -128,6 +128,10 @@ final class Router implements HttpHandler {
             }
             endpoint = match(exchange, method, segments);
         } catch (ApiException e) {
+            if (exchange.getRequestContentLength() > maxBody
+                    || exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)) {
+                exchange.setPersistent(false);
+            }
             metrics.track(exchange, e.status() == 404 ? "NOT_FOUND" : "UNMATCHED", start);
             Call.error(exchange, e.status(), e.status() == 404
                     ? "no endpoint " + exchange.getRequestMethod() + " " + exchange.getRequestPath() : e.getMessage());

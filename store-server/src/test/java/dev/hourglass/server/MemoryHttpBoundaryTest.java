@@ -1,0 +1,9 @@
+package dev.hourglass.server;
+
+class MemoryHttpBoundaryTest extends HttpBoundaryContract {
+
+    @Override
+    String storeUri() {
+        return "memory:";
+    }
+}
