@@ -136,7 +136,11 @@ public final class StoreServer implements AutoCloseable {
         try {
             server = start(config);
         } catch (RuntimeException e) {
-            log.error("cannot start: {}", ApiException.redact(String.valueOf(e.getMessage())));
+            String why = ApiException.redact(String.valueOf(e.getMessage()));
+            if (!(e instanceof IllegalStateException || e instanceof IllegalArgumentException) && ApiException.leaks(why)) {
+                why = "the store cannot be opened (the cause is logged at DEBUG)";
+            }
+            log.error("cannot start: {}", why);
             log.debug("cannot start; cause: {}", ApiException.redactedCause(e));
             System.exit(1);
             return;
@@ -224,7 +228,8 @@ public final class StoreServer implements AutoCloseable {
                 store.close();
                 log.info("store {} closed", store.uri());
             } catch (RuntimeException e) {
-                log.error("closing store {} failed", store.uri(), e);
+                log.error("closing store {} failed", store.uri());
+                log.debug("closing store {} failed; cause: {}", store.uri(), ApiException.redactedCause(e));
             }
         }
         gcMetrics.close();
