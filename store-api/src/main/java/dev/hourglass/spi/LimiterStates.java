@@ -269,14 +269,26 @@ public final class LimiterStates {
         if (admitted) {
             credit -= need;
         }
-        Duration retry = admitted ? Duration.ZERO : Duration.ofMillis(ceilDiv(need - credit, rate));
-        long toFull = ceilDiv(full - credit, rate);
-        RateDecision d = new RateDecision(admitted, t.capacity(), credit / period, retry, Duration.ofMillis(toFull));
+        RateDecision d = bucketAnswer(t, admitted, credit, last, n, now);
         if (credit == full) {
             return new LimiterCells.Update<>(null, 0, state != null, d);
         }
         byte[] next = ByteBuffer.allocate(17).put(BUCKET).putLong(credit).putLong(last).array();
-        return new LimiterCells.Update<>(next, now + toFull, true, d);
+        return new LimiterCells.Update<>(next, last + ceilDiv(full - credit, rate), true, d);
+    }
+
+    /**
+     * The answer of a bucket from its credit after the decision. Refill counts from {@code last},
+     * which is ahead of {@code now} when a node with a later clock decided last: waits count from there,
+     * and the bucket is full (and its stored key may go) at {@code last} plus the time to refill.
+     */
+    public static RateDecision bucketAnswer(TokenBucket t, boolean admitted, long credit, long last, long n, long now) {
+        long period = t.refillPeriod().toMillis();
+        long rate = t.refillTokens();
+        long lead = Math.max(0, last - now);
+        Duration retry = admitted ? Duration.ZERO : Duration.ofMillis(lead + ceilDiv(n * period - credit, rate));
+        long toFull = credit >= t.capacity() * period ? 0 : lead + ceilDiv(t.capacity() * period - credit, rate);
+        return new RateDecision(admitted, t.capacity(), credit / period, retry, Duration.ofMillis(toFull));
     }
 
     /** Grants {@code permitId} when fewer than {@code max} leases are live at {@code now}. */

@@ -105,7 +105,8 @@ final class RateLimitScripts {
 
     /**
      * KEYS bucket hash (credit, last refill); ARGV now, n, capacity, refill tokens, refill period,
-     * grace -> {admitted, credit}. One token is one period (ms) of credit; a full bucket is deleted.
+     * grace -> {admitted, credit, last refill}. One token is one period (ms) of credit; a full bucket is
+     * deleted, and a kept one expires when its refill from the last refill time would fill it.
      */
     static final Script BUCKET = new Script("limiter-bucket", """
             local now = tonumber(ARGV[1])
@@ -137,9 +138,9 @@ final class RateLimitScripts {
               redis.call('DEL', KEYS[1])
             else
               redis.call('HSET', KEYS[1], 't', string.format('%d', credit), 'l', string.format('%d', last))
-              redis.call('PEXPIRE', KEYS[1], string.format('%d', fill(full - credit) + tonumber(ARGV[6])))
+              redis.call('PEXPIRE', KEYS[1], string.format('%d', last - now + fill(full - credit) + tonumber(ARGV[6])))
             end
-            return {ok, credit}
+            return {ok, credit, last}
             """);
 
     private static final String LAST_LEASE = """

@@ -67,15 +67,9 @@ final class RedisLimiters implements LimiterBackend {
                     integer(r, 2, key), n, now);
         }
         TokenBucket b = (TokenBucket) limit;
-        long period = b.refillPeriod().toMillis();
-        long rate = b.refillTokens();
         List<Object> r = engine.eval(RateLimitScripts.BUCKET, ScriptOutputType.MULTI, keys, number(now), number(n),
-                number(b.capacity()), number(rate), number(period), grace);
-        boolean admitted = integer(r, 0, key) == 1;
-        long credit = integer(r, 1, key);
-        long full = b.capacity() * period;
-        Duration retry = admitted ? Duration.ZERO : Duration.ofMillis(ceilDiv(n * period - credit, rate));
-        return new RateDecision(admitted, b.capacity(), credit / period, retry, Duration.ofMillis(ceilDiv(full - credit, rate)));
+                number(b.capacity()), number(b.refillTokens()), number(b.refillPeriod().toMillis()), grace);
+        return LimiterStates.bucketAnswer(b, integer(r, 0, key) == 1, integer(r, 1, key), integer(r, 2, key), n, now);
     }
 
     @Override
@@ -133,9 +127,5 @@ final class RedisLimiters implements LimiterBackend {
                     + " of " + (reply == null ? "nothing" : reply.size() + " elements") + " is not a number");
         }
         return v;
-    }
-
-    private static long ceilDiv(long a, long b) {
-        return a <= 0 ? 0 : (a + b - 1) / b;
     }
 }
