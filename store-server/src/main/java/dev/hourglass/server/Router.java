@@ -114,6 +114,9 @@ final class Router implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         long start = System.nanoTime();
+        if (!server.admission().connection(exchange)) {
+            return;
+        }
         String[] segments;
         Endpoint endpoint;
         try {
@@ -139,7 +142,7 @@ final class Router implements HttpHandler {
         }
         metrics.track(exchange, endpoint.route(), start);
         if (!endpoint.readsBody()) {
-            exchange.dispatch(() -> run(endpoint, exchange, segments, null));
+            server.admission().dispatch(exchange, () -> run(endpoint, exchange, segments, null));
             return;
         }
         long length = exchange.getRequestContentLength();
@@ -153,7 +156,7 @@ final class Router implements HttpHandler {
         Receiver receiver = exchange.getRequestReceiver();
         receiver.setMaxBufferSize((int) maxBody);
         receiver.receiveFullBytes(
-                (ex, body) -> ex.dispatch(() -> run(endpoint, ex, segments, body)),
+                (ex, body) -> server.admission().dispatch(ex, () -> run(endpoint, ex, segments, body)),
                 (ex, error) -> {
                     if (error instanceof Receiver.RequestToLargeException) {
                         ex.setPersistent(false);

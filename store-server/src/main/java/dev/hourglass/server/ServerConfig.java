@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -21,7 +22,7 @@ import java.util.Map;
  * unless {@code insecure} says to serve anyone who reaches the port.
  */
 record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl, Duration streamTtl,
-                    long maxBodyBytes, boolean help, String accessToken, boolean insecure) {
+                    long maxBodyBytes, boolean help, String accessToken, boolean insecure, Connections connections) {
 
     static final String TOKEN_VARIABLE = "HOURGLASS_ACCESS_TOKEN";
     static final String TOKEN_FILE_VARIABLE = "HOURGLASS_ACCESS_TOKEN_FILE";
@@ -44,7 +45,7 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
     /** Settings without an access token, on a loopback address. */
     ServerConfig(String storeUri, String bind, int port, Duration sessionTtl, Duration streamTtl, long maxBodyBytes,
                  boolean help) {
-        this(storeUri, bind, port, sessionTtl, streamTtl, maxBodyBytes, help, null, false);
+        this(storeUri, bind, port, sessionTtl, streamTtl, maxBodyBytes, help, null, false, Connections.DEFAULTS);
     }
 
     static final int DEFAULT_PORT = 3001;
@@ -70,6 +71,7 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
             "                       " + TOKEN_VARIABLE + "); " + MIN_TOKEN_CHARS + " to " + MAX_TOKEN_CHARS
                     + " printable ASCII characters",
             "  --insecure           allow a non-loopback --bind without an access token (" + INSECURE_VARIABLE + "=true)",
+            String.join("\n", Connections.USAGE),
             "  --help               print this and exit",
             "",
             "TIME is seconds (604800) or a number with ms, s, m, h or d (7d, 30m), or ISO-8601 (PT30M).",
@@ -94,6 +96,7 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
         String tokenFile = null;
         boolean help = false;
         boolean insecure = false;
+        Map<String, String> connections = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -126,7 +129,12 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
                 case "--stream-ttl" -> streamTtl = value;
                 case "--max-body" -> maxBody = value;
                 case "--access-token-file" -> tokenFile = value;
-                default -> throw new IllegalArgumentException("unknown option " + name);
+                default -> {
+                    if (!Connections.FLAGS.contains(name)) {
+                        throw new IllegalArgumentException("unknown option " + name);
+                    }
+                    connections.put(name, value);
+                }
             }
         }
         String storeUri = store != null ? nonBlank("--store", store) : Hourglass.configuredUri();
@@ -149,7 +157,8 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
                 size("--max-body", pick(maxBody, env, "HOURGLASS_MAX_BODY", Long.toString(DEFAULT_MAX_BODY))),
                 help,
                 accessToken(tokenFile, env),
-                insecure || flag(INSECURE_VARIABLE, env.get(INSECURE_VARIABLE)));
+                insecure || flag(INSECURE_VARIABLE, env.get(INSECURE_VARIABLE)),
+                Connections.parse(connections, env));
     }
 
     /** The token from {@code --access-token-file}, else the file named by the environment, else the variable. */

@@ -13,7 +13,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.net.InetSocketAddress;
@@ -21,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +52,7 @@ public final class StoreServer implements AutoCloseable {
     private final Undertow undertow;
     private final InetSocketAddress address;
     private final Set<EventPump> pumps = ConcurrentHashMap.newKeySet();
+    private final Admission admission;
     private volatile boolean stopping;
     private boolean closed;
 
@@ -69,9 +68,10 @@ public final class StoreServer implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         this.gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
+        this.admission = new Admission(config.connections());
         Router router = new Router(this,
                 new SessionApi(store.sessions(), config.sessionTtl()),
-                new StreamApi(this, store.streams(), config.streamTtl()),
+                new StreamApi(this, store.streams(), config.streamTtl(), config.connections().sseKeepAlive(), admission),
                 new HttpMetrics(registry),
                 Access.of(config.accessToken()),
                 config.maxBodyBytes());
@@ -164,14 +164,9 @@ public final class StoreServer implements AutoCloseable {
         return stopping;
     }
 
-    /** Runs {@code task} on a worker thread after {@code delayMs}, from the exchange's IO thread timer. */
-    void schedule(HttpServerExchange exchange, Runnable task, long delayMs) {
-        var worker = exchange.getConnection().getWorker();
-        if (delayMs <= 0) {
-            worker.execute(task);
-        } else {
-            exchange.getIoThread().executeAfter(() -> worker.execute(task), delayMs, TimeUnit.MILLISECONDS);
-        }
+    /** The limits on connections, pending requests and streaming connections. */
+    Admission admission() {
+        return admission;
     }
 
     void register(EventPump pump) {

@@ -19,13 +19,17 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.xnio.IoUtils;
+import org.xnio.XnioIoThread;
 
 /**
  * Streams over HTTP under {@code /api/streams/{id}}: open, append, complete, fail, state, delete,
  * {@code next} (exactly once per reader, optionally waiting) and Server-Sent Events.
  *
  * <p>A waiting {@code next} and an SSE connection hold no thread while idle: each re-polls the store
- * without blocking from a timer, backing off from 1 to 50 ms, on a worker thread.
+ * without blocking, on a worker thread, from a timer armed on the connection's IO thread, backing off
+ * from 1 to 50 ms. Each takes one of the server's streaming places ({@code --max-streams}) while open.
  */
 final class StreamApi {
 
@@ -35,11 +39,15 @@ final class StreamApi {
     private final StoreServer server;
     private final Streams streams;
     private final Duration defaultTtl;
+    private final Duration keepAlive;
+    private final Admission admission;
 
-    StreamApi(StoreServer server, Streams streams, Duration defaultTtl) {
+    StreamApi(StoreServer server, Streams streams, Duration defaultTtl, Duration keepAlive, Admission admission) {
         this.server = server;
         this.streams = streams;
         this.defaultTtl = defaultTtl;
+        this.keepAlive = keepAlive;
+        this.admission = admission;
     }
 
     /** POST /api/streams/{id}[?ttl=s] with optional metadata (a JSON object): 201, or 409 when it exists. */
@@ -167,7 +175,8 @@ final class StreamApi {
         String id = c.segment(2);
         String reader = c.reader();
         long wait = c.number("wait", 0, MAX_WAIT_MS);
-        new LongPoll(c, id, reader, System.nanoTime() + wait * 1_000_000L).run();
+        Runnable release = wait > 0 ? admission.stream(c.exchange) : () -> { };
+        new LongPoll(c, id, reader, System.nanoTime() + wait * 1_000_000L, release).run();
     }
 
     /** GET /api/streams/{id}/events?reader=r: Server-Sent Events until the stream ends. */
@@ -177,7 +186,8 @@ final class StreamApi {
         if (streams.state(id).isEmpty()) {
             throw missing(id);
         }
-        new EventPump(server, streams, c.exchange, id, reader).start();
+        Runnable release = admission.stream(c.exchange);
+        new EventPump(server, streams, c.exchange, id, reader, keepAlive, release).start();
     }
 
     static ApiException missing(String id) {
@@ -226,25 +236,33 @@ final class StreamApi {
         g.writeEndObject();
     }
 
-    /** One next call, re-polled from a timer until a message, the end, or the deadline. */
+    /**
+     * One next call, re-polled until a message, the end, or the deadline: each poll on a worker
+     * thread, each wait on a timer armed on the connection's IO thread (a timer armed from another
+     * thread can be lost while the IO thread goes to sleep). Every path answers or drops the
+     * connection, and gives back the streaming place.
+     */
     private final class LongPoll implements Runnable {
         private final Call call;
         private final String id;
         private final String reader;
         private final long deadline;
+        private final Runnable release;
         private final Backoff backoff = new Backoff();
 
-        LongPoll(Call call, String id, String reader, long deadline) {
+        LongPoll(Call call, String id, String reader, long deadline, Runnable release) {
             this.call = call;
             this.id = id;
             this.reader = reader;
             this.deadline = deadline;
+            this.release = release;
         }
 
         @Override
         public void run() {
             try {
                 if (!call.exchange.getConnection().isOpen()) {
+                    release.run();
                     return;
                 }
                 Poll p = streams.next(id, reader).orElseThrow(() -> missing(id));
@@ -254,9 +272,28 @@ final class StreamApi {
                     return;
                 }
                 long delay = Math.min(backoff.next(), Math.max(1, left / 1_000_000L));
-                server.schedule(call.exchange, this, delay);
+                XnioIoThread io = call.exchange.getIoThread();
+                io.execute(() -> io.executeAfter(this::resume, delay, TimeUnit.MILLISECONDS));
             } catch (Throwable e) {
+                answer(e);
+            }
+        }
+
+        /** On the IO thread when the timer fires: the next poll, on a worker. */
+        private void resume() {
+            try {
+                call.exchange.getConnection().getWorker().execute(this);
+            } catch (RuntimeException e) {
+                answer(new ApiException(503, server.stopping() ? ApiException.STOPPING : ApiException.UNAVAILABLE));
+            }
+        }
+
+        private void answer(Throwable e) {
+            try {
                 call.fail(e, server.stopping());
+            } catch (RuntimeException failed) {
+                release.run();
+                IoUtils.safeClose(call.exchange.getConnection());
             }
         }
     }

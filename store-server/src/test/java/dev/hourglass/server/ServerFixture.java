@@ -53,15 +53,20 @@ final class ServerFixture implements AutoCloseable {
     final List<AutoCloseable> closeAfter = new ArrayList<>();
 
     ServerFixture(String storeUri, long maxBody) {
-        this(storeUri, maxBody, null);
+        this(storeUri, maxBody, Connections.DEFAULTS, null);
+    }
+
+    /** A server with the given limits on connections and the SSE keep-alive interval. */
+    ServerFixture(String storeUri, Connections connections) {
+        this(storeUri, ServerConfig.DEFAULT_MAX_BODY, connections, null);
     }
 
     /** A server that requires {@code accessToken} as a bearer token. */
     ServerFixture(String storeUri, String accessToken) {
-        this(storeUri, ServerConfig.DEFAULT_MAX_BODY, accessToken);
+        this(storeUri, ServerConfig.DEFAULT_MAX_BODY, Connections.DEFAULTS, accessToken);
     }
 
-    private ServerFixture(String storeUri, long maxBody, String accessToken) {
+    private ServerFixture(String storeUri, long maxBody, Connections connections, String accessToken) {
         if (storeUri.contains(TMP)) {
             try {
                 dir = Files.createTempDirectory("hourglass-server-test-");
@@ -78,7 +83,7 @@ final class ServerFixture implements AutoCloseable {
                 .meterRegistry(registry)
                 .build());
         server = StoreServer.start(new ServerConfig(storeUri, "127.0.0.1", 0, ServerConfig.DEFAULT_SESSION_TTL,
-                ServerConfig.DEFAULT_STREAM_TTL, maxBody, false, accessToken, false), store, registry);
+                ServerConfig.DEFAULT_STREAM_TTL, maxBody, false, accessToken, false, connections), store, registry);
         base = "http://127.0.0.1:" + server.port();
     }
 
