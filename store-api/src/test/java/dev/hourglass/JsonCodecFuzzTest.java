@@ -1,0 +1,34 @@
+package dev.hourglass;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.Map;
+
+/**
+ * Coverage-guided fuzzing of the JSON decoder of stored values: any bytes give a value or
+ * {@link CorruptDataException} (whose message names the attribute and no class), never another
+ * exception; a value that is exact JSON writes back to JSON that reads as the same value.
+ */
+class JsonCodecFuzzTest {
+
+    @FuzzTest(maxDuration = "5s")
+    void read(byte[] stored) {
+        Attributes a = Attributes.of(Map.of("v", stored));
+        Object value;
+        try {
+            value = a.json("v", Object.class);
+        } catch (CorruptDataException e) {
+            assertThat(e.getMessage()).contains("'v'").doesNotContain("java.").doesNotContain("com.fasterxml");
+            return;
+        }
+        Attributes again;
+        try {
+            again = Attributes.empty().withJson("w", value);
+        } catch (IllegalArgumentException e) {
+            assertThat(e.getMessage()).contains("'w'").doesNotContain("java.").doesNotContain("com.fasterxml");
+            return;
+        }
+        assertThat(again.json("w", Object.class)).isEqualTo(value);
+    }
+}
