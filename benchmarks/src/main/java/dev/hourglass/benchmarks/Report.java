@@ -88,6 +88,10 @@ public final class Report {
         if (Files.isRegularFile(httpLoad)) {
             md = md + "\n" + Files.readString(httpLoad, StandardCharsets.UTF_8);
         }
+        Path limiters = module.resolve("limiters.md");
+        if (Files.isRegularFile(limiters)) {
+            md = md + "\n" + Files.readString(limiters, StandardCharsets.UTF_8);
+        }
         Files.writeString(module.resolve("RESULTS.md"), md, StandardCharsets.UTF_8);
         System.out.println("# wrote " + module.resolve("RESULTS.md") + " and " + chartFiles.size() + " charts in " + charts);
     }
