@@ -28,18 +28,15 @@ final class DefaultSessions implements Sessions {
 
     private final DefaultStore store;
     private final SessionBackend backend;
-    private final Clock clock;
+    private final Calls calls;
     private final Limits limits;
-    private final Metrics metrics;
     private final Cursors cursors;
 
-    DefaultSessions(DefaultStore store, SessionBackend backend, Clock clock, Limits limits, Metrics metrics,
-                    Cursors cursors) {
+    DefaultSessions(DefaultStore store, SessionBackend backend, Calls calls, Limits limits, Cursors cursors) {
         this.store = store;
         this.backend = backend;
-        this.clock = clock;
+        this.calls = calls;
         this.limits = limits;
-        this.metrics = metrics;
         this.cursors = cursors;
     }
 
@@ -52,16 +49,8 @@ final class DefaultSessions implements Sessions {
     @Override
     public Optional<Session> get(String id) {
         Checks.id(id);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            return Optional.ofNullable(backend.get(id, clock.millis()));
-        } catch (RuntimeException e) {
-            metrics.error(Op.GET, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.GET, t);
-        }
+        return Optional.ofNullable(calls.run(Op.GET, backend, id, null, null, 0L, null,
+                (b, i, x, z, n, now, expiry) -> b.get(i, now)));
     }
 
     @Override
@@ -73,16 +62,8 @@ final class DefaultSessions implements Sessions {
         for (String id : ids) {
             Checks.id(id);
         }
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            return backend.getAll(ids, clock.millis());
-        } catch (RuntimeException e) {
-            metrics.error(Op.GET_ALL, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.GET_ALL, t);
-        }
+        return calls.run(Op.GET_ALL, backend, ids, null, null, 0L, null,
+                (b, i, x, z, n, now, expiry) -> b.getAll(i, now));
     }
 
     @Override
@@ -96,39 +77,27 @@ final class DefaultSessions implements Sessions {
             Checks.attributes("attributes of '" + id + "'", attributes, limits);
         });
         Checks.ttl(ttl);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            long now = clock.millis();
-            backend.putAll(batch, now, Checks.expiry(now, ttl));
-        } catch (RuntimeException e) {
-            metrics.error(Op.PUT_ALL, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.PUT_ALL, t);
-        }
+        calls.run(Op.PUT_ALL, backend, batch, null, null, 0L, ttl, (b, m, x, z, n, now, expiry) -> {
+            b.putAll(m, now, expiry);
+            return null;
+        });
     }
 
     @Override
     public Session create(Attributes attributes, Duration ttl) {
         Checks.attributes("attributes", attributes, limits);
         Checks.ttl(ttl);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            while (true) {
-                long now = clock.millis();
-                Session s = backend.createIfAbsent(newId(), attributes, now, Checks.expiry(now, ttl));
-                if (s != null) {
-                    return s;
-                }
-            }
-        } catch (RuntimeException e) {
-            metrics.error(Op.CREATE, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.CREATE, t);
+        return calls.run(Op.CREATE, this, attributes, ttl, null, 0L, ttl,
+                (s, a, d, z, n, now, expiry) -> s.createUnderNewId(a, d, now, expiry));
+    }
+
+    private Session createUnderNewId(Attributes attributes, Duration ttl, long now, long expiry) {
+        Session s = backend.createIfAbsent(newId(), attributes, now, expiry);
+        while (s == null) {
+            long later = calls.clock().millis();
+            s = backend.createIfAbsent(newId(), attributes, later, Checks.expiry(later, ttl));
         }
+        return s;
     }
 
     @Override
@@ -136,17 +105,8 @@ final class DefaultSessions implements Sessions {
         Checks.id(id);
         Checks.attributes("attributes", attributes, limits);
         Checks.ttl(ttl);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            long now = clock.millis();
-            return backend.put(id, attributes, now, Checks.expiry(now, ttl));
-        } catch (RuntimeException e) {
-            metrics.error(Op.PUT, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.PUT, t);
-        }
+        return calls.run(Op.PUT, backend, id, attributes, null, 0L, ttl,
+                (b, i, a, z, n, now, expiry) -> b.put(i, a, now, expiry));
     }
 
     @Override
@@ -154,17 +114,13 @@ final class DefaultSessions implements Sessions {
         Checks.id(id);
         Checks.attributes("attributes", attributes, limits);
         Checks.ttl(ttl);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            long now = clock.millis();
-            return Optional.ofNullable(backend.createIfAbsent(id, attributes, now, Checks.expiry(now, ttl)));
-        } catch (RuntimeException e) {
-            metrics.error(Op.CREATE_IF_ABSENT, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.CREATE_IF_ABSENT, t);
-        }
+        return Optional.ofNullable(calls.run(Op.CREATE_IF_ABSENT, backend, id, attributes, null, 0L, ttl,
+                (b, i, a, z, n, now, expiry) -> b.createIfAbsent(i, a, now, expiry)));
+    }
+
+    @Override
+    public Optional<Session> merge(String id, Attributes set) {
+        return merge(id, set, Set.of());
     }
 
     @Override
@@ -172,81 +128,39 @@ final class DefaultSessions implements Sessions {
         Checks.id(id);
         Checks.attributes("set", set, limits);
         Checks.names("remove", remove);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            return Optional.ofNullable(backend.merge(id, set, remove, clock.millis()));
-        } catch (RuntimeException e) {
-            metrics.error(Op.MERGE, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.MERGE, t);
-        }
+        return Optional.ofNullable(calls.run(Op.MERGE, backend, id, set, remove, 0L, null,
+                (b, i, a, r, n, now, expiry) -> b.merge(i, a, r, now)));
     }
 
     @Override
     public boolean touch(String id, Duration ttl) {
         Checks.id(id);
         Checks.ttl(ttl);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            long now = clock.millis();
-            return backend.touch(id, now, Checks.expiry(now, ttl));
-        } catch (RuntimeException e) {
-            metrics.error(Op.TOUCH, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.TOUCH, t);
-        }
+        return calls.run(Op.TOUCH, backend, id, null, null, 0L, ttl,
+                (b, i, x, z, n, now, expiry) -> b.touch(i, now, expiry));
     }
 
     @Override
     public Optional<Session> getAndTouch(String id, Duration ttl) {
         Checks.id(id);
         Checks.ttl(ttl);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            long now = clock.millis();
-            return Optional.ofNullable(backend.getAndTouch(id, now, Checks.expiry(now, ttl)));
-        } catch (RuntimeException e) {
-            metrics.error(Op.GET_AND_TOUCH, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.GET_AND_TOUCH, t);
-        }
+        return Optional.ofNullable(calls.run(Op.GET_AND_TOUCH, backend, id, null, null, 0L, ttl,
+                (b, i, x, z, n, now, expiry) -> b.getAndTouch(i, now, expiry)));
     }
 
     @Override
     public boolean delete(String id) {
         Checks.id(id);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            return backend.delete(id, clock.millis());
-        } catch (RuntimeException e) {
-            metrics.error(Op.DELETE, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.DELETE, t);
-        }
+        return calls.run(Op.DELETE, backend, id, null, null, 0L, null,
+                (b, i, x, z, n, now, expiry) -> b.delete(i, now));
     }
 
     @Override
     public Optional<Session> compareAndSet(String id, long expectedVersion, Attributes attributes) {
         Checks.id(id);
         Checks.attributes("attributes", attributes, limits);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            return Optional.ofNullable(backend.compareAndSet(id, expectedVersion, attributes, clock.millis()));
-        } catch (RuntimeException e) {
-            metrics.error(Op.COMPARE_AND_SET, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.COMPARE_AND_SET, t);
-        }
+        return Optional.ofNullable(calls.run(Op.COMPARE_AND_SET, backend, id, attributes, null, expectedVersion, null,
+                (b, i, a, z, version, now, expiry) -> b.compareAndSet(i, version, a, now)));
     }
 
     @Override
@@ -255,49 +169,42 @@ final class DefaultSessions implements Sessions {
         if (change == null) {
             throw new IllegalArgumentException("change must not be null");
         }
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            for (int attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-                Session current = backend.get(id, clock.millis());
-                if (current == null) {
-                    return Optional.empty();
-                }
-                Attributes next = change.apply(current.attributes());
-                Checks.attributes("the result of change", next, limits);
-                Session updated = backend.compareAndSet(id, current.version(), next, clock.millis());
-                if (updated != null) {
-                    return Optional.of(updated);
-                }
-                if (attempt > 2) {
-                    Thread.onSpinWait();
-                }
+        return Optional.ofNullable(calls.run(Op.UPDATE, this, id, change, null, 0L, null,
+                (s, i, c, z, n, now, expiry) -> s.updateWithRetries(i, c)));
+    }
+
+    private Session updateWithRetries(String id, UnaryOperator<Attributes> change) {
+        Clock clock = calls.clock();
+        for (int attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+            Session current = backend.get(id, clock.millis());
+            if (current == null) {
+                return null;
             }
-            throw new StoreException("update of session '" + id + "' lost the compare-and-set race "
-                    + MAX_UPDATE_ATTEMPTS + " times in a row; use merge for contended attributes");
-        } catch (RuntimeException e) {
-            metrics.error(Op.UPDATE, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.UPDATE, t);
+            Attributes next = change.apply(current.attributes());
+            Checks.attributes("the result of change", next, limits);
+            Session updated = backend.compareAndSet(id, current.version(), next, clock.millis());
+            if (updated != null) {
+                return updated;
+            }
+            if (attempt > 2) {
+                Thread.onSpinWait();
+            }
         }
+        throw new StoreException("update of session '" + id + "' lost the compare-and-set race "
+                + MAX_UPDATE_ATTEMPTS + " times in a row; use merge for contended attributes");
     }
 
     @Override
     public Page<String> ids(String cursor, int limit) {
         Checks.limit(limit);
         String after = cursor == null ? null : cursors.open(cursor);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            Page<String> page = backend.ids(after, limit, clock.millis());
-            return new Page<>(page.items(), page.next().map(cursors::seal));
-        } catch (RuntimeException e) {
-            metrics.error(Op.IDS, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.IDS, t);
-        }
+        return calls.run(Op.IDS, this, after, null, null, limit, null,
+                (s, a, x, z, n, now, expiry) -> s.page(a, (int) n, now));
+    }
+
+    private Page<String> page(String after, int limit, long now) {
+        Page<String> page = backend.ids(after, limit, now);
+        return new Page<>(page.items(), page.next().map(cursors::seal));
     }
 
     @Override
@@ -336,16 +243,8 @@ final class DefaultSessions implements Sessions {
 
     @Override
     public long count() {
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            return backend.count(clock.millis());
-        } catch (RuntimeException e) {
-            metrics.error(Op.COUNT, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.COUNT, t);
-        }
+        return calls.runLong(Op.COUNT, backend, null, null, null, 0L, null,
+                (b, x, y, z, n, now, expiry) -> b.count(now));
     }
 
     @Override

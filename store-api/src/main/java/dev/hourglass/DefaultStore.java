@@ -28,8 +28,9 @@ final class DefaultStore implements Store {
             Metrics metrics = MetricsSupport.create(options.meterRegistry(), backend.name(), this);
             Limits limits = backend.limits();
             Cursors cursors = Cursors.of(config.cursorKey().orElse(null), backend.name(), "sessions.ids");
-            this.sessions = new DefaultSessions(this, backend.sessions(), options.clock(), limits, metrics, cursors);
-            this.streams = new DefaultStreams(this, backend.streams(), options.clock(), limits, metrics);
+            Calls calls = new Calls(this, options.clock(), metrics);
+            this.sessions = new DefaultSessions(this, backend.sessions(), calls, limits, cursors);
+            this.streams = new DefaultStreams(backend.streams(), calls, limits);
             this.limiters = backend.limiters().<Limiters>map(l -> new DefaultLimiters(this, l, options.clock(),
                     RateLimitMetricsSupport.create(options.meterRegistry(), backend.name()))).orElse(null);
             if (options.sweeperAutoStart()) {

@@ -13,18 +13,14 @@ final class DefaultStreams implements Streams {
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final DefaultStore store;
     private final StreamBackend backend;
-    private final Clock clock;
+    private final Calls calls;
     private final Limits limits;
-    private final Metrics metrics;
 
-    DefaultStreams(DefaultStore store, StreamBackend backend, Clock clock, Limits limits, Metrics metrics) {
-        this.store = store;
+    DefaultStreams(StreamBackend backend, Calls calls, Limits limits) {
         this.backend = backend;
-        this.clock = clock;
+        this.calls = calls;
         this.limits = limits;
-        this.metrics = metrics;
     }
 
     @Override
@@ -32,80 +28,39 @@ final class DefaultStreams implements Streams {
         Checks.id(id);
         Checks.attributes("metadata", metadata, limits);
         Checks.ttl(ttl);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            long now = clock.millis();
-            return backend.open(id, metadata, now, Checks.expiry(now, ttl));
-        } catch (RuntimeException e) {
-            metrics.error(Op.STREAM_OPEN, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.STREAM_OPEN, t);
-        }
+        return calls.run(Op.STREAM_OPEN, backend, id, metadata, null, 0L, ttl,
+                (b, i, m, z, n, now, expiry) -> b.open(i, m, now, expiry));
     }
 
     @Override
     public long append(String id, byte[] payload) {
         Checks.id(id);
         Checks.payload(payload, limits);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            return backend.append(id, payload, clock.millis());
-        } catch (RuntimeException e) {
-            metrics.error(Op.STREAM_APPEND, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.STREAM_APPEND, t);
-        }
+        return calls.runLong(Op.STREAM_APPEND, backend, id, payload, null, 0L, null,
+                (b, i, p, z, n, now, expiry) -> b.append(i, p, now));
     }
 
     @Override
     public boolean complete(String id) {
         Checks.id(id);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            return backend.complete(id, clock.millis());
-        } catch (RuntimeException e) {
-            metrics.error(Op.STREAM_COMPLETE, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.STREAM_COMPLETE, t);
-        }
+        return calls.run(Op.STREAM_COMPLETE, backend, id, null, null, 0L, null,
+                (b, i, x, z, n, now, expiry) -> b.complete(i, now));
     }
 
     @Override
     public boolean fail(String id, String reason) {
         Checks.id(id);
         Checks.reason(reason);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            return backend.fail(id, reason, clock.millis());
-        } catch (RuntimeException e) {
-            metrics.error(Op.STREAM_FAIL, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.STREAM_FAIL, t);
-        }
+        return calls.run(Op.STREAM_FAIL, backend, id, reason, null, 0L, null,
+                (b, i, r, z, n, now, expiry) -> b.fail(i, r, now));
     }
 
     @Override
     public Optional<Poll> next(String id, String reader) {
         Checks.id(id);
         Checks.reader(reader);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            return Optional.ofNullable(backend.next(id, reader, clock.millis()));
-        } catch (RuntimeException e) {
-            metrics.error(Op.STREAM_NEXT, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.STREAM_NEXT, t);
-        }
+        return Optional.ofNullable(calls.run(Op.STREAM_NEXT, backend, id, reader, null, 0L, null,
+                (b, i, r, z, n, now, expiry) -> b.next(i, r, now)));
     }
 
     @Override
@@ -113,19 +68,24 @@ final class DefaultStreams implements Streams {
         Checks.id(id);
         Checks.reader(reader);
         Checks.timeout(timeout);
-        store.ensureOpen();
-        long t = metrics.start();
+        return Optional.ofNullable(calls.run(Op.STREAM_NEXT, this, id, reader, null, timeout.toNanos(), null,
+                (s, i, r, z, nanos, now, expiry) -> s.await(i, r, nanos)));
+    }
+
+    /** Polls until a message or the end arrives, or {@code timeoutNanos} pass; null when there is no stream. */
+    private Poll await(String id, String reader, long timeoutNanos) {
+        Clock clock = calls.clock();
+        long deadline = System.nanoTime() + timeoutNanos;
+        long backoff = MIN_BACKOFF_NANOS;
         try {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long backoff = MIN_BACKOFF_NANOS;
             while (true) {
                 Poll p = backend.next(id, reader, clock.millis());
                 if (p == null || p.message().isPresent() || p.ended()) {
-                    return Optional.ofNullable(p);
+                    return p;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return Optional.of(p);
+                    return p;
                 }
                 if (!backend.awaitChange(id, deadline)) {
                     LockSupport.parkNanos(Math.min(backoff, left));
@@ -139,41 +99,20 @@ final class DefaultStreams implements Streams {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while waiting on stream '" + id + "'", e);
-        } catch (RuntimeException e) {
-            metrics.error(Op.STREAM_NEXT, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.STREAM_NEXT, t);
         }
     }
 
     @Override
     public Optional<StreamState> state(String id) {
         Checks.id(id);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            return Optional.ofNullable(backend.state(id, clock.millis()));
-        } catch (RuntimeException e) {
-            metrics.error(Op.STREAM_STATE, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.STREAM_STATE, t);
-        }
+        return Optional.ofNullable(calls.run(Op.STREAM_STATE, backend, id, null, null, 0L, null,
+                (b, i, x, z, n, now, expiry) -> b.state(i, now)));
     }
 
     @Override
     public boolean delete(String id) {
         Checks.id(id);
-        store.ensureOpen();
-        long t = metrics.start();
-        try {
-            return backend.delete(id, clock.millis());
-        } catch (RuntimeException e) {
-            metrics.error(Op.STREAM_DELETE, e);
-            throw e;
-        } finally {
-            metrics.stop(Op.STREAM_DELETE, t);
-        }
+        return calls.run(Op.STREAM_DELETE, backend, id, null, null, 0L, null,
+                (b, i, x, z, n, now, expiry) -> b.delete(i, now));
     }
 }

@@ -1,6 +1,6 @@
 package dev.hourglass;
 
-/** Operation timers and error counts; {@link #NONE} costs nothing when no registry is given. */
+/** Operation timers tagged with their outcome; {@link #NONE} costs nothing when no registry is given. */
 interface Metrics {
 
     Metrics NONE = new Metrics() {
@@ -10,17 +10,20 @@ interface Metrics {
         }
 
         @Override
-        public void stop(Op op, long start) {
+        public void success(Op op, long start) {
         }
 
         @Override
-        public void error(Op op, Throwable error) {
+        public void failure(Op op, long start, Throwable error) {
         }
     };
 
+    /** The start of a call, to pass to {@link #success} or {@link #failure}. */
     long start();
 
-    void stop(Op op, long start);
+    /** Records a call of {@code op} that returned. */
+    void success(Op op, long start);
 
-    void error(Op op, Throwable error);
+    /** Records a call of {@code op} that threw {@code error}. */
+    void failure(Op op, long start, Throwable error);
 }

@@ -48,12 +48,13 @@ final class MicrometerMetrics implements Metrics {
     }
 
     @Override
-    public void stop(Op op, long start) {
+    public void success(Op op, long start) {
         timers.get(op).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     @Override
-    public void error(Op op, Throwable error) {
+    public void failure(Op op, long start, Throwable error) {
+        timers.get(op).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         String type = error.getClass().getSimpleName();
         errors.computeIfAbsent(op.tag + '/' + type, k -> Counter.builder("hourglass.errors")
                 .description("Store operations that failed, by backend, operation and exception")

@@ -47,7 +47,14 @@ public interface Sessions {
     Optional<Session> createIfAbsent(String id, Attributes attributes, Duration ttl);
 
     /**
-     * Sets some attributes and removes others, keeping the rest and the expiry, atomically.
+     * Sets some attributes, keeping the rest and the expiry, atomically. Returns the session after
+     * the change, or empty when it does not exist.
+     */
+    Optional<Session> merge(String id, Attributes set);
+
+    /**
+     * Sets some attributes and removes others, keeping the rest and the expiry, atomically; the one
+     * way to remove attributes without replacing them all.
      * Returns the session after the change, or empty when it does not exist.
      */
     Optional<Session> merge(String id, Attributes set, Set<String> remove);
