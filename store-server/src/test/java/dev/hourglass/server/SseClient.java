@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A Server-Sent Events reader over a plain socket: sends the request, reads the status line and
@@ -38,6 +39,7 @@ final class SseClient implements AutoCloseable {
     private boolean eof;
     private volatile long lastByteNanos = System.nanoTime();
     private volatile int comments;
+    private final List<Long> keepAlives = new CopyOnWriteArrayList<>();
     private volatile int events;
 
     /** Connects to {@code port} on loopback and sends {@code GET path}; reads the response head. */
@@ -87,6 +89,11 @@ final class SseClient implements AutoCloseable {
         return comments;
     }
 
+    /** When each keep-alive comment (a bare {@code :} line) arrived, by {@link System#nanoTime()}. */
+    List<Long> keepAlives() {
+        return List.copyOf(keepAlives);
+    }
+
     int events() {
         return events;
     }
@@ -134,6 +141,9 @@ final class SseClient implements AutoCloseable {
                 }
             } else if (l.startsWith(":")) {
                 comments++;
+                if (l.equals(":")) {
+                    keepAlives.add(System.nanoTime());
+                }
             } else if (l.startsWith("id: ")) {
                 id = l.substring(4);
             } else if (l.startsWith("event: ")) {

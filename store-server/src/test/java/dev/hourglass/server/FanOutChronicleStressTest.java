@@ -1,0 +1,15 @@
+package dev.hourglass.server;
+
+/** The fan-out stress over chronicle, whose streams take at most 64 reader names: 32 of each kind. */
+class FanOutChronicleStressTest extends FanOutStressContract {
+
+    @Override
+    int readersOfEachKind() {
+        return 32;
+    }
+
+    @Override
+    String storeUri() {
+        return "chronicle:" + ServerFixture.TMP + "?maxSessions=20000&maxStreams=2000&maxMessages=200000";
+    }
+}

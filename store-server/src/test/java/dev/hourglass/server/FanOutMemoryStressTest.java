@@ -1,0 +1,9 @@
+package dev.hourglass.server;
+
+class FanOutMemoryStressTest extends FanOutStressContract {
+
+    @Override
+    String storeUri() {
+        return "memory:";
+    }
+}
