@@ -25,7 +25,7 @@ final class DefaultStore implements Store {
         StoreConfig config = new StoreConfig(uri, scheme, options, this::fireExpired);
         this.backend = provider.open(config);
         try {
-            Metrics metrics = MetricsSupport.create(options.meterRegistry(), backend.name(), this);
+            Metrics metrics = MetricsSupport.create(options.meterRegistry(), backend.name(), backend.sweeper());
             Limits limits = backend.limits();
             Cursors cursors = Cursors.of(config.cursorKey().orElse(null), backend.name(), "sessions.ids");
             Calls calls = new Calls(this, options.clock(), metrics);

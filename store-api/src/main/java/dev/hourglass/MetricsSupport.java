@@ -17,7 +17,7 @@ final class MetricsSupport {
         }
     }
 
-    static Metrics create(Optional<Object> registry, String backend, Store store) {
-        return registry.<Metrics>map(r -> new MicrometerMetrics(r, backend, store)).orElse(Metrics.NONE);
+    static Metrics create(Optional<Object> registry, String backend, Optional<Sweeper> sweeper) {
+        return registry.<Metrics>map(r -> MicrometerMetrics.boundTo(r, backend, sweeper)).orElse(Metrics.NONE);
     }
 }

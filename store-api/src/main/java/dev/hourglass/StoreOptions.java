@@ -1,5 +1,6 @@
 package dev.hourglass;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -145,7 +146,24 @@ public final class StoreOptions {
             return this;
         }
 
-        /** A Micrometer {@code MeterRegistry}; typed as Object so Micrometer stays optional. */
+        /**
+         * A Micrometer registry the store's timers, counters and gauges are bound to. Micrometer is
+         * needed at run time only by callers of this method.
+         *
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
+         * A Micrometer {@code MeterRegistry} typed as Object, for code compiled without Micrometer.
+         *
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code meterRegistry} when {@code registry} is not
+         *                                  null and not a {@code MeterRegistry}
+         */
         public Builder meterRegistry(Object registry) {
             if (registry != null && !MetricsSupport.isMeterRegistry(registry)) {
                 throw new IllegalArgumentException("meterRegistry must be an io.micrometer.core.instrument.MeterRegistry, was "

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hourglass.contract.FakeClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -64,10 +65,40 @@ class SweeperAndMetricsTest {
                 // counted below
             }
         }
-        assertThat(registry.get("hourglass.operations").tag("backend", "memory").tag("op", "get").timer().count())
-                .isEqualTo(2);
-        assertThat(registry.get("hourglass.errors").tag("op", "stream-append").tag("exception", "NoSuchStreamException")
-                .counter().count()).isEqualTo(1);
-        assertThat(registry.get("hourglass.sweeper.removed").gauge()).isNotNull();
+        assertThat(registry.get("hourglass.operations").tag("backend", "memory").tag("op", "get")
+                .tag("outcome", "success").tag("exception", "none").timer().count()).isEqualTo(2);
+        assertThat(registry.get("hourglass.operations").tag("op", "stream-append").tag("outcome", "error")
+                .tag("exception", "NoSuchStreamException").timer().count()).isEqualTo(1);
+        assertThat(registry.get("hourglass.operations").tag("op", "stream-append").tag("outcome", "success")
+                .timer().count()).isZero();
+        assertThat(registry.find("hourglass.errors").meters()).isEmpty();
+    }
+
+    @Test
+    void theSweepersTotalIsAFunctionCounterAndTheRestAreGauges() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        StoreOptions options = StoreOptions.builder().clock(clock).meterRegistry(registry).sweeperAutoStart(false)
+                .build();
+        try (Store store = Hourglass.open("memory:", options)) {
+            for (int i = 0; i < 3; i++) {
+                store.sessions().put("s" + i, Attributes.empty(), Duration.ofSeconds(1));
+            }
+            clock.advance(Duration.ofSeconds(2));
+            store.sweeper().orElseThrow().runNow();
+            assertThat(registry.get("hourglass.sweeper.removed").tag("backend", "memory").functionCounter().count())
+                    .isEqualTo(3.0);
+            assertThat(registry.get("hourglass.sweeper.removed.last").gauge().value()).isEqualTo(3.0);
+            assertThat(registry.get("hourglass.sweeper.backlog").gauge().value()).isZero();
+            assertThat(registry.get("hourglass.sweeper.running").gauge().value()).isZero();
+        }
+    }
+
+    @Test
+    void theMetricsBindToARegistryOnlyWhenAsked() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MicrometerMetrics metrics = new MicrometerMetrics("memory", Optional.empty());
+        assertThat(registry.getMeters()).isEmpty();
+        metrics.bindTo(registry);
+        assertThat(registry.find("hourglass.operations").tag("outcome", "success").timers()).hasSize(Op.values().length);
     }
 }
