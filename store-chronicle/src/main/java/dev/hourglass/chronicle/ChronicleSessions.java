@@ -405,7 +405,7 @@ final class ChronicleSessions implements SessionBackend {
         Journal.Slot slot = d.journal.slot();
         int keyLength = Utf8.length(id);
         int valueLength = S_HEADER + attrs.length;
-        slot.begin(Records.SESSIONS, keyLength);
+        slot.begin(Records.SESSIONS, keyLength, valueLength);
         try {
             BytesStore<?, ?> b = slot.store;
             Utf8.write(b, slot.keyOffset(), id);

@@ -151,7 +151,7 @@ final class ChronicleStreams implements StreamBackend {
     private void putMessage(String id, long seq, long now, byte[] payload) {
         Journal.Slot slot = d.journal.slot();
         int keyLength = 8 + Utf8.length(id);
-        slot.begin(Records.MESSAGES, keyLength);
+        slot.begin(Records.MESSAGES, keyLength, M_HEADER + payload.length);
         try {
             BytesStore<?, ?> b = slot.store;
             b.writeLong(slot.keyOffset(), seq);
@@ -275,6 +275,10 @@ final class ChronicleStreams implements StreamBackend {
     }
 
     private static int messageKey(BytesStore<?, ?> key, String id, long seq) {
+        if (Utf8.length(id) > Records.MAX_ID_BYTES) {
+            throw new IllegalArgumentException("id must be at most " + Records.MAX_ID_BYTES + " bytes of UTF-8, was "
+                    + Utf8.length(id) + " bytes");
+        }
         key.writeLong(0, seq);
         return 8 + Utf8.write(key, 8, id);
     }
@@ -432,7 +436,7 @@ final class ChronicleStreams implements StreamBackend {
                              byte[] value) {
         Journal.Slot slot = d.journal.slot();
         int keyLength = Utf8.length(id);
-        slot.begin(Records.STREAMS, keyLength);
+        slot.begin(Records.STREAMS, keyLength, value.length);
         try {
             BytesStore<?, ?> b = slot.store;
             Utf8.write(b, slot.keyOffset(), id);

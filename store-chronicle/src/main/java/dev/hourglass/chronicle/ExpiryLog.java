@@ -173,7 +173,8 @@ final class ExpiryLog {
             }
             int type = header >>> 16;
             int len = header & 0xFFFF;
-            if ((type != SESSION && type != STREAM && type != LIMITER) || len < 1 || len > Records.MAX_ID_BYTES || pos + 4 + len > end) {
+            if ((type != SESSION && type != STREAM && type != LIMITER) || len < 1 || len > Records.MAX_ID_BYTES
+                    || pos + 4 + len > end) {
                 p.damage = "its record at " + pos + " has type " + type + " and length " + len;
                 return p;
             }

@@ -84,12 +84,21 @@ final class Journal implements AutoCloseable {
         }
 
         /** Bytes left for the value after a key of {@code keyLength} bytes. */
-        int valueCapacity(int keyLength) {
-            return capacity - ((KEY + keyLength + 7) & ~7);
+        long valueCapacity(int keyLength) {
+            return capacity - ((KEY + (long) keyLength + 7) & ~7L);
         }
 
-        /** Starts a record for {@code map}; the caller writes the key at {@link #keyOffset()}. */
-        void begin(int map, int keyLength) {
+        /**
+         * Starts a record for {@code map}; the caller writes the key at {@link #keyOffset()} and the
+         * value at {@link #valueOffset()}.
+         *
+         * @throws IllegalArgumentException when a key and value of these lengths do not fit the slot
+         */
+        void begin(int map, int keyLength, int valueLength) {
+            if (keyLength < 1 || valueLength < 0 || valueLength > valueCapacity(keyLength)) {
+                throw new IllegalArgumentException("a record of a " + keyLength + "-byte key and a " + valueLength
+                        + "-byte value does not fit this store's journal slot of " + capacity + " bytes");
+            }
             if (busy) {
                 throw new IllegalStateException("journal slot already in use by this thread");
             }

@@ -67,7 +67,8 @@ final class StoreDirectory {
         try {
             real = Files.createDirectories(settings.dir()).toRealPath();
         } catch (IOException e) {
-            throw new StoreUnavailableException("cannot create the chronicle store directory " + settings.dir() + ": " + e, e);
+            throw new StoreUnavailableException("cannot create the chronicle store directory " + settings.dir() + ": "
+                    + reason(e), e);
         }
         synchronized (OPEN) {
             StoreDirectory d = OPEN.get(real);
@@ -82,7 +83,7 @@ final class StoreDirectory {
             try {
                 d = new StoreDirectory(real, settings.layout(), clock);
             } catch (IOException e) {
-                throw new StoreUnavailableException("cannot open the chronicle store in " + real + ": " + e, e);
+                throw new StoreUnavailableException("cannot open the chronicle store in " + real + ": " + reason(e), e);
             }
             OPEN.put(real, d);
             return d;
@@ -487,6 +488,11 @@ final class StoreDirectory {
                 log.warn("closing {} failed", m.name(), e);
             }
         }
+    }
+
+    /** What went wrong, in words: the message, never the exception's class name. */
+    private static String reason(IOException e) {
+        return e.getMessage() == null ? "an input/output error" : e.getMessage();
     }
 
     static StoreException closedError(Path dir) {

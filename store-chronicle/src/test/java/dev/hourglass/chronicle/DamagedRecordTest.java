@@ -82,8 +82,11 @@ class DamagedRecordTest {
     @Test
     void aSessionValueLongerThanAnyTheStoreWritesIsReportedWithoutAllocatingIt() {
         try (Store store = Hourglass.open(uri() + "&maxSessionBytes=1024", options())) {
-            byte[] big = new byte[Records.maxSessionRecord(1024) + 1];
-            ByteBuffer.wrap(big).order(ByteOrder.nativeOrder()).putLong(Records.S_EXPIRES, Long.MAX_VALUE);
+            int attributes = Records.maxSessionRecord(1024) + 1 - Records.S_HEADER;
+            byte[] form = Attributes.of(Map.of("b", new byte[attributes - 5])).toBytes();
+            assertThat(form).hasSize(attributes);
+            byte[] big = ByteBuffer.allocate(Records.S_HEADER + form.length).order(ByteOrder.nativeOrder())
+                    .putLong(Long.MAX_VALUE).position(Records.S_HEADER).put(form).array();
             directory().sessions.put("big", big);
             assertThatThrownBy(() -> store.sessions().get("big")).isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining("'big'");

@@ -173,7 +173,7 @@ final class Decoders {
         BytesStore<?, ?> bytes = BytesStore.wrap(all);
         List<String> records = new ArrayList<>();
         ExpiryLog.Pass pass = ExpiryLog.drainFile(bytes, file.length, limit, (type, id) -> {
-            if ((type != ExpiryLog.SESSION && type != ExpiryLog.STREAM) || id.isEmpty()
+            if ((type != ExpiryLog.SESSION && type != ExpiryLog.STREAM && type != ExpiryLog.LIMITER) || id.isEmpty()
                     || Utf8.length(id) > Records.MAX_ID_BYTES * 3) {
                 throw new AssertionError("handed on a record of type " + type + " and id '" + id + "'");
             }

@@ -33,7 +33,7 @@ import net.openhft.chronicle.bytes.BytesStore;
  * The Chronicle record decoders on arbitrary bytes give the value or CorruptDataException and never
  * read outside the value (see {@link Decoders}); what the store writes decodes back exactly.
  */
-class RecordDecoderProperties {
+class RecordDecoderPropertiesTest {
 
     private static Path dir;
 
@@ -176,7 +176,7 @@ class RecordDecoderProperties {
             byte[] value = ByteBuffer.allocate(Records.S_HEADER + tail.length).put(new byte[Records.S_HEADER]).put(tail)
                     .array();
             Journal.Slot slot = j.slot();
-            slot.begin(map, key.length);
+            slot.begin(map, key.length, value.length);
             slot.store.write(slot.keyOffset(), key, 0, key.length);
             slot.store.write(slot.valueOffset(), value, 0, value.length);
             slot.activate(value.length);
@@ -220,7 +220,7 @@ class RecordDecoderProperties {
     @Provide
     Arbitrary<byte[]> files() {
         return Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
-                Arbitraries.integers().between(0, 64).list().ofMaxSize(40).map(RecordDecoderProperties::sparse));
+                Arbitraries.integers().between(0, 64).list().ofMaxSize(40).map(RecordDecoderPropertiesTest::sparse));
     }
 
     /** A file of mostly small numbers at word boundaries: lengths and counts that often nearly fit. */

@@ -34,7 +34,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * the backend, give a page or IllegalArgumentException naming the argument, and never reach
  * Chronicle's memory unchecked; the cursors the store returns page through every id exactly once.
  */
-class CursorProperties {
+class CursorPropertiesTest {
 
     private static final int SESSIONS = 300;
     private static final FakeClock CLOCK = new FakeClock();
