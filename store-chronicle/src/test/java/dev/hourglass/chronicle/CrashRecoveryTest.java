@@ -119,6 +119,12 @@ class CrashRecoveryTest {
                 if (merged != null && n == e.getValue()) {
                     assertThat(s.attributes().getLong("m", -1)).as("merge into %s", e.getKey()).isGreaterThanOrEqualTo(merged);
                 }
+                if (n != e.getValue()) {
+                    // The write in flight at the kill landed: from now on it is the value this session must keep,
+                    // and it replaced any merged attribute.
+                    e.setValue(n);
+                    lastMerge.remove(e.getKey());
+                }
             }
             for (Map.Entry<String, Map<Long, Long>> e : appended.entrySet()) {
                 String reader = "verify-" + round;
