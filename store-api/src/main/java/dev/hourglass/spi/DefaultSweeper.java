@@ -7,6 +7,7 @@ import dev.hourglass.StoreUnavailableException;
 import dev.hourglass.Sweeper;
 import dev.hourglass.SweeperStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -29,13 +30,15 @@ final class DefaultSweeper implements Sweeper {
     private final String name;
     private final SweepTask task;
     private final Clock clock;
-    private final long intervalMillis;
+    private volatile long intervalMillis;
     private final int batchSize;
     private final long budgetNanos;
     private final ReentrantLock runLock = new ReentrantLock();
 
     private ScheduledExecutorService executor;
     private ScheduledFuture<?> scheduled;
+    /** Counts schedules; a run that finishes after a restart or a stop does not schedule again. */
+    private long generation;
     private volatile Instant lastRun;
     private volatile Instant nextRun;
     private volatile long removedLastRun;
@@ -62,11 +65,25 @@ final class DefaultSweeper implements Sweeper {
             t.setDaemon(true);
             return t;
         });
-        scheduleNext();
+        scheduleNext(++generation);
     }
 
-    private synchronized void scheduleNext() {
-        if (executor == null) {
+    @Override
+    public synchronized void start(Duration interval) {
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive, was " + interval);
+        }
+        intervalMillis = Math.max(1, interval.toMillis());
+        if (scheduled == null) {
+            start();
+            return;
+        }
+        scheduled.cancel(false);
+        scheduleNext(++generation);
+    }
+
+    private synchronized void scheduleNext(long gen) {
+        if (executor == null || gen != generation) {
             return;
         }
         long delay = intervalMillis + ThreadLocalRandom.current().nextLong(intervalMillis / 10 + 1);
@@ -75,7 +92,7 @@ final class DefaultSweeper implements Sweeper {
             try {
                 runNow();
             } finally {
-                scheduleNext();
+                scheduleNext(gen);
             }
         }, delay, TimeUnit.MILLISECONDS);
     }
@@ -86,6 +103,7 @@ final class DefaultSweeper implements Sweeper {
         synchronized (this) {
             ex = executor;
             executor = null;
+            generation++;
             if (scheduled != null) {
                 scheduled.cancel(false);
                 scheduled = null;
@@ -142,8 +160,8 @@ final class DefaultSweeper implements Sweeper {
         synchronized (this) {
             running = scheduled != null;
         }
-        return new SweeperStatus(running, Optional.ofNullable(lastRun), Optional.ofNullable(nextRun),
-                removedLastRun, removedTotal, backlog, Optional.ofNullable(lastError));
+        return new SweeperStatus(running, Duration.ofMillis(intervalMillis), Optional.ofNullable(lastRun),
+                Optional.ofNullable(nextRun), removedLastRun, removedTotal, backlog, Optional.ofNullable(lastError));
     }
 
     /** What a status and a warning say of a failure: the store's own message, never class names or traces. */
