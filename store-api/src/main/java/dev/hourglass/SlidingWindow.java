@@ -8,9 +8,9 @@ import java.time.Duration;
  * <p>{@link #exact} keeps the time of every admitted event (events in the same millisecond share
  * one entry with a count): no window of that length, wherever it starts, holds more than
  * {@code limit}. It needs one entry per distinct millisecond with admissions in the last window,
- * at most {@code min(limit, window in ms)} entries; in the backends that store bytes (memory, chronicle, JDBC) an entry is 16 bytes,
- * in Redis one sorted-set member per admitted event (about 60 bytes). Its {@code limit} is therefore
- * at most {@link #MAX_EXACT_LIMIT}.
+ * at most {@code min(limit, window in ms)} entries: 16 bytes each in the backends that store bytes
+ * (memory, chronicle, JDBC), and in Redis one sorted-set member per admitted event (about 60
+ * bytes). Its {@code limit} is therefore at most {@link #MAX_EXACT_LIMIT}.
  *
  * <p>{@link #approximate} keeps two counts, the current and the previous window aligned to
  * multiples of {@code window} since the epoch, and weighs the previous one by how much of it still
