@@ -115,7 +115,7 @@ final class Paths {
         return name;
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 }

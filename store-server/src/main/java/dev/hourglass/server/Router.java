@@ -61,8 +61,8 @@ final class Router implements HttpHandler {
     private final long maxBody;
     private final List<Route> routes = new ArrayList<>();
 
-    Router(StoreServer server, SessionApi sessions, StreamApi streams, HttpMetrics metrics, Access access,
-           long maxBody) {
+    Router(StoreServer server, SessionApi sessions, StreamApi streams, SweeperApi sweeper, HttpMetrics metrics,
+           Access access, long maxBody) {
         this.server = server;
         this.metrics = metrics;
         this.access = access;
@@ -90,6 +90,10 @@ final class Router implements HttpHandler {
         add("POST", "/api/streams/{id}/fail", true, streams::fail);
         add("GET", "/api/streams/{id}/next", false, streams::next);
         add("GET", "/api/streams/{id}/events", false, streams::events);
+        add("GET", "/api/sweeper/status", false, sweeper::status);
+        add("POST", "/api/sweeper/start", false, sweeper::start);
+        add("POST", "/api/sweeper/stop", false, sweeper::stop);
+        add("POST", "/api/sweeper/run", false, sweeper::run);
         LimiterApi limits = new LimiterApi(server);
         add("POST", "/api/limits/quota/{name}/{key}", false, limits::quota);
         add("POST", "/api/limits/window/{name}/{key}", false, limits::window);

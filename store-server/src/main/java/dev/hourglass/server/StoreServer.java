@@ -72,6 +72,7 @@ public final class StoreServer implements AutoCloseable {
         Router router = new Router(this,
                 new SessionApi(store.sessions(), config.sessionTtl()),
                 new StreamApi(this, store.streams(), config.streamTtl(), config.connections().sseKeepAlive(), admission),
+                new SweeperApi(store.sweeper(), registry),
                 new HttpMetrics(registry),
                 Access.of(config.accessToken()),
                 config.maxBodyBytes());

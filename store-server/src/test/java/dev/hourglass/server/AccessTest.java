@@ -65,6 +65,10 @@ class AccessTest {
                 new String[] {"POST", "/api/streams/s/fail", "{\"reason\":\"r\"}"},
                 new String[] {"GET", "/api/streams/s/next?reader=r", null},
                 new String[] {"GET", "/api/streams/s/events?reader=r", null},
+                new String[] {"GET", "/api/sweeper/status", null},
+                new String[] {"POST", "/api/sweeper/start?interval=1", null},
+                new String[] {"POST", "/api/sweeper/stop", null},
+                new String[] {"POST", "/api/sweeper/run", null},
                 new String[] {"GET", "/api/no-such-endpoint", null},
                 new String[] {"PATCH", "/metrics", null});
     }
@@ -86,6 +90,8 @@ class AccessTest {
         }
         assertThat(http.store.sessions().get("a")).isEmpty();
         assertThat(http.store.streams().state("s")).isEmpty();
+        assertThat(http.store.sweeper().orElseThrow().status().running()).isFalse();
+        assertThat(http.store.sweeper().orElseThrow().status().lastRun()).isEmpty();
     }
 
     @Test

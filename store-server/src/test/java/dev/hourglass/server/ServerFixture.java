@@ -22,13 +22,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** A server on a free loopback port over a store opened with a fake clock, and an HTTP client for it. */
+/**
+ * A server on a free loopback port over a store opened with a fake clock (or the real one, where a
+ * test needs the sweeper's own schedule), and an HTTP client for it.
+ */
 final class ServerFixture implements AutoCloseable {
 
     final FakeClock clock = new FakeClock();
@@ -53,20 +57,26 @@ final class ServerFixture implements AutoCloseable {
     final List<AutoCloseable> closeAfter = new ArrayList<>();
 
     ServerFixture(String storeUri, long maxBody) {
-        this(storeUri, maxBody, Connections.DEFAULTS, null);
+        this(storeUri, maxBody, Connections.DEFAULTS, null, false);
     }
 
     /** A server with the given limits on connections and the SSE keep-alive interval. */
     ServerFixture(String storeUri, Connections connections) {
-        this(storeUri, ServerConfig.DEFAULT_MAX_BODY, connections, null);
+        this(storeUri, ServerConfig.DEFAULT_MAX_BODY, connections, null, false);
     }
 
     /** A server that requires {@code accessToken} as a bearer token. */
     ServerFixture(String storeUri, String accessToken) {
-        this(storeUri, ServerConfig.DEFAULT_MAX_BODY, Connections.DEFAULTS, accessToken);
+        this(storeUri, ServerConfig.DEFAULT_MAX_BODY, Connections.DEFAULTS, accessToken, false);
     }
 
-    private ServerFixture(String storeUri, long maxBody, Connections connections, String accessToken) {
+    /** A server over a store on the system clock: TTLs pass in real time, {@link #clock} is not used. */
+    static ServerFixture onRealClock(String storeUri) {
+        return new ServerFixture(storeUri, ServerConfig.DEFAULT_MAX_BODY, Connections.DEFAULTS, null, true);
+    }
+
+    private ServerFixture(String storeUri, long maxBody, Connections connections, String accessToken,
+                          boolean realClock) {
         if (storeUri.contains(TMP)) {
             try {
                 dir = Files.createTempDirectory("hourglass-server-test-");
@@ -78,7 +88,7 @@ final class ServerFixture implements AutoCloseable {
             dir = null;
         }
         store = Hourglass.open(storeUri, StoreOptions.builder()
-                .clock(clock)
+                .clock(realClock ? Clock.systemUTC() : clock)
                 .sweeperAutoStart(false)
                 .meterRegistry(registry)
                 .build());

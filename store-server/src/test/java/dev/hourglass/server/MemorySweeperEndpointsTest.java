@@ -1,0 +1,9 @@
+package dev.hourglass.server;
+
+class MemorySweeperEndpointsTest extends SweeperEndpointsContract {
+
+    @Override
+    String storeUri() {
+        return "memory:";
+    }
+}
