@@ -248,7 +248,7 @@ final class DefaultSessions implements Sessions {
     }
 
     @Override
-    public AutoCloseable onExpiry(ExpiryListener listener) {
+    public ExpiryRegistration onExpiry(ExpiryListener listener) {
         if (listener == null) {
             throw new IllegalArgumentException("listener must not be null");
         }

@@ -53,9 +53,11 @@ final class DefaultStore implements Store {
         }
     }
 
-    AutoCloseable addExpiryListener(ExpiryListener listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+    /** Registers {@code listener}; each registration is its own entry, so closing one twice removes nothing more. */
+    ExpiryRegistration addExpiryListener(ExpiryListener listener) {
+        ExpiryListener entry = listener::expired;
+        listeners.add(entry);
+        return () -> listeners.remove(entry);
     }
 
     void ensureOpen() {

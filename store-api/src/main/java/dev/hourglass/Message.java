@@ -3,8 +3,22 @@ package dev.hourglass;
 import java.time.Instant;
 import java.util.Arrays;
 
-/** One message of a stream: its sequence number (1, 2, 3...), payload and append time. */
+/**
+ * One message of a stream: its sequence number (1, 2, 3...), payload and append time. The message
+ * never hands out the array it holds: {@link #payload()} returns a copy.
+ */
 public record Message(long sequence, byte[] payload, Instant timestamp) {
+
+    /** A copy of the payload; changing it changes neither this message nor the stored one. */
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    /** The payload's length in bytes, without copying it. */
+    public int size() {
+        return payload.length;
+    }
 
     /**
      * The payload as UTF-8 text.

@@ -22,33 +22,69 @@ public interface Sessions {
     /** The longest time to live a session may be given (10 years). */
     Duration MAX_TTL = Duration.ofDays(3650);
 
-    /** The live session, or empty when absent or expired. Does not touch it. */
+    /**
+     * The live session, or empty when absent or expired. Does not touch it.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when it is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
+     */
     Optional<Session> get(String id);
 
     /**
      * The live sessions among {@code ids} (at most 10,000), keyed by id; absent and expired ones are
      * left out. Batched: one pipelined flush or one statement where the engine allows it.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when it is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
      */
     Map<String, Session> getAll(Collection<String> ids);
 
     /**
      * Creates or replaces each session (at most 10,000) with the same TTL, batched like
      * {@link #getAll}. Each session is written atomically; the batch as a whole is not.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when one is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
      */
     void putAll(Map<String, Attributes> sessions, Duration ttl);
 
-    /** Creates a session under a new random id (128 bits from {@link java.security.SecureRandom}). */
+    /**
+     * Creates a session under a new random id (128 bits from {@link java.security.SecureRandom}).
+     *
+     * @throws IllegalArgumentException naming the argument and its value when one is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
+     */
     Session create(Attributes attributes, Duration ttl);
 
-    /** Creates or replaces the session: attributes and TTL are set as given. */
+    /**
+     * Creates or replaces the session: attributes and TTL are set as given.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when one is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
+     */
     Session put(String id, Attributes attributes, Duration ttl);
 
-    /** Creates the session if no live one has the id; returns it, or empty when one already existed. */
+    /**
+     * Creates the session if no live one has the id; returns it, or empty when one already existed.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when one is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
+     */
     Optional<Session> createIfAbsent(String id, Attributes attributes, Duration ttl);
 
     /**
      * Sets some attributes, keeping the rest and the expiry, atomically. Returns the session after
      * the change, or empty when it does not exist.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when one is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
      */
     Optional<Session> merge(String id, Attributes set);
 
@@ -56,21 +92,47 @@ public interface Sessions {
      * Sets some attributes and removes others, keeping the rest and the expiry, atomically; the one
      * way to remove attributes without replacing them all.
      * Returns the session after the change, or empty when it does not exist.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when one is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
      */
     Optional<Session> merge(String id, Attributes set, Set<String> remove);
 
-    /** Gives the session a new expiry of now + {@code ttl}; false when it does not exist. */
+    /**
+     * Gives the session a new expiry of now + {@code ttl}; false when it does not exist.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when one is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
+     */
     boolean touch(String id, Duration ttl);
 
-    /** Returns the session and gives it a new expiry of now + {@code ttl}, in one operation. */
+    /**
+     * Returns the session and gives it a new expiry of now + {@code ttl}, in one operation.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when one is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
+     */
     Optional<Session> getAndTouch(String id, Duration ttl);
 
-    /** Deletes the session; false when there was no live one. */
+    /**
+     * Deletes the session; false when there was no live one.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when it is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
+     */
     boolean delete(String id);
 
     /**
      * Replaces the attributes if the session's version is still {@code expectedVersion}, keeping the
      * expiry. Returns the new session, or empty when the version differs or the session is gone.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when one is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
      */
     Optional<Session> compareAndSet(String id, long expectedVersion, Attributes attributes);
 
@@ -78,6 +140,10 @@ public interface Sessions {
      * Applies {@code change} to the current attributes and stores the result with
      * compare-and-set, retrying on conflict; {@code change} may run several times and must have no
      * side effects. Returns the session after the change, or empty when it does not exist.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when one is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
      */
     Optional<Session> update(String id, UnaryOperator<Attributes> change);
 
@@ -92,18 +158,32 @@ public interface Sessions {
      *
      * @throws IllegalArgumentException naming {@code cursor} when it is not a token this store
      *                                  issued, or naming {@code limit} when it is out of range
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
      */
     Page<String> ids(String cursor, int limit);
 
     /**
      * Every live id, fetched page by page as the stream is consumed; never loads all ids at once.
      * An id created or deleted while the stream runs may or may not appear; none appears twice.
+     *
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
      */
     Stream<String> ids();
 
-    /** The number of live sessions. May cost a scan on engines that cannot count cheaply. */
+    /**
+     * The number of live sessions. May cost a scan on engines that cannot count cheaply.
+     *
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
+     */
     long count();
 
-    /** Registers a listener told of each expired session; close the result to remove it. */
-    AutoCloseable onExpiry(ExpiryListener listener);
+    /**
+     * Registers a listener told of each expired session; close the result to remove it.
+     *
+     * @throws IllegalArgumentException naming {@code listener} when it is null
+     */
+    ExpiryRegistration onExpiry(ExpiryListener listener);
 }

@@ -113,21 +113,45 @@ public final class StoreOptions {
         private Builder() {
         }
 
+        /**
+         * The source of "now" for every expiry decision.
+         *
+         * @return this builder
+         * @throws NullPointerException when {@code clock} is null
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /**
+         * How long one call may wait for the engine.
+         *
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code timeout} unless it is positive and at most 10 minutes
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = positive("timeout", timeout, Duration.ofMinutes(10));
             return this;
         }
 
+        /**
+         * The time between sweeper runs.
+         *
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code sweepInterval} unless it is positive and at most a day
+         */
         public Builder sweepInterval(Duration interval) {
             this.sweepInterval = positive("sweepInterval", interval, Duration.ofDays(1));
             return this;
         }
 
+        /**
+         * The most expired entries one sweeper batch removes.
+         *
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code sweepBatchSize} unless it is 1..1,000,000
+         */
         public Builder sweepBatchSize(int batchSize) {
             if (batchSize < 1 || batchSize > 1_000_000) {
                 throw new IllegalArgumentException("sweepBatchSize must be 1..1000000, was " + batchSize);
@@ -136,6 +160,12 @@ public final class StoreOptions {
             return this;
         }
 
+        /**
+         * The most time one sweeper run may take.
+         *
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code sweepTimeBudget} unless it is positive and at most 10 minutes
+         */
         public Builder sweepTimeBudget(Duration budget) {
             this.sweepTimeBudget = positive("sweepTimeBudget", budget, Duration.ofMinutes(10));
             return this;
@@ -173,6 +203,12 @@ public final class StoreOptions {
             return this;
         }
 
+        /**
+         * A backend property; it overrides the URI's query parameter of the same name.
+         *
+         * @return this builder
+         * @throws IllegalArgumentException when {@code name} is blank or {@code value} is null
+         */
         public Builder property(String name, String value) {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("property name must not be blank, was '" + name + "'");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourglass.Attributes;
+import dev.hourglass.Codecs;
+import dev.hourglass.ExpiryRegistration;
 import dev.hourglass.Message;
 import dev.hourglass.NoSuchStreamException;
 import dev.hourglass.Page;
@@ -216,7 +218,7 @@ public abstract class StoreContract {
         Session before = sessions.put("m", attrs("a", "1", "b", "2", "c", "3"), HOUR);
         clock.advance(Duration.ofMinutes(1));
         Session after = sessions.merge("m", attrs("b", "20", "d", "4"), Set.of("c", "absent")).orElseThrow();
-        assertThat(after.attributes().toMap(dev.hourglass.Codecs.utf8()))
+        assertThat(after.attributes().toMap(Codecs.utf8()))
                 .containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "20", "d", "4"));
         assertThat(after.expiresAt()).isEqualTo(before.expiresAt());
         assertThat(after.version()).isNotEqualTo(before.version());
@@ -225,7 +227,7 @@ public abstract class StoreContract {
 
     @Test
     void mergeOfMissingSessionCreatesNothing() {
-        assertThat(sessions.merge("ghost", attrs("a", "1"), Set.of())).isEmpty();
+        assertThat(sessions.merge("ghost", attrs("a", "1"))).isEmpty();
         assertThat(sessions.get("ghost")).isEmpty();
         assertThat(sessions.count()).isZero();
     }
@@ -233,7 +235,7 @@ public abstract class StoreContract {
     @Test
     void versionChangesOnAttributeWritesButNotOnTouch() {
         long v1 = sessions.put("v", attrs("a", "1"), HOUR).version();
-        long v2 = sessions.merge("v", attrs("a", "2"), Set.of()).orElseThrow().version();
+        long v2 = sessions.merge("v", attrs("a", "2")).orElseThrow().version();
         assertThat(v2).isNotEqualTo(v1);
         assertThat(sessions.touch("v", DAY)).isTrue();
         assertThat(sessions.getAndTouch("v", DAY).orElseThrow().version()).isEqualTo(v2);
@@ -326,7 +328,7 @@ public abstract class StoreContract {
         assertThat(sessions.get("short")).as("expired at its expiry instant").isEmpty();
         assertThat(sessions.getAndTouch("short", HOUR)).isEmpty();
         assertThat(sessions.touch("short", HOUR)).isFalse();
-        assertThat(sessions.merge("short", attrs("b", "2"), Set.of())).isEmpty();
+        assertThat(sessions.merge("short", attrs("b", "2"))).isEmpty();
         assertThat(sessions.delete("short")).isFalse();
         assertThat(sessions.count()).isEqualTo(1);
         try (Stream<String> ids = sessions.ids()) {
@@ -395,7 +397,7 @@ public abstract class StoreContract {
     void mergeDoesNotExtendTheLife() {
         sessions.put("m", attrs("a", "1"), Duration.ofMinutes(1));
         clock.advance(Duration.ofSeconds(50));
-        sessions.merge("m", attrs("b", "2"), Set.of()).orElseThrow();
+        sessions.merge("m", attrs("b", "2")).orElseThrow();
         clock.advance(Duration.ofSeconds(10));
         assertThat(sessions.get("m")).isEmpty();
     }
@@ -404,7 +406,7 @@ public abstract class StoreContract {
     void theSweeperRemovesExpiredSessionsAndReportsEachOne() throws Exception {
         Set<String> reported = ConcurrentHashMap.newKeySet();
         AtomicInteger calls = new AtomicInteger();
-        try (AutoCloseable reg = sessions.onExpiry(id -> {
+        try (ExpiryRegistration reg = sessions.onExpiry(id -> {
             reported.add(id);
             calls.incrementAndGet();
         })) {
@@ -556,7 +558,7 @@ public abstract class StoreContract {
         sessions.put("shared", attrs("base", "1"), DAY);
         parallel(8, t -> {
             for (int i = 0; i < 50; i++) {
-                sessions.merge("shared", attrs("t" + t + "-" + i, Integer.toString(i)), Set.of()).orElseThrow();
+                sessions.merge("shared", attrs("t" + t + "-" + i, Integer.toString(i))).orElseThrow();
             }
         });
         Attributes a = sessions.get("shared").orElseThrow().attributes();
@@ -614,6 +616,33 @@ public abstract class StoreContract {
         streams.append("b", new byte[0]);
         assertThat(streams.next("b", "r").orElseThrow().message().orElseThrow().payload()).isEqualTo(all);
         assertThat(streams.next("b", "r").orElseThrow().message().orElseThrow().payload()).isEmpty();
+    }
+
+    @Test
+    void aMessageHandsOutACopyOfItsPayloadAndTheStoredOneStaysIntact() {
+        streams.open("copy", Attributes.empty(), HOUR);
+        byte[] written = bytes("stored");
+        streams.append("copy", written);
+        written[0] = 'X';
+        Message first = streams.next("copy", "r1").orElseThrow().message().orElseThrow();
+        byte[] handed = first.payload();
+        handed[0] = 'Y';
+        assertThat(first.payload()).isEqualTo(bytes("stored"));
+        assertThat(first.size()).isEqualTo(6);
+        assertThat(first.text()).isEqualTo("stored");
+        assertThat(streams.next("copy", "r2").orElseThrow().message().orElseThrow().payload())
+                .isEqualTo(bytes("stored"));
+    }
+
+    @Test
+    void mergeWithoutARemoveSetKeepsTheOtherAttributesAndTheExpiry() {
+        Session before = sessions.put("m2", attrs("a", "1", "b", "2"), HOUR);
+        clock.advance(Duration.ofMinutes(5));
+        Session after = sessions.merge("m2", attrs("b", "20", "c", "3")).orElseThrow();
+        assertThat(after.attributes().toMap(Codecs.utf8())).containsExactlyInAnyOrderEntriesOf(
+                Map.of("a", "1", "b", "20", "c", "3"));
+        assertThat(after.expiresAt()).isEqualTo(before.expiresAt());
+        assertThat(after.version()).isGreaterThan(before.version());
     }
 
     @Test
@@ -885,7 +914,7 @@ public abstract class StoreContract {
                 () -> sessions.get(id),
                 () -> sessions.put(id, attrs("a", "1"), HOUR),
                 () -> sessions.createIfAbsent(id, attrs("a", "1"), HOUR),
-                () -> sessions.merge(id, attrs("a", "1"), Set.of()),
+                () -> sessions.merge(id, attrs("a", "1")),
                 () -> sessions.touch(id, HOUR),
                 () -> sessions.getAndTouch(id, HOUR),
                 () -> sessions.delete(id),
