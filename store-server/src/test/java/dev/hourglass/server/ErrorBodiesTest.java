@@ -147,7 +147,10 @@ class ErrorBodiesTest {
         }
     }
 
-    /** A real Redis with a password that goes away: 503 bodies and log lines name neither it nor its password. */
+    /**
+     * A real Redis with a password that goes away: 503 bodies and log lines name neither it nor its
+     * password, and the client library's reconnect attempts print no host and port at WARN or above.
+     */
     @Test
     void aRedisThatGoesAwayAnswers503WithoutItsAddressOrPassword() throws Exception {
         RedisServer redis = RedisServer.start();
@@ -165,11 +168,16 @@ class ErrorBodiesTest {
                     assertThat(r.error()).isEqualTo(ApiException.UNAVAILABLE);
                     assertThat(r.header("Retry-After")).isEqualTo("1");
                 }
+                Thread.sleep(1_500);
             });
             assertThat(log).contains("store unavailable");
+            Pattern port = Pattern.compile(":" + redis.port() + "(?!\\d)");
             for (String line : log.split("\n")) {
                 if (line.contains("[WARN] Call") || line.contains("[ERROR] Call")) {
                     assertNoInternals(line, PASSWORD, hostPort);
+                }
+                if (line.contains("[WARN]") || line.contains("[ERROR]")) {
+                    assertThat(port.matcher(line).find()).as("the engine's port at WARN or above: %s", line).isFalse();
                 }
             }
             assertThat(log).doesNotContain(PASSWORD);
