@@ -6,11 +6,12 @@ import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
 
-/** One request on a worker thread: its path segments, query, body, and the ways to answer it. */
+/** One request on a worker thread: its path parameters, query, body, and the ways to answer it. */
 final class Call {
 
     private static final Logger log = LoggerFactory.getLogger(Call.class);
@@ -19,23 +20,25 @@ final class Call {
 
     final HttpServerExchange exchange;
     private final String route;
+    private final Map<String, Integer> params;
     private final String[] segments;
     private final byte[] body;
 
-    Call(HttpServerExchange exchange, String route, String[] segments, byte[] body) {
+    Call(HttpServerExchange exchange, String route, Map<String, Integer> params, String[] segments, byte[] body) {
         this.exchange = exchange;
         this.route = route;
+        this.params = params;
         this.segments = segments;
         this.body = body;
     }
 
-    /** The path segment at {@code index}, percent-decoded. */
-    String segment(int index) {
+    /** The path segment the route names {@code {name}}, percent-decoded. */
+    String param(String name) {
+        Integer index = params.get(name);
+        if (index == null) {
+            throw new IllegalStateException("route " + route + " has no path parameter " + name);
+        }
         return segments[index];
-    }
-
-    int segmentCount() {
-        return segments.length;
     }
 
     byte[] body() {

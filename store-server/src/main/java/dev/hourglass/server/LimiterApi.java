@@ -121,7 +121,7 @@ final class LimiterApi {
     void renew(Call c) {
         Permits p = Permits.of(name(c), Permits.MAX_PERMITS,
                 Duration.ofSeconds(required(c, "lease", Permits.MAX_LEASE.toSeconds())));
-        String id = c.segment(4);
+        String id = c.param("permitId");
         if (!limiters().renew(p, key(c), id)) {
             throw new ApiException(404, "no live permit '" + id + "' of '" + p.name() + "' for this key");
         }
@@ -130,7 +130,7 @@ final class LimiterApi {
 
     /** DELETE /api/permits/{name}/{key}/{permitId}: frees the permit; releasing an unknown or lapsed one changes nothing. */
     void release(Call c) {
-        boolean released = limiters().release(anyPermits(c), key(c), c.segment(4));
+        boolean released = limiters().release(anyPermits(c), key(c), c.param("permitId"));
         c.json(200, g -> {
             g.writeStartObject();
             g.writeBooleanField("success", true);
@@ -199,11 +199,11 @@ final class LimiterApi {
     }
 
     private static String name(Call c) {
-        return c.segment(c.segment(1).equals("limits") ? 3 : 2);
+        return c.param("name");
     }
 
     private static String key(Call c) {
-        return c.segment(c.segment(1).equals("limits") ? 4 : 3);
+        return c.param("key");
     }
 
     private static long required(Call c, String param, long max) {

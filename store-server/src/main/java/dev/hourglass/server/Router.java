@@ -6,9 +6,11 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.xnio.IoUtils;
 
@@ -30,7 +32,8 @@ final class Router implements HttpHandler {
         void handle(Call call) throws Exception;
     }
 
-    record Endpoint(String route, boolean readsBody, Handler handler) {
+    /** A route's name (its path), whether it reads a body, and where each {@code {name}} segment sits. */
+    record Endpoint(String route, boolean readsBody, Handler handler, Map<String, Integer> params) {
     }
 
     /** One line of the route table: a method and a path pattern whose {@code {name}} segments match any segment. */
@@ -112,7 +115,14 @@ final class Router implements HttpHandler {
         if (!KNOWN_METHODS.contains(method) || !path.startsWith("/")) {
             throw new IllegalArgumentException("route must be an HTTP method and a path from /, was " + method + " " + path);
         }
-        routes.add(new Route(method, path.substring(1).split("/", -1), new Endpoint(path, readsBody, handler)));
+        String[] pattern = path.substring(1).split("/", -1);
+        Map<String, Integer> params = new HashMap<>();
+        for (int k = 0; k < pattern.length; k++) {
+            if (pattern[k].startsWith("{") && params.put(pattern[k].substring(1, pattern[k].length() - 1), k) != null) {
+                throw new IllegalArgumentException("route must name each path parameter once, was " + path);
+            }
+        }
+        routes.add(new Route(method, pattern, new Endpoint(path, readsBody, handler, Map.copyOf(params))));
     }
 
     @Override
@@ -202,7 +212,7 @@ final class Router implements HttpHandler {
     }
 
     private void run(Endpoint endpoint, HttpServerExchange exchange, String[] segments, byte[] body) {
-        Call call = new Call(exchange, endpoint.route(), segments, body);
+        Call call = new Call(exchange, endpoint.route(), endpoint.params(), segments, body);
         try {
             endpoint.handler().handle(call);
         } catch (Throwable e) {

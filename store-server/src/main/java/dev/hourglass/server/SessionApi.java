@@ -121,7 +121,7 @@ final class SessionApi {
 
     /** GET /api/sessions/{id}: the session with its version as ETag; 304 when If-None-Match names it. */
     void get(Call c) {
-        String id = c.segment(c.segmentCount() - 1);
+        String id = c.param("id");
         Session s = sessions.get(id).orElseThrow(() -> missing(id));
         String inm = c.header(Headers.IF_NONE_MATCH);
         if (inm != null && Versions.matches(inm, s.version())) {
@@ -138,7 +138,7 @@ final class SessionApi {
      * compare-and-set on the version that keeps the expiry; with {@code If-None-Match: *}, only creates.
      */
     void put(Call c) {
-        String id = c.segment(2);
+        String id = c.param("id");
         Attributes data = Json.attributes(Json.parseObject(c.body(), "session data"));
         String ifMatch = c.header(Headers.IF_MATCH);
         String ifNoneMatch = c.header(Headers.IF_NONE_MATCH);
@@ -177,7 +177,7 @@ final class SessionApi {
      * version is still the one named.
      */
     void patch(Call c) {
-        String id = c.segment(2);
+        String id = c.param("id");
         Json.Patch patch = Json.Patch.of(Json.parseObject(c.body(), "merge patch"));
         String ifMatch = c.header(Headers.IF_MATCH);
         if (ifMatch == null) {
@@ -200,7 +200,7 @@ final class SessionApi {
 
     /** PUT|POST .../{id}/touch[?ttl=s]: a new expiry of now + ttl; 404 when absent or expired. */
     void touch(Call c) {
-        String id = c.segment(c.segmentCount() - 2);
+        String id = c.param("id");
         Duration ttl = c.ttl(defaultTtl);
         if (!sessions.touch(id, ttl)) {
             throw missing(id);
@@ -218,7 +218,7 @@ final class SessionApi {
 
     /** DELETE .../{id}: 200 when a live session was deleted, 404 when there was none. */
     void delete(Call c) {
-        String id = c.segment(c.segmentCount() - 1);
+        String id = c.param("id");
         if (!sessions.delete(id)) {
             throw missing(id);
         }

@@ -52,7 +52,7 @@ final class StreamApi {
 
     /** POST /api/streams/{id}[?ttl=s] with optional metadata (a JSON object): 201, or 409 when it exists. */
     void open(Call c) {
-        String id = c.segment(2);
+        String id = c.param("id");
         Attributes metadata = c.hasBody() ? Json.attributes(Json.parseObject(c.body(), "stream metadata")) : Attributes.empty();
         Duration ttl = c.ttl(defaultTtl);
         if (!streams.open(id, metadata, ttl)) {
@@ -72,7 +72,7 @@ final class StreamApi {
 
     /** POST /api/streams/{id}/messages: the body, as it is, becomes the next message. */
     void append(Call c) {
-        String id = c.segment(2);
+        String id = c.param("id");
         long sequence = streams.append(id, c.body() == null ? new byte[0] : c.body());
         c.json(200, g -> {
             g.writeStartObject();
@@ -87,7 +87,7 @@ final class StreamApi {
 
     /** POST /api/streams/{id}/complete. */
     void complete(Call c) {
-        String id = c.segment(2);
+        String id = c.param("id");
         if (!streams.complete(id)) {
             throw notOpen(id);
         }
@@ -96,7 +96,7 @@ final class StreamApi {
 
     /** POST /api/streams/{id}/fail with {"reason": "..."}. */
     void fail(Call c) {
-        String id = c.segment(2);
+        String id = c.param("id");
         ObjectNode body = Json.parseObject(c.body(), "request body");
         JsonNode reason = body.get("reason");
         if (reason == null || reason.isNull()) {
@@ -131,7 +131,7 @@ final class StreamApi {
 
     /** GET /api/streams/{id}: status, metadata, message count and read markers. */
     void state(Call c) {
-        String id = c.segment(2);
+        String id = c.param("id");
         StreamState s = streams.state(id).orElseThrow(() -> missing(id));
         c.json(200, g -> {
             g.writeStartObject();
@@ -159,7 +159,7 @@ final class StreamApi {
 
     /** DELETE /api/streams/{id}. */
     void delete(Call c) {
-        String id = c.segment(2);
+        String id = c.param("id");
         if (!streams.delete(id)) {
             throw missing(id);
         }
@@ -172,7 +172,7 @@ final class StreamApi {
      * or when the wait is over.
      */
     void next(Call c) {
-        String id = c.segment(2);
+        String id = c.param("id");
         String reader = c.reader();
         long wait = c.number("wait", 0, MAX_WAIT_MS);
         Runnable release = wait > 0 ? admission.stream(c.exchange) : () -> { };
@@ -181,7 +181,7 @@ final class StreamApi {
 
     /** GET /api/streams/{id}/events?reader=r: Server-Sent Events until the stream ends. */
     void events(Call c) {
-        String id = c.segment(2);
+        String id = c.param("id");
         String reader = c.reader();
         if (streams.state(id).isEmpty()) {
             throw missing(id);
