@@ -3,6 +3,8 @@ package dev.hourglass;
 import dev.hourglass.spi.Backend;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StoreProvider;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,7 +24,7 @@ final class DefaultStore implements Store {
     private volatile boolean closed;
 
     DefaultStore(StoreProvider provider, String uri, String scheme, StoreOptions options) {
-        StoreConfig config = new StoreConfig(uri, scheme, options, this::fireExpired);
+        StoreConfig config = newConfig(uri, scheme, options, this::fireExpired);
         this.backend = provider.open(config);
         try {
             Metrics metrics = MetricsSupport.create(options.meterRegistry(), backend.name(), backend.sweeper());
@@ -39,6 +41,30 @@ final class DefaultStore implements Store {
         } catch (RuntimeException | Error e) {
             backend.close();
             throw e;
+        }
+    }
+
+    /**
+     * The config a provider opens its backend with. Its constructor is not public, so backends can
+     * only derive configs from the one they were given; the store, in another package, reaches it here.
+     */
+    private static StoreConfig newConfig(String uri, String scheme, StoreOptions options, ExpiryListener sink) {
+        Constructor<StoreConfig> constructor;
+        try {
+            constructor = StoreConfig.class.getDeclaredConstructor(String.class, String.class, StoreOptions.class,
+                    ExpiryListener.class);
+            constructor.setAccessible(true);
+            return constructor.newInstance(uri, scheme, options, sink);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error r) {
+                throw r;
+            }
+            throw new IllegalStateException("the store config could not be made", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the store config could not be made", e);
         }
     }
 

@@ -43,11 +43,12 @@ public final class StoreConfig {
     private final String cursorKey;
 
     /**
-     * Splits {@code uri}, which starts with {@code scheme:}.
+     * Splits {@code uri}, which starts with {@code scheme:}. Only the store makes configs from
+     * scratch; a backend derives one from its own with {@link #withOptions} or {@link #withUri}.
      *
      * @throws IllegalArgumentException when a query parameter has a malformed %-escape
      */
-    public StoreConfig(String uri, String scheme, StoreOptions options, ExpiryListener expirySink) {
+    StoreConfig(String uri, String scheme, StoreOptions options, ExpiryListener expirySink) {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.scheme = Objects.requireNonNull(scheme, "scheme");
         this.options = Objects.requireNonNull(options, "options");
@@ -115,6 +116,37 @@ public final class StoreConfig {
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("uri has %-escapes that are not well-formed UTF-8 in " + what);
         }
+    }
+
+    /**
+     * This config with other options (e.g. another sweep interval): the same URI, scheme and expiry
+     * sink, the parameters laid over by the new options' properties.
+     *
+     * @throws IllegalArgumentException naming {@code options} when it is null
+     */
+    public StoreConfig withOptions(StoreOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+        return new StoreConfig(uri, scheme, options, expirySink);
+    }
+
+    /**
+     * This config for a backend under another URI (e.g. an in-memory fallback): the same options and
+     * expiry sink, so expiries it reports reach the same store's listeners.
+     *
+     * @throws IllegalArgumentException naming {@code uri} when it does not start with {@code scheme:},
+     *                                  or when a query parameter has a malformed %-escape
+     */
+    public StoreConfig withUri(String uri, String scheme) {
+        if (scheme == null || scheme.isEmpty()) {
+            throw new IllegalArgumentException("scheme must not be empty, was " + scheme);
+        }
+        if (uri == null || !uri.startsWith(scheme + ":")) {
+            throw new IllegalArgumentException("uri must start with '" + scheme + ":', was "
+                    + (uri == null ? "null" : "'" + redact(uri) + "'"));
+        }
+        return new StoreConfig(uri, scheme, options, expirySink);
     }
 
     /** The URI as given (it may hold a password: use {@link #redactedUri()} in messages). */

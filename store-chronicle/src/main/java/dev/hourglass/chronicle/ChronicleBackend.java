@@ -48,8 +48,7 @@ final class ChronicleBackend implements Backend {
             this.limiters = LimiterStates.over(limiterCells);
             this.limits = new Limits(d.layout.maxSessionBytes(), d.layout.maxMessageBytes());
             StoreConfig sweepConfig = settings.sweepInterval() == null ? config
-                    : new StoreConfig(config.uri(), config.scheme(),
-                    config.options().toBuilder().sweepInterval(settings.sweepInterval()).build(), config.expirySink());
+                    : config.withOptions(config.options().toBuilder().sweepInterval(settings.sweepInterval()).build());
             this.sweeper = sweepConfig.newSweeper("chronicle", new SweepTask() {
                 @Override
                 public int sweep(long now, int batchSize) {

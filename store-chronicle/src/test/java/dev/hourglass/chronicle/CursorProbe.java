@@ -6,7 +6,7 @@ import dev.hourglass.Page;
 import dev.hourglass.Store;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.spi.Backend;
-import dev.hourglass.spi.StoreConfig;
+import dev.hourglass.spi.TestConfigs;
 import java.time.Duration;
 
 /**
@@ -39,7 +39,7 @@ public final class CursorProbe {
     }
 
     static Backend open(String uri, StoreOptions options) {
-        return new ChronicleProvider().open(new StoreConfig(uri, "chronicle", options, id -> { }));
+        return new ChronicleProvider().open(TestConfigs.of(uri, "chronicle", options));
     }
 
     private static void fill(Store store) {

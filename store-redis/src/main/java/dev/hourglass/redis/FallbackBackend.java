@@ -104,7 +104,7 @@ final class FallbackBackend implements Backend {
         StoreOptions plain = StoreOptions.builder().clock(o.clock()).timeout(o.timeout()).sweepInterval(o.sweepInterval())
                 .sweepBatchSize(o.sweepBatchSize()).sweepTimeBudget(o.sweepTimeBudget()).sweeperAutoStart(false).build();
         String uri = "memory:?maxSessionBytes=" + settings.maxSessionBytes() + "&maxMessageBytes=" + settings.maxMessageBytes();
-        return new MemoryProvider().open(new StoreConfig(uri, "memory", plain, config.expirySink()));
+        return new MemoryProvider().open(config.withUri(uri, "memory").withOptions(plain));
     }
 
     private void bindMetrics(Object registry) {

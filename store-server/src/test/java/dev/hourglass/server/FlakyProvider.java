@@ -27,7 +27,7 @@ public final class FlakyProvider implements StoreProvider {
 
     @Override
     public Backend open(StoreConfig config) {
-        Backend memory = new MemoryProvider().open(new StoreConfig("memory:", "memory", config.options(), config.expirySink()));
+        Backend memory = new MemoryProvider().open(config.withUri("memory:", "memory"));
         SessionBackend sessions = failing(SessionBackend.class, memory.sessions());
         StreamBackend streams = failing(StreamBackend.class, memory.streams());
         return (Backend) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Backend.class}, (p, m, args) -> {
