@@ -31,7 +31,13 @@ import java.util.Set;
  */
 public final class StoreConfig {
 
-    /** The store parameter holding the secret that listing cursors are sealed with. */
+    /**
+     * The store parameter holding the secret (16 to 1,024 bytes) that listing cursors are sealed
+     * with. Every node and restart of one deployment must share it, so a cursor issued by one is
+     * accepted by the others; without it a key built into the project is used, which refuses garbage
+     * and guessed cursors but not a token forged by someone who reads the source. Either way the
+     * backend still validates every cursor it decodes.
+     */
     public static final String CURSOR_KEY = "cursorKey";
 
     private final String uri;
