@@ -152,13 +152,19 @@ final class Call {
         exchange.getResponseSender().send(body);
     }
 
+    /** {"success": success, ...fields}: the envelope of {@link Json#envelope}. */
+    void json(int status, boolean success, Json.Body fields) {
+        json(status, g -> Json.envelope(g, success, fields));
+    }
+
+    /** {"success": true, "data": {...fields}}. */
+    void data(int status, Json.Body fields) {
+        json(status, g -> Json.data(g, fields));
+    }
+
     /** {"success": true} with nothing else. */
     void ok() {
-        json(200, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", true);
-            g.writeEndObject();
-        });
+        json(200, true, g -> { });
     }
 
     /**

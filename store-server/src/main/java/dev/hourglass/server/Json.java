@@ -202,11 +202,26 @@ final class Json {
 
     /** {"success": false, "error": message}. */
     static ByteBuffer error(String message) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", false);
-            g.writeStringField("error", message);
-            g.writeEndObject();
+        return write(g -> envelope(g, false, x -> x.writeStringField("error", message)));
+    }
+
+    /**
+     * The envelope of every answer: {@code {"success": success, ...fields}}, the fields written by
+     * {@code fields}.
+     */
+    static void envelope(JsonGenerator g, boolean success, Body fields) throws IOException {
+        g.writeStartObject();
+        g.writeBooleanField("success", success);
+        fields.write(g);
+        g.writeEndObject();
+    }
+
+    /** {@code {"success": true, "data": {...fields}}}. */
+    static void data(JsonGenerator g, Body fields) throws IOException {
+        envelope(g, true, x -> {
+            x.writeObjectFieldStart("data");
+            fields.write(x);
+            x.writeEndObject();
         });
     }
 

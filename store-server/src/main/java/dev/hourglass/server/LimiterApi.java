@@ -95,9 +95,7 @@ final class LimiterApi {
         if (!d.admitted()) {
             c.header(Headers.RETRY_AFTER, Long.toString(Math.max(1, seconds(d.retryAfter()))));
         }
-        c.json(d.admitted() ? 200 : 429, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", d.admitted());
+        c.json(d.admitted() ? 200 : 429, d.admitted(), g -> {
             if (!d.admitted()) {
                 g.writeStringField("error", "all " + max + " permits of '" + p.name() + "' are in use; retry after "
                         + d.retryAfter().toMillis() + " ms");
@@ -112,7 +110,6 @@ final class LimiterApi {
             g.writeNumberField("max", max);
             g.writeNumberField("remaining", d.remaining());
             g.writeNumberField("retryAfterMs", d.retryAfter().toMillis());
-            g.writeEndObject();
             g.writeEndObject();
         });
     }
@@ -131,26 +128,16 @@ final class LimiterApi {
     /** DELETE /api/permits/{name}/{key}/{permitId}: frees the permit; releasing an unknown or lapsed one changes nothing. */
     void release(Call c) {
         boolean released = limiters().release(anyPermits(c), key(c), c.param("permitId"));
-        c.json(200, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", true);
-            g.writeObjectFieldStart("data");
+        c.data(200, g -> {
             g.writeBooleanField("released", released);
-            g.writeEndObject();
-            g.writeEndObject();
         });
     }
 
     /** GET /api/permits/{name}/{key}: the permits whose lease has not ended. */
     void inUse(Call c) {
         long n = limiters().inUse(anyPermits(c), key(c));
-        c.json(200, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", true);
-            g.writeObjectFieldStart("data");
+        c.data(200, g -> {
             g.writeNumberField("inUse", n);
-            g.writeEndObject();
-            g.writeEndObject();
         });
     }
 
@@ -165,9 +152,7 @@ final class LimiterApi {
         if (!d.admitted()) {
             c.header(Headers.RETRY_AFTER, Long.toString(Math.max(1, seconds(d.retryAfter()))));
         }
-        c.json(d.admitted() ? 200 : 429, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", d.admitted());
+        c.json(d.admitted() ? 200 : 429, d.admitted(), g -> {
             if (!d.admitted()) {
                 g.writeStringField("error", "limit '" + limit.name() + "' refused " + n + "; retry after "
                         + d.retryAfter().toMillis() + " ms");
@@ -178,7 +163,6 @@ final class LimiterApi {
             g.writeNumberField("remaining", d.remaining());
             g.writeNumberField("retryAfterMs", d.retryAfter().toMillis());
             g.writeNumberField("resetAfterMs", d.resetAfter().toMillis());
-            g.writeEndObject();
             g.writeEndObject();
         });
     }

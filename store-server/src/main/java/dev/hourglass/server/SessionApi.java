@@ -61,31 +61,33 @@ final class SessionApi {
 
     /** GET /api/interview/sessions: every live id, read page by page and streamed out. */
     void seedList(Call c) throws IOException {
-        Page<String> page = sessions.ids(null, LIST_PAGE);
+        Page<String> first = sessions.ids(null, LIST_PAGE);
         HttpServerExchange ex = c.exchange;
         ex.startBlocking();
         ex.setStatusCode(200);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, Call.JSON);
         try (OutputStream out = ex.getOutputStream(); JsonGenerator g = Json.generator(out)) {
-            g.writeStartObject();
-            g.writeBooleanField("success", true);
-            g.writeArrayFieldStart("data");
-            long count = 0;
-            while (true) {
-                for (String id : page.items()) {
-                    g.writeString(id);
-                    count++;
-                }
-                if (page.next().isEmpty()) {
-                    break;
-                }
-                page = sessions.ids(page.next().get(), LIST_PAGE);
-            }
-            g.writeEndArray();
-            g.writeNumberField("count", count);
-            g.writeEndObject();
+            Json.envelope(g, true, x -> writeAllIds(x, first));
         }
         ex.endExchange();
+    }
+
+    /** {"data": [every live id, from {@code page} on], "count": n}, reading the next pages as it goes. */
+    private void writeAllIds(JsonGenerator g, Page<String> page) throws IOException {
+        g.writeArrayFieldStart("data");
+        long count = 0;
+        while (true) {
+            for (String id : page.items()) {
+                g.writeString(id);
+                count++;
+            }
+            if (page.next().isEmpty()) {
+                break;
+            }
+            page = sessions.ids(page.next().get(), LIST_PAGE);
+        }
+        g.writeEndArray();
+        g.writeNumberField("count", count);
     }
 
     /** GET /api/sessions?cursor=&limit=: one page of live ids and the cursor of the next. */
@@ -96,18 +98,13 @@ final class SessionApi {
         }
         String cursor = c.query("cursor");
         Page<String> page = sessions.ids(cursor == null || cursor.isEmpty() ? null : cursor, limit);
-        c.json(200, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", true);
-            g.writeObjectFieldStart("data");
+        c.data(200, g -> {
             g.writeArrayFieldStart("ids");
             for (String id : page.items()) {
                 g.writeString(id);
             }
             g.writeEndArray();
             g.writeStringField("next", page.next().orElse(null));
-            g.writeEndObject();
-            g.writeEndObject();
         });
     }
 
@@ -205,14 +202,9 @@ final class SessionApi {
         if (!sessions.touch(id, ttl)) {
             throw missing(id);
         }
-        c.json(200, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", true);
-            g.writeObjectFieldStart("data");
+        c.data(200, g -> {
             g.writeStringField("sessionId", id);
             g.writeNumberField("ttlSeconds", ttl.toSeconds());
-            g.writeEndObject();
-            g.writeEndObject();
         });
     }
 
@@ -247,18 +239,15 @@ final class SessionApi {
 
     /** {"success": true, "data": {"sessionId", "sessionData", "version", "createdAt", "lastAccessedAt", "expiresAt"}}. */
     static void envelope(JsonGenerator g, Session s) throws IOException {
-        g.writeStartObject();
-        g.writeBooleanField("success", true);
-        g.writeObjectFieldStart("data");
-        g.writeStringField("sessionId", s.id());
-        g.writeFieldName("sessionData");
-        Json.writeAttributes(g, s.attributes());
-        g.writeNumberField("version", s.version());
-        g.writeStringField("createdAt", s.createdAt().toString());
-        g.writeStringField("lastAccessedAt", s.lastAccessedAt().toString());
-        g.writeStringField("expiresAt", s.expiresAt().toString());
-        g.writeEndObject();
-        g.writeEndObject();
+        Json.data(g, x -> {
+            x.writeStringField("sessionId", s.id());
+            x.writeFieldName("sessionData");
+            Json.writeAttributes(x, s.attributes());
+            x.writeNumberField("version", s.version());
+            x.writeStringField("createdAt", s.createdAt().toString());
+            x.writeStringField("lastAccessedAt", s.lastAccessedAt().toString());
+            x.writeStringField("expiresAt", s.expiresAt().toString());
+        });
     }
 
     static String encode(String segment) {

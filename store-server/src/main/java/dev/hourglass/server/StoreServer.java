@@ -181,12 +181,9 @@ public final class StoreServer implements AutoCloseable {
     /** GET /health: 200 when the store answers, 503 when it does not. */
     void health(Call c) {
         boolean up = !stopping && store.isHealthy();
-        c.json(up ? 200 : 503, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", up);
+        c.json(up ? 200 : 503, up, g -> {
             g.writeStringField("status", up ? "UP" : "DOWN");
             g.writeStringField("backend", store.backend());
-            g.writeEndObject();
         });
     }
 

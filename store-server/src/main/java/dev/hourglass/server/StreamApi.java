@@ -58,15 +58,10 @@ final class StreamApi {
         if (!streams.open(id, metadata, ttl)) {
             throw new ApiException(409, "stream '" + id + "' already exists");
         }
-        c.json(201, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", true);
-            g.writeObjectFieldStart("data");
+        c.data(201, g -> {
             g.writeStringField("streamId", id);
             g.writeStringField("status", StreamStatus.OPEN.name());
             g.writeNumberField("ttlSeconds", ttl.toSeconds());
-            g.writeEndObject();
-            g.writeEndObject();
         });
     }
 
@@ -74,14 +69,9 @@ final class StreamApi {
     void append(Call c) {
         String id = c.param("id");
         long sequence = streams.append(id, c.body() == null ? new byte[0] : c.body());
-        c.json(200, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", true);
-            g.writeObjectFieldStart("data");
+        c.data(200, g -> {
             g.writeStringField("streamId", id);
             g.writeNumberField("sequence", sequence);
-            g.writeEndObject();
-            g.writeEndObject();
         });
     }
 
@@ -118,14 +108,9 @@ final class StreamApi {
     }
 
     private static void status(Call c, String id, StreamStatus status) {
-        c.json(200, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", true);
-            g.writeObjectFieldStart("data");
+        c.data(200, g -> {
             g.writeStringField("streamId", id);
             g.writeStringField("status", status.name());
-            g.writeEndObject();
-            g.writeEndObject();
         });
     }
 
@@ -133,10 +118,7 @@ final class StreamApi {
     void state(Call c) {
         String id = c.param("id");
         StreamState s = streams.state(id).orElseThrow(() -> missing(id));
-        c.json(200, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", true);
-            g.writeObjectFieldStart("data");
+        c.data(200, g -> {
             g.writeStringField("streamId", s.id());
             g.writeStringField("status", s.status().name());
             if (s.failureReason().isPresent()) {
@@ -152,8 +134,6 @@ final class StreamApi {
             Json.writeAttributes(g, s.metadata());
             g.writeStringField("createdAt", s.createdAt().toString());
             g.writeStringField("expiresAt", s.expiresAt().toString());
-            g.writeEndObject();
-            g.writeEndObject();
         });
     }
 

@@ -96,9 +96,7 @@ final class SweeperApi {
     }
 
     private static void reply(Call c, SweeperStatus st, String message, Instant called) {
-        c.json(200, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("success", st.lastError().isEmpty() || called == null);
+        c.json(200, st.lastError().isEmpty() || called == null, g -> {
             g.writeStringField("message", message);
             g.writeBooleanField("running", st.running());
             g.writeStringField("job_name", "expiry sweep (every " + seconds(st.interval()) + " s)");
@@ -117,7 +115,6 @@ final class SweeperApi {
             if (called != null) {
                 g.writeStringField("call_time", called.atZone(ZoneId.systemDefault()).toOffsetDateTime().toString());
             }
-            g.writeEndObject();
         });
     }
 
