@@ -8,6 +8,7 @@ import dev.hourglass.Quota;
 import dev.hourglass.RateDecision;
 import dev.hourglass.RateLimit;
 import dev.hourglass.SlidingWindow;
+import dev.hourglass.Store;
 import dev.hourglass.TokenBucket;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -41,14 +42,14 @@ final class LimiterApi {
     static final HttpString RATE_LIMIT_POLICY = new HttpString("RateLimit-Policy");
     private static final long MAX_SECONDS = RateLimit.MAX_WINDOW.toSeconds();
 
-    private final StoreServer server;
+    private final Store store;
 
-    LimiterApi(StoreServer server) {
-        this.server = server;
+    LimiterApi(Store store) {
+        this.store = store;
     }
 
     private Limiters limiters() {
-        return server.store().limiters();
+        return store.limiters();
     }
 
     /** POST /api/limits/quota/{name}/{key}: a rolling window of {@code window} seconds, or a calendar period in a zone. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.xnio.IoUtils;
 
 /**
@@ -58,20 +59,22 @@ final class Router implements HttpHandler {
     /** Request bodies this many times the limit or more are not drained before the 413: the connection closes. */
     private static final long DRAIN_FACTOR = 16;
 
-    private final StoreServer server;
+    private final Admission admission;
+    private final BooleanSupplier stopping;
     private final HttpMetrics metrics;
     private final Access access;
     private final long maxBody;
     private final List<Route> routes = new ArrayList<>();
 
-    Router(StoreServer server, SessionApi sessions, StreamApi streams, SweeperApi sweeper, HttpMetrics metrics,
-           Access access, long maxBody) {
-        this.server = server;
+    Router(Admission admission, BooleanSupplier stopping, HealthApi ops, SessionApi sessions, StreamApi streams,
+           SweeperApi sweeper, LimiterApi limits, HttpMetrics metrics, Access access, long maxBody) {
+        this.admission = admission;
+        this.stopping = stopping;
         this.metrics = metrics;
         this.access = access;
         this.maxBody = maxBody;
-        add("GET", "/health", false, server::health);
-        add("GET", "/metrics", false, server::metrics);
+        add("GET", "/health", false, ops::health);
+        add("GET", "/metrics", false, ops::metrics);
         add("GET", "/api/interview/sessions", false, sessions::seedList);
         add("POST", "/api/interview/sessions", true, sessions::seedSave);
         add("GET", "/api/interview/sessions/{id}", false, sessions::seedGet);
@@ -97,7 +100,6 @@ final class Router implements HttpHandler {
         add("POST", "/api/sweeper/start", false, sweeper::start);
         add("POST", "/api/sweeper/stop", false, sweeper::stop);
         add("POST", "/api/sweeper/run", false, sweeper::run);
-        LimiterApi limits = new LimiterApi(server);
         add("POST", "/api/limits/quota/{name}/{key}", false, limits::quota);
         add("POST", "/api/limits/window/{name}/{key}", false, limits::window);
         add("POST", "/api/limits/bucket/{name}/{key}", false, limits::bucket);
@@ -128,7 +130,7 @@ final class Router implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         long start = System.nanoTime();
-        if (!server.admission().connection(exchange)) {
+        if (!admission.connection(exchange)) {
             return;
         }
         String[] segments;
@@ -156,7 +158,7 @@ final class Router implements HttpHandler {
         }
         metrics.track(exchange, endpoint.route(), start);
         if (!endpoint.readsBody()) {
-            server.admission().dispatch(exchange, () -> run(endpoint, exchange, segments, null));
+            admission.dispatch(exchange, () -> run(endpoint, exchange, segments, null));
             return;
         }
         long length = exchange.getRequestContentLength();
@@ -170,7 +172,7 @@ final class Router implements HttpHandler {
         Receiver receiver = exchange.getRequestReceiver();
         receiver.setMaxBufferSize((int) maxBody);
         receiver.receiveFullBytes(
-                (ex, body) -> server.admission().dispatch(ex, () -> run(endpoint, ex, segments, body)),
+                (ex, body) -> admission.dispatch(ex, () -> run(endpoint, ex, segments, body)),
                 (ex, error) -> {
                     if (error instanceof Receiver.RequestToLargeException) {
                         ex.setPersistent(false);
@@ -217,7 +219,7 @@ final class Router implements HttpHandler {
             endpoint.handler().handle(call);
         } catch (Throwable e) {
             try {
-                call.fail(e, server.stopping());
+                call.fail(e, stopping.getAsBoolean());
             } catch (RuntimeException failed) {
                 e.addSuppressed(failed);
                 IoUtils.safeClose(exchange.getConnection());

@@ -16,8 +16,6 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -69,10 +67,12 @@ public final class StoreServer implements AutoCloseable {
         this.gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
         this.admission = new Admission(config.connections());
-        Router router = new Router(this,
+        Router router = new Router(admission, this::stopping,
+                new HealthApi(store, registry, this::stopping),
                 new SessionApi(store.sessions(), config.sessionTtl()),
                 new StreamApi(this, store.streams(), config.streamTtl(), config.connections().sseKeepAlive(), admission),
                 new SweeperApi(store.sweeper(), registry),
+                new LimiterApi(store),
                 new HttpMetrics(registry),
                 Access.of(config.accessToken()),
                 config.maxBodyBytes());
@@ -176,21 +176,6 @@ public final class StoreServer implements AutoCloseable {
 
     void unregister(EventPump pump) {
         pumps.remove(pump);
-    }
-
-    /** GET /health: 200 when the store answers, 503 when it does not. */
-    void health(Call c) {
-        boolean up = !stopping && store.isHealthy();
-        c.json(up ? 200 : 503, up, g -> {
-            g.writeStringField("status", up ? "UP" : "DOWN");
-            g.writeStringField("backend", store.backend());
-        });
-    }
-
-    /** GET /metrics: the Prometheus text format. */
-    void metrics(Call c) {
-        c.send(200, ByteBuffer.wrap(registry.scrape().getBytes(StandardCharsets.UTF_8)),
-                "text/plain; version=0.0.4; charset=utf-8");
     }
 
     /**
