@@ -57,7 +57,13 @@ public final class Attributes {
         return EMPTY;
     }
 
-    /** Attributes holding copies of the given byte values. */
+    /**
+     * Attributes holding copies of the given byte values.
+     *
+     * @throws NullPointerException when {@code values} is null
+     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
+     *                                  surrogate, or a value is null
+     */
     public static Attributes of(Map<String, byte[]> values) {
         Objects.requireNonNull(values, "values");
         if (values.isEmpty()) {
@@ -68,7 +74,14 @@ public final class Attributes {
         return new Attributes(Collections.unmodifiableMap(copy));
     }
 
-    /** Attributes holding the given values encoded by {@code codec}. */
+    /**
+     * Attributes holding the given values encoded by {@code codec}.
+     *
+     * @throws NullPointerException when {@code values} or {@code codec} is null
+     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
+     *                                  surrogate, or a value is null, or the codec refuses a value (the
+     *                                  message names the attribute)
+     */
     public static <T> Attributes of(Map<String, ? extends T> values, Codec<T> codec) {
         Objects.requireNonNull(values, "values");
         Objects.requireNonNull(codec, "codec");
@@ -90,6 +103,10 @@ public final class Attributes {
     /**
      * Attributes holding each value as JSON (Jackson must be on the class path): numbers, strings,
      * booleans, lists, maps and records alike. {@link #json(String, Class)} reads them back.
+     *
+     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
+     *                                  surrogate, or a value is null, or a value has no JSON form
+     * @throws IllegalStateException when Jackson is not on the class path
      */
     public static Attributes json(Map<String, ?> values) {
         return of(values, Codecs.json());
@@ -188,7 +205,12 @@ public final class Attributes {
         return v == null ? null : JsonSupport.read(v, type, name);
     }
 
-    /** A copy with {@code name} set to {@code value}. */
+    /**
+     * A copy with {@code name} set to {@code value}.
+     *
+     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
+     *                                  surrogate, or a value is null
+     */
     public Attributes with(String name, byte[] value) {
         checkName(name);
         checkValue(name, value);
@@ -197,7 +219,12 @@ public final class Attributes {
         return new Attributes(Collections.unmodifiableMap(copy));
     }
 
-    /** A copy with {@code name} set to {@code value} encoded by {@code codec}. */
+    /**
+     * A copy with {@code name} set to {@code value} encoded by {@code codec}.
+     *
+     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
+     *                                  surrogate, or a value is null, or the codec refuses the value
+     */
     public <T> Attributes with(String name, T value, Codec<T> codec) {
         checkName(name);
         checkValue(name, value);
@@ -220,22 +247,43 @@ public final class Attributes {
         return encoded;
     }
 
-    /** A copy with {@code name} set to a UTF-8 string. */
+    /**
+     * A copy with {@code name} set to a UTF-8 string.
+     *
+     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
+     *                                  surrogate, or a value is null, or the value holds an unpaired
+     *                                  surrogate
+     */
     public Attributes with(String name, String value) {
         return with(name, value, Codecs.utf8());
     }
 
-    /** A copy with {@code name} set to the decimal form of {@code value} (valid JSON as well). */
+    /**
+     * A copy with {@code name} set to the decimal form of {@code value} (valid JSON as well).
+     *
+     * @throws IllegalArgumentException when the name is null, not 1..256 bytes of UTF-8 or holds an
+     *                                  unpaired surrogate
+     */
     public Attributes with(String name, long value) {
         return with(name, Long.toString(value), Codecs.utf8());
     }
 
-    /** A copy with {@code name} set to {@code value} as JSON. */
+    /**
+     * A copy with {@code name} set to {@code value} as JSON.
+     *
+     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
+     *                                  surrogate, or a value is null, or the value has no JSON form
+     * @throws IllegalStateException when Jackson is not on the class path
+     */
     public Attributes withJson(String name, Object value) {
         return with(name, value, Codecs.json());
     }
 
-    /** A copy with every attribute of {@code other} set (overriding same names). */
+    /**
+     * A copy with every attribute of {@code other} set (overriding same names).
+     *
+     * @throws NullPointerException when {@code other} is null
+     */
     public Attributes withAll(Attributes other) {
         if (other.isEmpty()) {
             return this;
@@ -257,7 +305,11 @@ public final class Attributes {
         return copy.size() == count ? this : wrap(copy);
     }
 
-    /** A copy without the named attributes. */
+    /**
+     * A copy without the named attributes.
+     *
+     * @throws NullPointerException when {@code names} is null
+     */
     public Attributes without(Set<String> names) {
         return without(names.toArray(String[]::new));
     }

@@ -55,12 +55,22 @@ public final class Hourglass {
     private Hourglass() {
     }
 
-    /** Opens the configured store (see {@link #configuredUri()}) with default options. */
+    /**
+     * Opens the configured store (see {@link #configuredUri()}) with default options.
+     *
+     * @throws IllegalArgumentException when the configured URI, its scheme or an option is not valid
+     * @throws StoreUnavailableException when the engine cannot be reached within the timeout
+     */
     public static Store open() {
         return open(configuredUri(), StoreOptions.defaults());
     }
 
-    /** Opens the store at {@code uri} with default options. */
+    /**
+     * Opens the store at {@code uri} with default options.
+     *
+     * @throws IllegalArgumentException when the URI, its scheme or an option is not valid
+     * @throws StoreUnavailableException when the engine cannot be reached within the timeout
+     */
     public static Store open(String uri) {
         return open(uri, StoreOptions.defaults());
     }
