@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hourglass.Attributes;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.spi.StoreConfig;
+import dev.hourglass.spi.TestConfigs;
 import dev.hourglass.testkit.RedisServer;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +32,7 @@ class SweepLeaseTest {
 
     private static RedisBackend node(String query, Map<String, Integer> reported) {
         String uri = redis.uri() + query;
-        StoreConfig config = new StoreConfig(uri, "redis", StoreOptions.builder().sweeperAutoStart(false).build(),
+        StoreConfig config = TestConfigs.of(uri, "redis", StoreOptions.builder().sweeperAutoStart(false).build(),
                 id -> reported.merge(id, 1, Integer::sum));
         return new RedisBackend(config, RedisSettings.parse(config));
     }
