@@ -160,18 +160,32 @@ public final class StoreConfig {
         return uri;
     }
 
-    /**
-     * The URI with any {@code user:password@} password and {@code password=} and
-     * {@code cursorKey=} parameter masked.
-     */
+    /** The URI for messages and logs, every credential masked as {@link #redact} does. */
     public String redactedUri() {
         return redact(uri);
     }
 
-    /** {@code uri} with any {@code user:password@} password and {@code password=} and {@code cursorKey=} parameter masked. */
+    /**
+     * {@code uri} (or a message holding one) for messages and logs, with every credential removed: the
+     * value of each {@code password=}, {@code pwd=} (as MySQL's driver also reads it) and
+     * {@code cursorKey=} parameter, and all that precedes the last {@code @} of the authority (a user
+     * and password, or a password alone as in {@code redis://secret@host}) becomes {@code ****}. When a
+     * password holds {@code /}, {@code ?}, {@code #} or {@code @}, more than the password is masked,
+     * never less. Every backend and the server mask with this one method.
+     */
     public static String redact(String uri) {
-        return uri.replaceAll("(://[^/@:?]*:)[^@/?]*@", "$1****@")
-                .replaceAll("(?i)((?:password|cursorKey)=)[^&]*", "$1****");
+        String s = uri.replaceAll("(?i)((?:password|pwd|cursorKey)=)[^&;,)]*", "$1****");
+        int start = s.indexOf("://");
+        if (start < 0) {
+            return s;
+        }
+        start += 3;
+        int query = s.indexOf('?', start);
+        int at = s.lastIndexOf('@', query < 0 ? s.length() : query);
+        if (at < start) {
+            at = s.lastIndexOf('@');
+        }
+        return at < start ? s : s.substring(0, start) + "****" + s.substring(at);
     }
 
     /** The matched scheme, e.g. {@code jdbc:mysql}. */

@@ -41,7 +41,7 @@ final class JdbcBackend implements Backend {
 
     private JdbcBackend(JdbcSettings s, StoreConfig config, HikariDataSource ds) {
         this.name = config.scheme();
-        this.describe = JdbcSettings.redact(config.uri());
+        this.describe = StoreConfig.redact(config.uri());
         this.ds = ds;
         this.limits = new Limits(s.maxSessionBytes(), s.maxMessageBytes());
         this.validationSeconds = (int) Math.max(1, (s.validationTimeout().toMillis() + 999) / 1000);

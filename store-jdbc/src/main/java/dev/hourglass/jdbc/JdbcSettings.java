@@ -25,7 +25,7 @@ record JdbcSettings(boolean mysql, String jdbcUrl, String user, String password,
         String location = config.location();
         if (!location.startsWith("//")) {
             throw new IllegalArgumentException("a " + config.scheme() + " URI must look like " + config.scheme()
-                    + "://host:port/database, was '" + redact(config.uri()) + "'");
+                    + "://host:port/database, was '" + StoreConfig.redact(config.uri()) + "'");
         }
         String rest = location.substring(2);
         int slash = rest.indexOf('/');
@@ -42,7 +42,7 @@ record JdbcSettings(boolean mysql, String jdbcUrl, String user, String password,
             password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
         }
         if (authority.isEmpty()) {
-            throw new IllegalArgumentException("the URI names no host: '" + redact(config.uri()) + "'");
+            throw new IllegalArgumentException("the URI names no host: '" + StoreConfig.redact(config.uri()) + "'");
         }
         Map<String, String> params = config.parameters();
         user = params.getOrDefault("user", user);
@@ -103,27 +103,6 @@ record JdbcSettings(boolean mysql, String jdbcUrl, String user, String password,
                 validationTimeout, prefix, maxSessionBytes, maxMessageBytes, listen && !mysql, props);
     }
 
-    /**
-     * The URI for messages and logs, with every credential removed: the store's own masking of
-     * secret parameters ({@link StoreConfig#redact}), {@code pwd=} as MySQL's driver also reads it,
-     * and all that precedes the last {@code @} of the authority (user and password) becomes
-     * {@code ****}. When a password holds {@code /}, {@code ?} or {@code @}, more than the password
-     * is masked, never less.
-     */
-    static String redact(String uri) {
-        String s = StoreConfig.redact(uri).replaceAll("(?i)((?:password|pwd)=)[^&;,)]*", "$1****");
-        int start = s.indexOf("://");
-        if (start < 0) {
-            return s;
-        }
-        start += 3;
-        int query = s.indexOf('?', start);
-        int at = s.lastIndexOf('@', query < 0 ? s.length() : query);
-        if (at < start) {
-            at = s.lastIndexOf('@');
-        }
-        return at < start ? s : s.substring(0, start) + "****" + s.substring(at);
-    }
 
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);

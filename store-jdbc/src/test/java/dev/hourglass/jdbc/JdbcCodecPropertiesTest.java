@@ -1,5 +1,6 @@
 package dev.hourglass.jdbc;
 
+import dev.hourglass.spi.StoreConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -106,15 +107,15 @@ class JdbcCodecPropertiesTest {
         // In a query a raw & or # ends the value, so a password there holds neither.
         net.jqwik.api.Assume.that(!form.contains("=PW") || (middle.indexOf('&') < 0 && middle.indexOf('#') < 0));
         String password = "Zq" + middle + "Zq";
-        String shown = JdbcSettings.redact(form.replace("PW", password));
+        String shown = StoreConfig.redact(form.replace("PW", password));
         assertThat(shown).doesNotContain("Zq").contains("****");
     }
 
     @Example
     void redactionKeepsTheAddress() {
-        assertThat(JdbcSettings.redact("jdbc:mysql://app:s3cret@db1:3306/app?poolSize=3"))
+        assertThat(StoreConfig.redact("jdbc:mysql://app:s3cret@db1:3306/app?poolSize=3"))
                 .isEqualTo("jdbc:mysql://****@db1:3306/app?poolSize=3");
-        assertThat(JdbcSettings.redact("jdbc:postgresql://db1/app?user=app&password=pw&socketTimeout=30"))
+        assertThat(StoreConfig.redact("jdbc:postgresql://db1/app?user=app&password=pw&socketTimeout=30"))
                 .isEqualTo("jdbc:postgresql://db1/app?user=app&password=****&socketTimeout=30");
     }
 

@@ -61,7 +61,7 @@ final class FallbackBackend implements Backend {
     FallbackBackend(StoreConfig config, RedisSettings settings) {
         this.config = config;
         this.settings = settings;
-        this.describe = RedisSettings.redact(config.uri());
+        this.describe = StoreConfig.redact(config.uri());
         this.limits = new Limits(settings.maxSessionBytes(), settings.maxMessageBytes());
         this.memory = newMemory();
         try {

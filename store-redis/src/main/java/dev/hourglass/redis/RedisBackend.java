@@ -28,7 +28,7 @@ final class RedisBackend implements Backend {
     private final Sweeper sweeper;
 
     RedisBackend(StoreConfig config, RedisSettings settings) {
-        this.describe = RedisSettings.redact(config.uri());
+        this.describe = StoreConfig.redact(config.uri());
         this.limits = new Limits(settings.maxSessionBytes(), settings.maxMessageBytes());
         Keys keys = new Keys(settings.prefix(), settings.buckets());
         this.engine = new Engine(settings, describe);

@@ -61,27 +61,6 @@ record RedisSettings(
                 fallback.equals("memory"), maxSession, maxMessage);
     }
 
-    /**
-     * The URI for messages and logs, with every credential removed: the store's own masking of
-     * secret parameters ({@link StoreConfig#redact}), and all that precedes the last {@code @} of
-     * the authority (a user, a password, or a password alone as lettuce reads
-     * {@code redis://secret@host}) becomes {@code ****}. When a password holds {@code /}, {@code ?}
-     * or {@code #}, more than the password is masked, never less.
-     */
-    static String redact(String uri) {
-        String s = StoreConfig.redact(uri);
-        int start = s.indexOf("://");
-        if (start < 0) {
-            return s;
-        }
-        start += 3;
-        int query = s.indexOf('?', start);
-        int at = s.lastIndexOf('@', query < 0 ? s.length() : query);
-        if (at < start) {
-            at = s.lastIndexOf('@');
-        }
-        return at < start ? s : s.substring(0, start) + "****" + s.substring(at);
-    }
 
     private static List<RedisURI> uris(StoreConfig config, String scheme, boolean cluster, Duration timeout) {
         String location = config.location();
@@ -93,7 +72,7 @@ record RedisSettings(
         }
         if (!location.startsWith("//") || location.length() == 2) {
             throw new IllegalArgumentException("a " + scheme + " URI needs hosts, as in " + scheme
-                    + "://host:6379/0, was '" + redact(config.uri()) + "'");
+                    + "://host:6379/0, was '" + StoreConfig.redact(config.uri()) + "'");
         }
         List<String> specs = new ArrayList<>();
         if (cluster) {
@@ -116,7 +95,7 @@ record RedisSettings(
         } else if (scheme.equals("redis-sentinel")) {
             if (masterId == null || masterId.isBlank()) {
                 throw new IllegalArgumentException("a redis-sentinel URI needs the master's name, as in"
-                        + " redis-sentinel://host:26379/0#mymaster or ?masterId=mymaster, was '" + redact(config.uri()) + "'");
+                        + " redis-sentinel://host:26379/0#mymaster or ?masterId=mymaster, was '" + StoreConfig.redact(config.uri()) + "'");
             }
             specs.add("redis-sentinel:" + location + "#" + masterId);
         } else {
@@ -128,7 +107,7 @@ record RedisSettings(
             try {
                 uri = RedisURI.create(spec);
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("cannot read the Redis address in '" + redact(config.uri())
+                throw new IllegalArgumentException("cannot read the Redis address in '" + StoreConfig.redact(config.uri())
                         + "': expected host:port or [host]:port after an optional user:password@", e);
             }
             uri.setTimeout(timeout);
@@ -147,7 +126,7 @@ record RedisSettings(
         }
         if (cluster && uris.isEmpty()) {
             throw new IllegalArgumentException("a redis-cluster URI needs at least one host, as in"
-                    + " redis-cluster://h1:7000,h2:7001, was '" + redact(config.uri()) + "'");
+                    + " redis-cluster://h1:7000,h2:7001, was '" + StoreConfig.redact(config.uri()) + "'");
         }
         return uris;
     }

@@ -1,5 +1,6 @@
 package dev.hourglass.redis;
 
+import dev.hourglass.spi.StoreConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -196,16 +197,16 @@ class CodecPropertiesTest {
         net.jqwik.api.Assume.that(!form.contains("=PW") || (middle.indexOf('&') < 0 && middle.indexOf('#') < 0));
         String password = "Zq" + middle + "Zq";
         String uri = form.replace("PW", password);
-        String shown = RedisSettings.redact(uri);
+        String shown = StoreConfig.redact(uri);
         assertThat(shown).doesNotContain("Zq").contains("****");
     }
 
     @Example
     void redactionKeepsTheAddress() {
-        assertThat(RedisSettings.redact("redis://app:s3cret@10.0.0.7:6380/2?prefix=a:"))
+        assertThat(StoreConfig.redact("redis://app:s3cret@10.0.0.7:6380/2?prefix=a:"))
                 .isEqualTo("redis://****@10.0.0.7:6380/2?prefix=a:");
-        assertThat(RedisSettings.redact("redis-cluster://h1:7000,h2:7001")).isEqualTo("redis-cluster://h1:7000,h2:7001");
-        assertThat(RedisSettings.redact("redis://h:1/0?password=x&prefix=p")).isEqualTo("redis://h:1/0?password=****&prefix=p");
+        assertThat(StoreConfig.redact("redis-cluster://h1:7000,h2:7001")).isEqualTo("redis-cluster://h1:7000,h2:7001");
+        assertThat(StoreConfig.redact("redis://h:1/0?password=x&prefix=p")).isEqualTo("redis://h:1/0?password=****&prefix=p");
     }
 
     @Property
