@@ -26,6 +26,7 @@ public final class Attributes {
     private volatile Map<String, byte[]> values;
     /** The binary form this instance was read from, or null. */
     private final byte[] form;
+
     private final int count;
     /** Bytes of names and values; -1 until computed for map-built instances. */
     private final long formPayloadBytes;
@@ -170,8 +171,8 @@ public final class Attributes {
     private static String text(String name, byte[] v) {
         int bad = Checks.malformedUtf8(v, 0, v.length);
         if (bad >= 0) {
-            throw new CorruptDataException("attribute " + Checks.quote(name) + " is not well-formed UTF-8 (byte "
-                    + bad + " of " + v.length + ")");
+            throw new CorruptDataException("attribute " + Checks.quote(name) + " is not well-formed UTF-8 (byte " + bad
+                    + " of " + v.length + ")");
         }
         return new String(v, StandardCharsets.UTF_8);
     }
@@ -190,7 +191,8 @@ public final class Attributes {
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
-            throw new CorruptDataException("attribute " + Checks.quote(name) + " is not an integer: " + Checks.quote(s), e);
+            throw new CorruptDataException(
+                    "attribute " + Checks.quote(name) + " is not an integer: " + Checks.quote(s), e);
         }
     }
 
@@ -378,8 +380,8 @@ public final class Attributes {
             throw new IllegalArgumentException("bytes must not be null");
         }
         if (offset < 0 || length < 0 || length > bytes.length - offset) {
-            throw new IllegalArgumentException("offset " + offset + " and length " + length + " do not fit in "
-                    + bytes.length + " bytes");
+            throw new IllegalArgumentException(
+                    "offset " + offset + " and length " + length + " do not fit in " + bytes.length + " bytes");
         }
         int end = offset + length;
         int[] pos = {offset};
@@ -585,7 +587,11 @@ public final class Attributes {
         StringBuilder sb = new StringBuilder("Attributes{");
         String sep = "";
         for (Map.Entry<String, byte[]> e : values().entrySet()) {
-            sb.append(sep).append(Checks.quote(e.getKey())).append('=').append(e.getValue().length).append('B');
+            sb.append(sep)
+                    .append(Checks.quote(e.getKey()))
+                    .append('=')
+                    .append(e.getValue().length)
+                    .append('B');
             sep = ", ";
         }
         return sb.append('}').toString();

@@ -38,8 +38,7 @@ final class Calls {
     }
 
     /** Runs {@code operation} timed as {@code op}; {@code ttl} may be null when it takes no expiry. */
-    <T, A, B, C, R> R run(Op op, T target, A a, B b, C c, long n, Duration ttl,
-                             Operation<T, A, B, C, R> operation) {
+    <T, A, B, C, R> R run(Op op, T target, A a, B b, C c, long n, Duration ttl, Operation<T, A, B, C, R> operation) {
         store.ensureOpen();
         long t = metrics.start();
         try {
@@ -54,8 +53,8 @@ final class Calls {
     }
 
     /** Like {@link #run}, for a {@code long} result. */
-    <T, A, B, C> long runLong(Op op, T target, A a, B b, C c, long n, Duration ttl,
-                              LongOperation<T, A, B, C> operation) {
+    <T, A, B, C> long runLong(
+            Op op, T target, A a, B b, C c, long n, Duration ttl, LongOperation<T, A, B, C> operation) {
         store.ensureOpen();
         long t = metrics.start();
         try {

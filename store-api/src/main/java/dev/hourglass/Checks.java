@@ -10,8 +10,7 @@ final class Checks {
     static final int MAX_REASON_CHARS = 4096;
     static final int MAX_PAGE = 10_000;
 
-    private Checks() {
-    }
+    private Checks() {}
 
     static String id(String id) {
         return checkId("id", id);
@@ -152,7 +151,8 @@ final class Checks {
             throw new IllegalArgumentException("ttl must not be null");
         }
         if (ttl.compareTo(Sessions.MAX_TTL) > 0) {
-            throw new IllegalArgumentException("ttl must be at most " + Sessions.MAX_TTL.toDays() + " days, was " + ttl);
+            throw new IllegalArgumentException(
+                    "ttl must be at most " + Sessions.MAX_TTL.toDays() + " days, was " + ttl);
         }
         if (ttl.isNegative() || ttl.toMillis() == 0) {
             throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
@@ -202,8 +202,8 @@ final class Checks {
             throw new IllegalArgumentException("reason must not be null");
         }
         if (reason.length() > MAX_REASON_CHARS) {
-            throw new IllegalArgumentException("reason must be at most " + MAX_REASON_CHARS + " characters, was "
-                    + reason.length());
+            throw new IllegalArgumentException(
+                    "reason must be at most " + MAX_REASON_CHARS + " characters, was " + reason.length());
         }
         for (int i = 0, n = reason.length(); i < n; i++) {
             char c = reason.charAt(i);
@@ -254,7 +254,8 @@ final class Checks {
         int i = 0;
         for (; i < n && sb.length() < 64; i++) {
             char c = s.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) ? i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))
+            boolean paired = Character.isHighSurrogate(c)
+                    ? i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))
                     : Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
             if (isControl(c) || (Character.isSurrogate(c) && !paired) || c == 0x2028 || c == 0x2029) {
                 sb.append(String.format("\\u%04X", (int) c));

@@ -31,14 +31,14 @@ public final class Codecs {
         public String decode(byte[] bytes) {
             int bad = Checks.malformedUtf8(bytes, 0, bytes.length);
             if (bad >= 0) {
-                throw new CorruptDataException("value is not well-formed UTF-8 (byte " + bad + " of " + bytes.length + ")");
+                throw new CorruptDataException(
+                        "value is not well-formed UTF-8 (byte " + bad + " of " + bytes.length + ")");
             }
             return new String(bytes, StandardCharsets.UTF_8);
         }
     };
 
-    private Codecs() {
-    }
+    private Codecs() {}
 
     /** Bytes as they are (copied both ways). */
     public static Codec<byte[]> bytes() {

@@ -36,6 +36,7 @@ final class Cursors {
     static final int MAX_TOKEN_CHARS = (1 + MAX_CURSOR_BYTES + TAG_BYTES + 2) / 3 * 4;
     /** The shortest and longest {@code cursorKey}, in bytes of UTF-8. */
     static final int MIN_KEY_BYTES = 16;
+
     static final int MAX_KEY_BYTES = 1_024;
 
     private static final byte VERSION = 1;
@@ -86,8 +87,8 @@ final class Cursors {
         }
         byte[] c = cursor.getBytes(StandardCharsets.UTF_8);
         if (c.length > MAX_CURSOR_BYTES) {
-            throw new StoreException("the backend gave a listing cursor of " + c.length + " bytes, above "
-                    + MAX_CURSOR_BYTES);
+            throw new StoreException(
+                    "the backend gave a listing cursor of " + c.length + " bytes, above " + MAX_CURSOR_BYTES);
         }
         byte[] token = new byte[1 + c.length + TAG_BYTES];
         token[0] = VERSION;
@@ -108,7 +109,11 @@ final class Cursors {
         }
         for (int i = 0, n = token.length(); i < n; i++) {
             char ch = token.charAt(i);
-            if (!(ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_')) {
+            if (!(ch >= 'A' && ch <= 'Z'
+                    || ch >= 'a' && ch <= 'z'
+                    || ch >= '0' && ch <= '9'
+                    || ch == '-'
+                    || ch == '_')) {
                 throw refused(token);
             }
         }
@@ -118,7 +123,9 @@ final class Cursors {
         } catch (IllegalArgumentException e) {
             throw refused(token);
         }
-        if (raw.length < 1 + TAG_BYTES || raw[0] != VERSION || !ENCODER.encodeToString(raw).equals(token)) {
+        if (raw.length < 1 + TAG_BYTES
+                || raw[0] != VERSION
+                || !ENCODER.encodeToString(raw).equals(token)) {
             throw refused(token);
         }
         int body = raw.length - TAG_BYTES;

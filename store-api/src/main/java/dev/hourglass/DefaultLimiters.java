@@ -46,7 +46,11 @@ final class DefaultLimiters implements Limiters {
         check(permits, key);
         store.ensureOpen();
         long now = clock.millis();
-        PermitDecision d = backend.acquire(storedKey(permits, key), permits, newPermitId(), now,
+        PermitDecision d = backend.acquire(
+                storedKey(permits, key),
+                permits,
+                newPermitId(),
+                now,
                 now + permits.lease().toMillis());
         metrics.decided(permits.name(), d.admitted());
         return d;
@@ -58,7 +62,8 @@ final class DefaultLimiters implements Limiters {
         RateLimitChecks.permitId(permitId);
         store.ensureOpen();
         long now = clock.millis();
-        return backend.renew(storedKey(permits, key), permitId, now, now + permits.lease().toMillis());
+        return backend.renew(
+                storedKey(permits, key), permitId, now, now + permits.lease().toMillis());
     }
 
     @Override

@@ -6,9 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Map;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
@@ -49,8 +49,8 @@ final class DefaultSessions implements Sessions {
     @Override
     public Optional<Session> get(String id) {
         Checks.id(id);
-        return Optional.ofNullable(calls.run(Op.GET, backend, id, null, null, 0L, null,
-                (b, i, x, z, n, now, expiry) -> b.get(i, now)));
+        return Optional.ofNullable(
+                calls.run(Op.GET, backend, id, null, null, 0L, null, (b, i, x, z, n, now, expiry) -> b.get(i, now)));
     }
 
     @Override
@@ -62,8 +62,8 @@ final class DefaultSessions implements Sessions {
         for (String id : ids) {
             Checks.id(id);
         }
-        return calls.run(Op.GET_ALL, backend, ids, null, null, 0L, null,
-                (b, i, x, z, n, now, expiry) -> b.getAll(i, now));
+        return calls.run(
+                Op.GET_ALL, backend, ids, null, null, 0L, null, (b, i, x, z, n, now, expiry) -> b.getAll(i, now));
     }
 
     @Override
@@ -87,7 +87,14 @@ final class DefaultSessions implements Sessions {
     public Session create(Attributes attributes, Duration ttl) {
         Checks.attributes("attributes", attributes, limits);
         Checks.ttl(ttl);
-        return calls.run(Op.CREATE, this, attributes, ttl, null, 0L, ttl,
+        return calls.run(
+                Op.CREATE,
+                this,
+                attributes,
+                ttl,
+                null,
+                0L,
+                ttl,
                 (s, a, d, z, n, now, expiry) -> s.createUnderNewId(a, d, now, expiry));
     }
 
@@ -105,7 +112,14 @@ final class DefaultSessions implements Sessions {
         Checks.id(id);
         Checks.attributes("attributes", attributes, limits);
         Checks.ttl(ttl);
-        return calls.run(Op.PUT, backend, id, attributes, null, 0L, ttl,
+        return calls.run(
+                Op.PUT,
+                backend,
+                id,
+                attributes,
+                null,
+                0L,
+                ttl,
                 (b, i, a, z, n, now, expiry) -> b.put(i, a, now, expiry));
     }
 
@@ -114,7 +128,14 @@ final class DefaultSessions implements Sessions {
         Checks.id(id);
         Checks.attributes("attributes", attributes, limits);
         Checks.ttl(ttl);
-        return Optional.ofNullable(calls.run(Op.CREATE_IF_ABSENT, backend, id, attributes, null, 0L, ttl,
+        return Optional.ofNullable(calls.run(
+                Op.CREATE_IF_ABSENT,
+                backend,
+                id,
+                attributes,
+                null,
+                0L,
+                ttl,
                 (b, i, a, z, n, now, expiry) -> b.createIfAbsent(i, a, now, expiry)));
     }
 
@@ -128,38 +149,52 @@ final class DefaultSessions implements Sessions {
         Checks.id(id);
         Checks.attributes("set", set, limits);
         Checks.names("remove", remove);
-        return Optional.ofNullable(calls.run(Op.MERGE, backend, id, set, remove, 0L, null,
-                (b, i, a, r, n, now, expiry) -> b.merge(i, a, r, now)));
+        return Optional.ofNullable(calls.run(
+                Op.MERGE, backend, id, set, remove, 0L, null, (b, i, a, r, n, now, expiry) -> b.merge(i, a, r, now)));
     }
 
     @Override
     public boolean touch(String id, Duration ttl) {
         Checks.id(id);
         Checks.ttl(ttl);
-        return calls.run(Op.TOUCH, backend, id, null, null, 0L, ttl,
-                (b, i, x, z, n, now, expiry) -> b.touch(i, now, expiry));
+        return calls.run(
+                Op.TOUCH, backend, id, null, null, 0L, ttl, (b, i, x, z, n, now, expiry) -> b.touch(i, now, expiry));
     }
 
     @Override
     public Optional<Session> getAndTouch(String id, Duration ttl) {
         Checks.id(id);
         Checks.ttl(ttl);
-        return Optional.ofNullable(calls.run(Op.GET_AND_TOUCH, backend, id, null, null, 0L, ttl,
+        return Optional.ofNullable(calls.run(
+                Op.GET_AND_TOUCH,
+                backend,
+                id,
+                null,
+                null,
+                0L,
+                ttl,
                 (b, i, x, z, n, now, expiry) -> b.getAndTouch(i, now, expiry)));
     }
 
     @Override
     public boolean delete(String id) {
         Checks.id(id);
-        return calls.run(Op.DELETE, backend, id, null, null, 0L, null,
-                (b, i, x, z, n, now, expiry) -> b.delete(i, now));
+        return calls.run(
+                Op.DELETE, backend, id, null, null, 0L, null, (b, i, x, z, n, now, expiry) -> b.delete(i, now));
     }
 
     @Override
     public Optional<Session> compareAndSet(String id, long expectedVersion, Attributes attributes) {
         Checks.id(id);
         Checks.attributes("attributes", attributes, limits);
-        return Optional.ofNullable(calls.run(Op.COMPARE_AND_SET, backend, id, attributes, null, expectedVersion, null,
+        return Optional.ofNullable(calls.run(
+                Op.COMPARE_AND_SET,
+                backend,
+                id,
+                attributes,
+                null,
+                expectedVersion,
+                null,
                 (b, i, a, z, version, now, expiry) -> b.compareAndSet(i, version, a, now)));
     }
 
@@ -169,7 +204,14 @@ final class DefaultSessions implements Sessions {
         if (change == null) {
             throw new IllegalArgumentException("change must not be null");
         }
-        return Optional.ofNullable(calls.run(Op.UPDATE, this, id, change, null, 0L, null,
+        return Optional.ofNullable(calls.run(
+                Op.UPDATE,
+                this,
+                id,
+                change,
+                null,
+                0L,
+                null,
                 (s, i, c, z, n, now, expiry) -> s.updateWithRetries(i, c)));
     }
 
@@ -190,16 +232,16 @@ final class DefaultSessions implements Sessions {
                 Thread.onSpinWait();
             }
         }
-        throw new StoreException("update of session '" + id + "' lost the compare-and-set race "
-                + MAX_UPDATE_ATTEMPTS + " times in a row; use merge for contended attributes");
+        throw new StoreException("update of session '" + id + "' lost the compare-and-set race " + MAX_UPDATE_ATTEMPTS
+                + " times in a row; use merge for contended attributes");
     }
 
     @Override
     public Page<String> ids(String cursor, int limit) {
         Checks.limit(limit);
         String after = cursor == null ? null : cursors.open(cursor);
-        return calls.run(Op.IDS, this, after, null, null, limit, null,
-                (s, a, x, z, n, now, expiry) -> s.page(a, (int) n, now));
+        return calls.run(
+                Op.IDS, this, after, null, null, limit, null, (s, a, x, z, n, now, expiry) -> s.page(a, (int) n, now));
     }
 
     private Page<String> page(String after, int limit, long now) {
@@ -237,14 +279,16 @@ final class DefaultSessions implements Sessions {
                 return page.next();
             }
         };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it,
-                Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT), false);
+        return StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(
+                        it, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT),
+                false);
     }
 
     @Override
     public long count() {
-        return calls.runLong(Op.COUNT, backend, null, null, null, 0L, null,
-                (b, x, y, z, n, now, expiry) -> b.count(now));
+        return calls.runLong(
+                Op.COUNT, backend, null, null, null, 0L, null, (b, x, y, z, n, now, expiry) -> b.count(now));
     }
 
     @Override

@@ -33,8 +33,13 @@ final class DefaultStore implements Store {
             Calls calls = new Calls(this, options.clock(), metrics);
             this.sessions = new DefaultSessions(this, backend.sessions(), calls, limits, cursors);
             this.streams = new DefaultStreams(backend.streams(), calls, limits);
-            this.limiters = backend.limiters().<Limiters>map(l -> new DefaultLimiters(this, l, options.clock(),
-                    RateLimitMetricsSupport.create(options.meterRegistry(), backend.name()))).orElse(null);
+            this.limiters = backend.limiters()
+                    .<Limiters>map(l -> new DefaultLimiters(
+                            this,
+                            l,
+                            options.clock(),
+                            RateLimitMetricsSupport.create(options.meterRegistry(), backend.name())))
+                    .orElse(null);
             if (options.sweeperAutoStart()) {
                 backend.sweeper().ifPresent(Sweeper::start);
             }
@@ -51,8 +56,8 @@ final class DefaultStore implements Store {
     private static StoreConfig newConfig(String uri, String scheme, StoreOptions options, ExpiryListener sink) {
         Constructor<StoreConfig> constructor;
         try {
-            constructor = StoreConfig.class.getDeclaredConstructor(String.class, String.class, StoreOptions.class,
-                    ExpiryListener.class);
+            constructor = StoreConfig.class.getDeclaredConstructor(
+                    String.class, String.class, StoreOptions.class, ExpiryListener.class);
             constructor.setAccessible(true);
             return constructor.newInstance(uri, scheme, options, sink);
         } catch (InvocationTargetException e) {

@@ -28,7 +28,14 @@ final class DefaultStreams implements Streams {
         Checks.id(id);
         Checks.attributes("metadata", metadata, limits);
         Checks.ttl(ttl);
-        return calls.run(Op.STREAM_OPEN, backend, id, metadata, null, 0L, ttl,
+        return calls.run(
+                Op.STREAM_OPEN,
+                backend,
+                id,
+                metadata,
+                null,
+                0L,
+                ttl,
                 (b, i, m, z, n, now, expiry) -> b.open(i, m, now, expiry));
     }
 
@@ -36,14 +43,28 @@ final class DefaultStreams implements Streams {
     public long append(String id, byte[] payload) {
         Checks.id(id);
         Checks.payload(payload, limits);
-        return calls.runLong(Op.STREAM_APPEND, backend, id, payload, null, 0L, null,
+        return calls.runLong(
+                Op.STREAM_APPEND,
+                backend,
+                id,
+                payload,
+                null,
+                0L,
+                null,
                 (b, i, p, z, n, now, expiry) -> b.append(i, p, now));
     }
 
     @Override
     public boolean complete(String id) {
         Checks.id(id);
-        return calls.run(Op.STREAM_COMPLETE, backend, id, null, null, 0L, null,
+        return calls.run(
+                Op.STREAM_COMPLETE,
+                backend,
+                id,
+                null,
+                null,
+                0L,
+                null,
                 (b, i, x, z, n, now, expiry) -> b.complete(i, now));
     }
 
@@ -51,15 +72,22 @@ final class DefaultStreams implements Streams {
     public boolean fail(String id, String reason) {
         Checks.id(id);
         Checks.reason(reason);
-        return calls.run(Op.STREAM_FAIL, backend, id, reason, null, 0L, null,
-                (b, i, r, z, n, now, expiry) -> b.fail(i, r, now));
+        return calls.run(
+                Op.STREAM_FAIL, backend, id, reason, null, 0L, null, (b, i, r, z, n, now, expiry) -> b.fail(i, r, now));
     }
 
     @Override
     public Optional<Poll> next(String id, String reader) {
         Checks.id(id);
         Checks.reader(reader);
-        return Optional.ofNullable(calls.run(Op.STREAM_NEXT, backend, id, reader, null, 0L, null,
+        return Optional.ofNullable(calls.run(
+                Op.STREAM_NEXT,
+                backend,
+                id,
+                reader,
+                null,
+                0L,
+                null,
                 (b, i, r, z, n, now, expiry) -> b.next(i, r, now)));
     }
 
@@ -68,7 +96,14 @@ final class DefaultStreams implements Streams {
         Checks.id(id);
         Checks.reader(reader);
         Checks.timeout(timeout);
-        return Optional.ofNullable(calls.run(Op.STREAM_NEXT, this, id, reader, null, timeout.toNanos(), null,
+        return Optional.ofNullable(calls.run(
+                Op.STREAM_NEXT,
+                this,
+                id,
+                reader,
+                null,
+                timeout.toNanos(),
+                null,
                 (s, i, r, z, nanos, now, expiry) -> s.await(i, r, nanos)));
     }
 
@@ -105,14 +140,14 @@ final class DefaultStreams implements Streams {
     @Override
     public Optional<StreamState> state(String id) {
         Checks.id(id);
-        return Optional.ofNullable(calls.run(Op.STREAM_STATE, backend, id, null, null, 0L, null,
-                (b, i, x, z, n, now, expiry) -> b.state(i, now)));
+        return Optional.ofNullable(calls.run(
+                Op.STREAM_STATE, backend, id, null, null, 0L, null, (b, i, x, z, n, now, expiry) -> b.state(i, now)));
     }
 
     @Override
     public boolean delete(String id) {
         Checks.id(id);
-        return calls.run(Op.STREAM_DELETE, backend, id, null, null, 0L, null,
-                (b, i, x, z, n, now, expiry) -> b.delete(i, now));
+        return calls.run(
+                Op.STREAM_DELETE, backend, id, null, null, 0L, null, (b, i, x, z, n, now, expiry) -> b.delete(i, now));
     }
 }

@@ -52,8 +52,7 @@ public final class Hourglass {
         }
     }
 
-    private Hourglass() {
-    }
+    private Hourglass() {}
 
     /**
      * Opens the configured store (see {@link #configuredUri()}) with default options.
@@ -92,13 +91,15 @@ public final class Hourglass {
         }
         int surrogate = Checks.unpairedSurrogate(uri);
         if (surrogate >= 0) {
-            throw new IllegalArgumentException("uri must be text without unpaired surrogates, has one at index " + surrogate);
+            throw new IllegalArgumentException(
+                    "uri must be text without unpaired surrogates, has one at index " + surrogate);
         }
         String trimmed = uri.trim();
         Map<String, StoreProvider> providers = providers();
         String scheme = null;
         for (String s : providers.keySet()) {
-            if (trimmed.regionMatches(true, 0, s + ":", 0, s.length() + 1) && (scheme == null || s.length() > scheme.length())) {
+            if (trimmed.regionMatches(true, 0, s + ":", 0, s.length() + 1)
+                    && (scheme == null || s.length() > scheme.length())) {
                 scheme = s;
             }
         }
@@ -128,7 +129,8 @@ public final class Hourglass {
         if (file != null) {
             Path p = Path.of(file);
             if (!Files.isRegularFile(p)) {
-                throw new IllegalArgumentException(CONFIG_FILE_PROPERTY + " names a file that does not exist: '" + file + "'");
+                throw new IllegalArgumentException(
+                        CONFIG_FILE_PROPERTY + " names a file that does not exist: '" + file + "'");
             }
             v = fromFile(p);
         } else if (Files.isRegularFile(Path.of(CONFIG_FILE))) {
@@ -171,7 +173,8 @@ public final class Hourglass {
     private static Map<String, StoreProvider> providers() {
         Map<String, StoreProvider> byScheme = new TreeMap<>();
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        for (StoreProvider p : ServiceLoader.load(StoreProvider.class, cl != null ? cl : Hourglass.class.getClassLoader())) {
+        for (StoreProvider p :
+                ServiceLoader.load(StoreProvider.class, cl != null ? cl : Hourglass.class.getClassLoader())) {
             for (String s : p.schemes()) {
                 byScheme.putIfAbsent(s.toLowerCase(Locale.ROOT), p);
             }
@@ -193,13 +196,17 @@ public final class Hourglass {
             int second = uri.indexOf(':', colon + 1);
             given = second < 0 ? uri : uri.substring(0, second);
         }
-        StringBuilder sb = new StringBuilder("no store provider for scheme '").append(given).append("' in '")
-                .append(dev.hourglass.spi.StoreConfig.redact(uri)).append("'.");
+        StringBuilder sb = new StringBuilder("no store provider for scheme '")
+                .append(given)
+                .append("' in '")
+                .append(dev.hourglass.spi.StoreConfig.redact(uri))
+                .append("'.");
         String module = KNOWN_MODULES.get(given.toLowerCase(Locale.ROOT));
         if (module != null) {
             sb.append(" It is provided by ").append(module).append(", which is not on the class path.");
         }
-        sb.append(" Schemes on the class path: ").append(providers.isEmpty() ? "none" : String.join(", ", providers.keySet()))
+        sb.append(" Schemes on the class path: ")
+                .append(providers.isEmpty() ? "none" : String.join(", ", providers.keySet()))
                 .append(". Known schemes and their modules: ");
         String sep = "";
         for (Map.Entry<String, String> e : KNOWN_MODULES.entrySet()) {

@@ -24,8 +24,7 @@ final class JsonSupport {
     /** The longest number written and read, in characters. */
     static final int MAX_NUMBER_CHARS = 1_000;
 
-    private JsonSupport() {
-    }
+    private JsonSupport() {}
 
     private static final class Holder {
         static final ObjectMapper MAPPER = mapper();
@@ -33,14 +32,21 @@ final class JsonSupport {
         private static ObjectMapper mapper() {
             try {
                 JsonFactory factory = JsonFactory.builder()
-                        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
-                                .maxNumberLength(MAX_NUMBER_CHARS).maxStringLength(Integer.MAX_VALUE)
-                                .maxNameLength(Integer.MAX_VALUE).build())
-                        .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                        .streamReadConstraints(StreamReadConstraints.builder()
+                                .maxNestingDepth(MAX_DEPTH)
+                                .maxNumberLength(MAX_NUMBER_CHARS)
+                                .maxStringLength(Integer.MAX_VALUE)
+                                .maxNameLength(Integer.MAX_VALUE)
+                                .build())
+                        .streamWriteConstraints(StreamWriteConstraints.builder()
+                                .maxNestingDepth(MAX_DEPTH)
+                                .build())
                         .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
                         .build();
-                return JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                        .findAndAddModules().build();
+                return JsonMapper.builder(factory)
+                        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                        .findAndAddModules()
+                        .build();
             } catch (NoClassDefFoundError e) {
                 throw new IllegalStateException(
                         "JSON attributes need com.fasterxml.jackson.core:jackson-databind on the class path", e);
@@ -66,10 +72,11 @@ final class JsonSupport {
                 try {
                     json = mapper.writeValueAsBytes(value);
                 } catch (StreamConstraintsException e) {
-                    throw new IllegalArgumentException("value cannot be written as JSON: it nests deeper than "
-                            + MAX_DEPTH + " levels", e);
+                    throw new IllegalArgumentException(
+                            "value cannot be written as JSON: it nests deeper than " + MAX_DEPTH + " levels", e);
                 } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException("value cannot be written as JSON: part of it has no JSON form", e);
+                    throw new IllegalArgumentException(
+                            "value cannot be written as JSON: part of it has no JSON form", e);
                 }
                 String why = inexact(json);
                 if (why != null) {
@@ -89,7 +96,8 @@ final class JsonSupport {
         String what = name == null ? "value" : "attribute " + Checks.quote(name);
         int bad = Checks.malformedUtf8(bytes, 0, bytes.length);
         if (bad >= 0) {
-            throw new CorruptDataException(what + " is not well-formed UTF-8 (byte " + bad + " of " + bytes.length + ")");
+            throw new CorruptDataException(
+                    what + " is not well-formed UTF-8 (byte " + bad + " of " + bytes.length + ")");
         }
         String why = inexact(bytes);
         if (why != null) {
@@ -99,10 +107,14 @@ final class JsonSupport {
             return mapper().readValue(bytes, type);
         } catch (IOException | RuntimeException e) {
             StringBuilder sb = new StringBuilder(what).append(" does not read as JSON of the requested type");
-            if (e instanceof JsonProcessingException j && j.getLocation() != null
+            if (e instanceof JsonProcessingException j
+                    && j.getLocation() != null
                     && j.getLocation() != JsonLocation.NA) {
-                sb.append(" (line ").append(j.getLocation().getLineNr()).append(", column ")
-                        .append(j.getLocation().getColumnNr()).append(')');
+                sb.append(" (line ")
+                        .append(j.getLocation().getLineNr())
+                        .append(", column ")
+                        .append(j.getLocation().getColumnNr())
+                        .append(')');
             }
             throw new CorruptDataException(sb.toString(), e);
         }

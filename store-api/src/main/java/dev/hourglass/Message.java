@@ -35,7 +35,9 @@ public record Message(long sequence, byte[] payload, Instant timestamp) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Message m && m.sequence == sequence && Arrays.equals(m.payload, payload)
+        return o instanceof Message m
+                && m.sequence == sequence
+                && Arrays.equals(m.payload, payload)
                 && m.timestamp.equals(timestamp);
     }
 

@@ -10,12 +10,10 @@ interface Metrics {
         }
 
         @Override
-        public void success(Op op, long start) {
-        }
+        public void success(Op op, long start) {}
 
         @Override
-        public void failure(Op op, long start, Throwable error) {
-        }
+        public void failure(Op op, long start, Throwable error) {}
     };
 
     /** The start of a call, to pass to {@link #success} or {@link #failure}. */

@@ -45,16 +45,22 @@ final class MicrometerMetrics implements Metrics, MeterBinder {
             successes.put(op, timer(op, "success", "none").register(registry));
         }
         sweeper.ifPresent(s -> {
-            FunctionCounter.builder("hourglass.sweeper.removed", s, x -> x.status().removedTotal())
-                    .description("Expired entries removed by the sweeper").tag("backend", backend).register(registry);
+            FunctionCounter.builder(
+                            "hourglass.sweeper.removed", s, x -> x.status().removedTotal())
+                    .description("Expired entries removed by the sweeper")
+                    .tag("backend", backend)
+                    .register(registry);
             Gauge.builder("hourglass.sweeper.removed.last", s, x -> x.status().removedLastRun())
-                    .description("Expired entries removed by the sweeper's last run").tag("backend", backend)
+                    .description("Expired entries removed by the sweeper's last run")
+                    .tag("backend", backend)
                     .register(registry);
             Gauge.builder("hourglass.sweeper.backlog", s, x -> x.status().backlog())
-                    .description("Expired entries waiting to be removed (estimate)").tag("backend", backend)
+                    .description("Expired entries waiting to be removed (estimate)")
+                    .tag("backend", backend)
                     .register(registry);
             Gauge.builder("hourglass.sweeper.running", s, x -> x.status().running() ? 1 : 0)
-                    .description("1 while the sweeper is scheduled, else 0").tag("backend", backend)
+                    .description("1 while the sweeper is scheduled, else 0")
+                    .tag("backend", backend)
                     .register(registry);
         });
         this.registry = registry;
@@ -74,13 +80,17 @@ final class MicrometerMetrics implements Metrics, MeterBinder {
     public void failure(Op op, long start, Throwable error) {
         long nanos = System.nanoTime() - start;
         String type = error.getClass().getSimpleName();
-        failures.computeIfAbsent(op.tag + '/' + type, k -> timer(op, "error", type).register(registry))
+        failures.computeIfAbsent(
+                        op.tag + '/' + type, k -> timer(op, "error", type).register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     private Timer.Builder timer(Op op, String outcome, String exception) {
         return Timer.builder(OPERATIONS)
                 .description("Store operations by backend, operation, outcome and exception")
-                .tag("backend", backend).tag("op", op.tag).tag("outcome", outcome).tag("exception", exception);
+                .tag("backend", backend)
+                .tag("op", op.tag)
+                .tag("outcome", outcome)
+                .tag("exception", exception);
     }
 }

@@ -23,17 +23,26 @@ final class MicrometerRateLimitMetrics implements RateLimitMetrics {
     @Override
     public void decided(String name, boolean admitted) {
         String outcome = admitted ? "admitted" : "refused";
-        counters.computeIfAbsent(outcome + '/' + name, k -> Counter.builder("hourglass.limiter.decisions")
-                .description("Limiter takes and permit acquires by backend, limit name and outcome")
-                .tag("backend", backend).tag("name", name).tag("outcome", outcome)
-                .register(registry)).increment();
+        counters.computeIfAbsent(
+                        outcome + '/' + name,
+                        k -> Counter.builder("hourglass.limiter.decisions")
+                                .description("Limiter takes and permit acquires by backend, limit name and outcome")
+                                .tag("backend", backend)
+                                .tag("name", name)
+                                .tag("outcome", outcome)
+                                .register(registry))
+                .increment();
     }
 
     @Override
     public void released(String name) {
-        counters.computeIfAbsent("released/" + name, k -> Counter.builder("hourglass.limiter.permits.released")
-                .description("Permits released by their holders, by backend and limit name")
-                .tag("backend", backend).tag("name", name)
-                .register(registry)).increment();
+        counters.computeIfAbsent(
+                        "released/" + name,
+                        k -> Counter.builder("hourglass.limiter.permits.released")
+                                .description("Permits released by their holders, by backend and limit name")
+                                .tag("backend", backend)
+                                .tag("name", name)
+                                .register(registry))
+                .increment();
     }
 }

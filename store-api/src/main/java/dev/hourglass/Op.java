@@ -4,8 +4,27 @@ import java.util.Locale;
 
 /** The operations metrics are kept for. */
 enum Op {
-    GET, GET_ALL, PUT_ALL, CREATE, PUT, CREATE_IF_ABSENT, MERGE, TOUCH, GET_AND_TOUCH, DELETE, COMPARE_AND_SET, UPDATE, IDS, COUNT,
-    STREAM_OPEN, STREAM_APPEND, STREAM_COMPLETE, STREAM_FAIL, STREAM_NEXT, STREAM_STATE, STREAM_DELETE;
+    GET,
+    GET_ALL,
+    PUT_ALL,
+    CREATE,
+    PUT,
+    CREATE_IF_ABSENT,
+    MERGE,
+    TOUCH,
+    GET_AND_TOUCH,
+    DELETE,
+    COMPARE_AND_SET,
+    UPDATE,
+    IDS,
+    COUNT,
+    STREAM_OPEN,
+    STREAM_APPEND,
+    STREAM_COMPLETE,
+    STREAM_FAIL,
+    STREAM_NEXT,
+    STREAM_STATE,
+    STREAM_DELETE;
 
     final String tag = name().toLowerCase(Locale.ROOT).replace('_', '-');
 }

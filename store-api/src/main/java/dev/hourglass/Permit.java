@@ -8,5 +8,4 @@ import java.time.Instant;
  * @param id          what renews and releases it
  * @param leaseEndsAt when it frees itself unless renewed (by the store's clock)
  */
-public record Permit(String id, Instant leaseEndsAt) {
-}
+public record Permit(String id, Instant leaseEndsAt) {}

@@ -23,8 +23,8 @@ import java.util.Set;
  */
 public record Quota(String name, long limit, Duration window, ChronoUnit calendar, ZoneId zone) implements RateLimit {
 
-    private static final Set<ChronoUnit> UNITS = Set.of(ChronoUnit.MINUTES, ChronoUnit.HOURS, ChronoUnit.DAYS,
-            ChronoUnit.WEEKS, ChronoUnit.MONTHS);
+    private static final Set<ChronoUnit> UNITS =
+            Set.of(ChronoUnit.MINUTES, ChronoUnit.HOURS, ChronoUnit.DAYS, ChronoUnit.WEEKS, ChronoUnit.MONTHS);
 
     /**
      * @throws IllegalArgumentException when the name, limit, window, unit or zone is out of range,
@@ -34,13 +34,13 @@ public record Quota(String name, long limit, Duration window, ChronoUnit calenda
         RateLimitChecks.name(name);
         RateLimitChecks.positive("limit", limit, MAX_LIMIT);
         if ((calendar == null) != (zone == null)) {
-            throw new IllegalArgumentException("calendar and zone must both be given or both be null, were " + calendar
-                    + " and " + zone);
+            throw new IllegalArgumentException(
+                    "calendar and zone must both be given or both be null, were " + calendar + " and " + zone);
         }
         if (calendar != null) {
             if (!UNITS.contains(calendar)) {
-                throw new IllegalArgumentException("calendar must be one of MINUTES, HOURS, DAYS, WEEKS, MONTHS, was "
-                        + calendar);
+                throw new IllegalArgumentException(
+                        "calendar must be one of MINUTES, HOURS, DAYS, WEEKS, MONTHS, was " + calendar);
             }
             window = calendar.getDuration();
         }
@@ -91,7 +91,8 @@ public record Quota(String name, long limit, Duration window, ChronoUnit calenda
             case MINUTES -> t.truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
             case HOURS -> t.truncatedTo(ChronoUnit.HOURS).plusHours(1);
             case DAYS -> t.toLocalDate().plusDays(1).atStartOfDay(zone);
-            case WEEKS -> t.toLocalDate().with(TemporalAdjusters.next(DayOfWeek.MONDAY)).atStartOfDay(zone);
+            case WEEKS ->
+                t.toLocalDate().with(TemporalAdjusters.next(DayOfWeek.MONDAY)).atStartOfDay(zone);
             default -> t.toLocalDate().withDayOfMonth(1).plusMonths(1).atStartOfDay(zone);
         };
         return next.toInstant().toEpochMilli();

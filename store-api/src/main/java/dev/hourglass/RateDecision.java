@@ -13,5 +13,4 @@ import java.time.Duration;
  * @param resetAfter how long until the limit is back to full: the window's end, the last counted
  *                   event leaving the window, or the bucket refilled
  */
-public record RateDecision(boolean admitted, long limit, long remaining, Duration retryAfter, Duration resetAfter) {
-}
+public record RateDecision(boolean admitted, long limit, long remaining, Duration retryAfter, Duration resetAfter) {}

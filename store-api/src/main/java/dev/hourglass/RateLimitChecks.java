@@ -10,20 +10,23 @@ final class RateLimitChecks {
     /** So that kind, name and key fit in one 256-byte stored id. */
     static final int MAX_KEY_BYTES = 180;
 
-    private RateLimitChecks() {
-    }
+    private RateLimitChecks() {}
 
     static String name(String name) {
         if (name == null) {
             throw new IllegalArgumentException("name must not be null");
         }
         if (name.isEmpty() || name.length() > MAX_NAME_CHARS) {
-            throw new IllegalArgumentException("name must be 1.." + MAX_NAME_CHARS + " characters, was " + name.length()
-                    + " characters");
+            throw new IllegalArgumentException(
+                    "name must be 1.." + MAX_NAME_CHARS + " characters, was " + name.length() + " characters");
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
                     || c == '-';
             if (!ok) {
                 throw new IllegalArgumentException("name must hold only A-Z a-z 0-9 . _ - but has U+"
@@ -72,8 +75,8 @@ final class RateLimitChecks {
 
     static String permitId(String id) {
         Checks.checkId("permitId", id);
-        if (id.length() > MAX_PERMIT_ID_BYTES || id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                > MAX_PERMIT_ID_BYTES) {
+        if (id.length() > MAX_PERMIT_ID_BYTES
+                || id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PERMIT_ID_BYTES) {
             throw new IllegalArgumentException("permitId must be at most " + MAX_PERMIT_ID_BYTES + " bytes, was '"
                     + id.substring(0, Math.min(id.length(), 80)) + "'");
         }

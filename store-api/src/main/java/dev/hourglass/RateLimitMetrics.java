@@ -8,12 +8,10 @@ interface RateLimitMetrics {
 
     RateLimitMetrics NONE = new RateLimitMetrics() {
         @Override
-        public void decided(String name, boolean admitted) {
-        }
+        public void decided(String name, boolean admitted) {}
 
         @Override
-        public void released(String name) {
-        }
+        public void released(String name) {}
     };
 
     void decided(String name, boolean admitted);

@@ -8,8 +8,8 @@ import java.util.Objects;
  * merge, compare-and-set); touching only moves {@code lastAccessedAt} and {@code expiresAt}, so a
  * sliding expiry on reads never makes a concurrent compare-and-set fail.
  */
-public record Session(String id, Attributes attributes, Instant createdAt, Instant lastAccessedAt,
-                      Instant expiresAt, long version) {
+public record Session(
+        String id, Attributes attributes, Instant createdAt, Instant lastAccessedAt, Instant expiresAt, long version) {
 
     public Session {
         Objects.requireNonNull(id, "id");

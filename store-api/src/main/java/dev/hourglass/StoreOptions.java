@@ -110,8 +110,7 @@ public final class StoreOptions {
         private Object meterRegistry;
         private final Map<String, String> properties = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The source of "now" for every expiry decision.
@@ -196,8 +195,9 @@ public final class StoreOptions {
          */
         public Builder meterRegistry(Object registry) {
             if (registry != null && !MetricsSupport.isMeterRegistry(registry)) {
-                throw new IllegalArgumentException("meterRegistry must be an io.micrometer.core.instrument.MeterRegistry, was "
-                        + registry.getClass().getName());
+                throw new IllegalArgumentException(
+                        "meterRegistry must be an io.micrometer.core.instrument.MeterRegistry, was "
+                                + registry.getClass().getName());
             }
             this.meterRegistry = registry;
             return this;

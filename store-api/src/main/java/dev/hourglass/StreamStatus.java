@@ -2,7 +2,9 @@ package dev.hourglass;
 
 /** The life of a stream: appends are accepted only while it is {@link #OPEN}. */
 public enum StreamStatus {
-    OPEN, COMPLETED, FAILED;
+    OPEN,
+    COMPLETED,
+    FAILED;
 
     /** Single-byte code used by backends that store the status compactly. */
     public byte code() {

@@ -9,7 +9,12 @@ import java.util.Optional;
  * how many expired entries it removed last time and in all, and how many expired entries still wait
  * (an estimate).
  */
-public record SweeperStatus(boolean running, Duration interval, Optional<Instant> lastRun, Optional<Instant> nextRun,
-                            long removedLastRun, long removedTotal, long backlog,
-                            Optional<String> lastError) {
-}
+public record SweeperStatus(
+        boolean running,
+        Duration interval,
+        Optional<Instant> lastRun,
+        Optional<Instant> nextRun,
+        long removedLastRun,
+        long removedTotal,
+        long backlog,
+        Optional<String> lastError) {}

@@ -13,13 +13,19 @@ import org.junit.jupiter.api.Test;
 
 class AttributesTest {
 
-    record Score(String dimension, int points, List<String> notes) {
-    }
+    record Score(String dimension, int points, List<String> notes) {}
 
     @Test
     void jsonValuesRoundTripMapsNumbersAndRecords() {
-        Attributes a = Attributes.json(Map.of("jobTitle", "Java engineer", "overallScore", 85,
-                "questions", List.of("q1", "q2"), "score", new Score("design", 9, List.of("clear"))));
+        Attributes a = Attributes.json(Map.of(
+                "jobTitle",
+                "Java engineer",
+                "overallScore",
+                85,
+                "questions",
+                List.of("q1", "q2"),
+                "score",
+                new Score("design", 9, List.of("clear"))));
         assertThat(a.json("jobTitle", String.class)).isEqualTo("Java engineer");
         assertThat(a.getLong("overallScore", 0)).isEqualTo(85);
         assertThat(a.json("questions", List.class)).containsExactly("q1", "q2");
@@ -71,28 +77,36 @@ class AttributesTest {
         assertThatThrownBy(() -> Attributes.fromBytes(Arrays.copyOf(form, form.length - 1)))
                 .isInstanceOf(CorruptDataException.class);
         byte[] trailing = Arrays.copyOf(form, form.length + 1);
-        assertThatThrownBy(() -> Attributes.fromBytes(trailing)).isInstanceOf(CorruptDataException.class)
+        assertThatThrownBy(() -> Attributes.fromBytes(trailing))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("trailing");
-        assertThatThrownBy(() -> Attributes.fromBytes(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}))
+        assertThatThrownBy(() -> Attributes.fromBytes(
+                        new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}))
                 .isInstanceOf(CorruptDataException.class);
     }
 
     @Test
     void decodingFailuresAreCorruptData() {
-        Attributes a = Attributes.of(Map.of("n", "abc".getBytes(StandardCharsets.UTF_8),
-                "bad", new byte[] {(byte) 0xC3, (byte) 0x28}));
-        assertThatThrownBy(() -> a.getLong("n", 0)).isInstanceOf(CorruptDataException.class).hasMessageContaining("'n'");
+        Attributes a = Attributes.of(
+                Map.of("n", "abc".getBytes(StandardCharsets.UTF_8), "bad", new byte[] {(byte) 0xC3, (byte) 0x28}));
+        assertThatThrownBy(() -> a.getLong("n", 0))
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("'n'");
         assertThatThrownBy(() -> a.json("n", Integer.class)).isInstanceOf(CorruptDataException.class);
-        assertThatThrownBy(() -> a.get("bad", Codecs.utf8())).isInstanceOf(CorruptDataException.class)
+        assertThatThrownBy(() -> a.get("bad", Codecs.utf8()))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("UTF-8");
     }
 
     @Test
     void badNamesAreRejected() {
-        assertThatThrownBy(() -> Attributes.empty().with("", "v")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Attributes.empty().with("", "v"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("attribute name");
-        assertThatThrownBy(() -> Attributes.empty().with("x".repeat(257), "v")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Attributes.empty().with("k", (byte[]) null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Attributes.empty().with("x".repeat(257), "v"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Attributes.empty().with("k", (byte[]) null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'k'");
     }
 }

@@ -35,7 +35,8 @@ class CursorsFuzzTest {
                     token = CURSORS.seal(cursor);
                 } catch (StoreException e) {
                     assertThat(Checks.unpairedSurrogate(cursor) >= 0
-                            || cursor.getBytes(UTF_8).length > Cursors.MAX_CURSOR_BYTES).isTrue();
+                                    || cursor.getBytes(UTF_8).length > Cursors.MAX_CURSOR_BYTES)
+                            .isTrue();
                     return;
                 }
                 assertThat(token.length()).isLessThanOrEqualTo(Cursors.MAX_TOKEN_CHARS);
@@ -53,7 +54,8 @@ class CursorsFuzzTest {
                 if (changed.equals(token)) {
                     assertThat(CURSORS.open(changed)).isEqualTo("0:session-" + rest.length);
                 } else {
-                    assertThatThrownBy(() -> CURSORS.open(changed)).isInstanceOf(IllegalArgumentException.class)
+                    assertThatThrownBy(() -> CURSORS.open(changed))
+                            .isInstanceOf(IllegalArgumentException.class)
                             .hasMessageContaining("cursor");
                 }
             }

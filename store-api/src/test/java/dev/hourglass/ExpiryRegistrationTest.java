@@ -17,7 +17,8 @@ class ExpiryRegistrationTest {
     void closingARegistrationRemovesItsListenerOnlyAndMayBeRepeated() {
         List<String> kept = new CopyOnWriteArrayList<>();
         List<String> removed = new CopyOnWriteArrayList<>();
-        StoreOptions options = StoreOptions.builder().clock(clock).sweeperAutoStart(false).build();
+        StoreOptions options =
+                StoreOptions.builder().clock(clock).sweeperAutoStart(false).build();
         try (Store store = Hourglass.open("memory:", options)) {
             ExpiryListener shared = kept::add;
             ExpiryRegistration stays = store.sessions().onExpiry(shared);

@@ -41,10 +41,13 @@ class HostileInputTest {
         Map<String, byte[]> m = new LinkedHashMap<>();
         m.put("\udc00k", "1".getBytes(UTF_8));
         m.put("v", "\"x\"".getBytes(UTF_8));
-        assertThatThrownBy(() -> Attributes.of(m)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("attribute name").hasMessageContaining("unpaired surrogate")
+        assertThatThrownBy(() -> Attributes.of(m))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("attribute name")
+                .hasMessageContaining("unpaired surrogate")
                 .hasMessageContaining("\\uDC00k");
-        assertThatThrownBy(() -> Attributes.empty().with("a\ud800", "v")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Attributes.empty().with("a\ud800", "v"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("attribute name");
     }
 
@@ -62,19 +65,26 @@ class HostileInputTest {
 
     @Test
     void textValuesWithAnUnpairedSurrogateAreRefusedNamingTheAttribute() {
-        assertThatThrownBy(() -> Attributes.strings(Map.of("v", "x\ud800y"))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'v'").hasMessageContaining("unpaired surrogate");
-        assertThatThrownBy(() -> Attributes.empty().with("v", "\udfff")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Attributes.strings(Map.of("v", "x\ud800y")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'v'")
+                .hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> Attributes.empty().with("v", "\udfff"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'v'");
-        assertThatThrownBy(() -> Codecs.utf8().encode("a\udc00")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Codecs.utf8().encode("a\udc00"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("index 1");
     }
 
     @Test
     void jsonValuesWithAnUnpairedSurrogateAreRefused() {
-        assertThatThrownBy(() -> Attributes.json(Map.of("v", "x\ud800y"))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'v'").hasMessageContaining("unpaired surrogate");
-        assertThatThrownBy(() -> Attributes.json(Map.of("v", Map.of("\udc00k", 1)))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Attributes.json(Map.of("v", "x\ud800y")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'v'")
+                .hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> Attributes.json(Map.of("v", Map.of("\udc00k", 1))))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'v'");
         assertThatThrownBy(() -> Attributes.json(Map.of("v", List.of("ok", "\\\ud800"))))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -84,12 +94,15 @@ class HostileInputTest {
 
     @Test
     void jsonNumbersThatJsonCannotHoldAreRefused() {
-        assertThatThrownBy(() -> Attributes.json(Map.of("x", Double.NaN))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'x'").hasMessageContaining("finite");
+        assertThatThrownBy(() -> Attributes.json(Map.of("x", Double.NaN)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'x'")
+                .hasMessageContaining("finite");
         assertThatThrownBy(() -> Attributes.empty().withJson("x", List.of(1.0, Float.NEGATIVE_INFINITY)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(Attributes.json(Map.of("x", 1.5, "s", "NaN")).toMap(Codecs.json()))
-                .containsEntry("x", 1.5).containsEntry("s", "NaN");
+                .containsEntry("x", 1.5)
+                .containsEntry("s", "NaN");
     }
 
     @Test
@@ -101,51 +114,82 @@ class HostileInputTest {
             at.add(next);
             at = next;
         }
-        assertThatThrownBy(() -> Attributes.json(Map.of("deep", root))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'deep'").hasMessageNotContaining("com.fasterxml").hasMessageNotContaining("java.");
+        assertThatThrownBy(() -> Attributes.json(Map.of("deep", root)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'deep'")
+                .hasMessageNotContaining("com.fasterxml")
+                .hasMessageNotContaining("java.");
         assertThatThrownBy(() -> Attributes.json(Map.of("n", new java.math.BigInteger("9".repeat(1_500)))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'n'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'n'");
     }
 
     @Test
     void storedBytesThatAreNotStrictUtf8AreCorruptData() {
-        Attributes a = Attributes.of(Map.of("overlong", bytes(0xC0, 0xAF), "cesu", bytes(0xED, 0xA0, 0x80),
-                "jsonOverlong", bytes('"', 0xC0, 0xAF, '"'), "jsonCesu", bytes('"', 0xED, 0xA0, 0x80, 0xED, 0xB0, 0x80, '"'),
-                "number", bytes('1', 0xC0)));
-        assertThatThrownBy(() -> a.string("overlong")).isInstanceOf(CorruptDataException.class)
-                .hasMessageContaining("'overlong'").hasMessageContaining("UTF-8");
+        Attributes a = Attributes.of(Map.of(
+                "overlong",
+                bytes(0xC0, 0xAF),
+                "cesu",
+                bytes(0xED, 0xA0, 0x80),
+                "jsonOverlong",
+                bytes('"', 0xC0, 0xAF, '"'),
+                "jsonCesu",
+                bytes('"', 0xED, 0xA0, 0x80, 0xED, 0xB0, 0x80, '"'),
+                "number",
+                bytes('1', 0xC0)));
+        assertThatThrownBy(() -> a.string("overlong"))
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("'overlong'")
+                .hasMessageContaining("UTF-8");
         assertThatThrownBy(() -> a.string("cesu")).isInstanceOf(CorruptDataException.class);
-        assertThatThrownBy(() -> a.json("jsonOverlong", String.class)).isInstanceOf(CorruptDataException.class)
+        assertThatThrownBy(() -> a.json("jsonOverlong", String.class))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("UTF-8");
         assertThatThrownBy(() -> a.json("jsonCesu", Object.class)).isInstanceOf(CorruptDataException.class);
         assertThatThrownBy(() -> a.get("jsonCesu", Codecs.json())).isInstanceOf(CorruptDataException.class);
-        assertThatThrownBy(() -> a.getLong("number", 0)).isInstanceOf(CorruptDataException.class)
+        assertThatThrownBy(() -> a.getLong("number", 0))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("'number'");
     }
 
     @Test
     void storedJsonIsReadStrictlyAndErrorsNameNoClasses() {
-        Attributes a = Attributes.of(Map.of("trailing", "[1] x".getBytes(UTF_8), "lone", "\"\\udc00\"".getBytes(UTF_8),
-                "pair", "\"\\ud83d\\ude00\"".getBytes(UTF_8), "word", "abc".getBytes(UTF_8)));
+        Attributes a = Attributes.of(Map.of(
+                "trailing",
+                "[1] x".getBytes(UTF_8),
+                "lone",
+                "\"\\udc00\"".getBytes(UTF_8),
+                "pair",
+                "\"\\ud83d\\ude00\"".getBytes(UTF_8),
+                "word",
+                "abc".getBytes(UTF_8)));
         assertThatThrownBy(() -> a.json("trailing", Object.class)).isInstanceOf(CorruptDataException.class);
-        assertThatThrownBy(() -> a.json("lone", String.class)).isInstanceOf(CorruptDataException.class)
+        assertThatThrownBy(() -> a.json("lone", String.class))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("unpaired surrogate");
         assertThat(a.json("pair", String.class)).isEqualTo("\ud83d\ude00");
-        assertThatThrownBy(() -> a.json("word", Integer.class)).isInstanceOf(CorruptDataException.class)
-                .hasMessageContaining("'word'").hasMessageNotContaining("java.").hasMessageNotContaining("com.fasterxml")
+        assertThatThrownBy(() -> a.json("word", Integer.class))
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("'word'")
+                .hasMessageNotContaining("java.")
+                .hasMessageNotContaining("com.fasterxml")
                 .hasMessageNotContaining("Integer");
     }
 
     @Test
     void theBinaryFormRefusesEverythingItsEncoderNeverWrites() {
         assertThatThrownBy(() -> Attributes.fromBytes(form(bytes(0xC0, 0xAF), bytes())))
-                .isInstanceOf(CorruptDataException.class).hasMessageContaining("UTF-8");
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("UTF-8");
         assertThatThrownBy(() -> Attributes.fromBytes(form(bytes(0xED, 0xA0, 0x80), bytes())))
-                .isInstanceOf(CorruptDataException.class).hasMessageContaining("UTF-8");
-        assertThatThrownBy(() -> Attributes.fromBytes(form(bytes(), bytes(1)))).isInstanceOf(CorruptDataException.class)
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("UTF-8");
+        assertThatThrownBy(() -> Attributes.fromBytes(form(bytes(), bytes(1))))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("empty");
         byte[] twice = bytes(2, 1, 'a', 1, 'x', 1, 'a', 1, 'y');
-        assertThatThrownBy(() -> Attributes.fromBytes(twice)).isInstanceOf(CorruptDataException.class)
+        assertThatThrownBy(() -> Attributes.fromBytes(twice))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("twice");
         byte[] overlongCount = bytes(0x81, 0x00, 1, 'a', 0);
         assertThatThrownBy(() -> Attributes.fromBytes(overlongCount)).isInstanceOf(CorruptDataException.class);
@@ -155,7 +199,8 @@ class HostileInputTest {
         longName[2] = 0x02;
         java.util.Arrays.fill(longName, 3, 3 + 257, (byte) 'n');
         byte[] fitted = java.util.Arrays.copyOf(longName, 3 + 257 + 1);
-        assertThatThrownBy(() -> Attributes.fromBytes(fitted)).isInstanceOf(CorruptDataException.class)
+        assertThatThrownBy(() -> Attributes.fromBytes(fitted))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("256");
     }
 
@@ -166,21 +211,26 @@ class HostileInputTest {
         byte[] length = bytes(1, 0x80, 0x80, 0x80, 0x80, 0x08, 'a');
         assertThatThrownBy(() -> Attributes.fromBytes(length)).isInstanceOf(CorruptDataException.class);
         byte[] valueLength = bytes(1, 1, 'a', 0xFF, 0xFF, 0xFF, 0xFF, 0x07);
-        assertThatThrownBy(() -> Attributes.fromBytes(valueLength)).isInstanceOf(CorruptDataException.class)
+        assertThatThrownBy(() -> Attributes.fromBytes(valueLength))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("runs past");
         byte[] manyEmpty = new byte[30];
         manyEmpty[0] = (byte) 0x8A;
         manyEmpty[1] = 0x01;
-        assertThatThrownBy(() -> Attributes.fromBytes(manyEmpty)).isInstanceOf(CorruptDataException.class)
+        assertThatThrownBy(() -> Attributes.fromBytes(manyEmpty))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("does not fit");
     }
 
     @Test
     void badRangesAndNullAreArgumentErrors() {
-        assertThatThrownBy(() -> Attributes.fromBytes(null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Attributes.fromBytes(null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bytes");
-        assertThatThrownBy(() -> Attributes.fromBytes(new byte[4], 3, 2)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("offset 3").hasMessageContaining("length 2");
+        assertThatThrownBy(() -> Attributes.fromBytes(new byte[4], 3, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("offset 3")
+                .hasMessageContaining("length 2");
         assertThatThrownBy(() -> Attributes.fromBytes(new byte[4], -1, 2)).isInstanceOf(IllegalArgumentException.class);
         assertThat(Attributes.fromBytes(bytes(9, 0, 9), 1, 1)).isEqualTo(Attributes.empty());
     }
@@ -195,15 +245,27 @@ class HostileInputTest {
             Page<String> first = sessions.ids(null, 2);
             String token = first.next().orElseThrow();
             assertThat(token).matches("[A-Za-z0-9_-]+").doesNotContain("s1");
-            assertThat(sessions.ids(token, 10).items()).doesNotContainAnyElementsOf(first.items()).hasSize(3);
-            for (String bad : List.of("s1", "", "-2147483648:a", "-1:x", token + "A", token.substring(1),
+            assertThat(sessions.ids(token, 10).items())
+                    .doesNotContainAnyElementsOf(first.items())
+                    .hasSize(3);
+            for (String bad : List.of(
+                    "s1",
+                    "",
+                    "-2147483648:a",
+                    "-1:x",
+                    token + "A",
+                    token.substring(1),
                     token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A"))) {
-                assertThatThrownBy(() -> sessions.ids(bad, 10)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                assertThatThrownBy(() -> sessions.ids(bad, 10))
+                        .as(bad)
+                        .isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("cursor");
             }
             String hostile = "\u0000\r\n<script>" + "x".repeat(100_000);
-            assertThatThrownBy(() -> sessions.ids(hostile, 10)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("cursor").hasMessageContaining("\\u0000\\u000D\\u000A<script>")
+            assertThatThrownBy(() -> sessions.ids(hostile, 10))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cursor")
+                    .hasMessageContaining("\\u0000\\u000D\\u000A<script>")
                     .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(300));
         }
     }
@@ -211,20 +273,27 @@ class HostileInputTest {
     @Test
     void aCursorFromOneStoreIsRefusedByAStoreWithAnotherKey() {
         try (Store a = Hourglass.open("memory:?cursorKey=first-secret-0123456789");
-             Store b = Hourglass.open("memory:", StoreOptions.builder().property("cursorKey", "second-secret-012345").build());
-             Store c = Hourglass.open("memory:?cursorKey=first-secret-0123456789")) {
+                Store b = Hourglass.open(
+                        "memory:",
+                        StoreOptions.builder()
+                                .property("cursorKey", "second-secret-012345")
+                                .build());
+                Store c = Hourglass.open("memory:?cursorKey=first-secret-0123456789")) {
             for (Store s : List.of(a, b, c)) {
                 s.sessions().put("x", Attributes.empty(), HOUR);
                 s.sessions().put("y", Attributes.empty(), HOUR);
             }
             String token = a.sessions().ids(null, 1).next().orElseThrow();
-            assertThatThrownBy(() -> b.sessions().ids(token, 10)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> b.sessions().ids(token, 10))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("cursor");
             assertThat(c.sessions().ids(token, 10).items()).containsExactly("y");
             assertThat(a.uri()).doesNotContain("first-secret");
         }
-        assertThatThrownBy(() -> Hourglass.open("memory:?cursorKey=short")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("cursorKey").hasMessageNotContaining("short");
+        assertThatThrownBy(() -> Hourglass.open("memory:?cursorKey=short"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cursorKey")
+                .hasMessageNotContaining("short");
     }
 
     @Test
@@ -232,10 +301,14 @@ class HostileInputTest {
         try (Store store = Hourglass.open("memory:")) {
             Streams streams = store.streams();
             streams.open("s", Attributes.empty(), HOUR);
-            assertThatThrownBy(() -> streams.fail("s", "bad\ud800")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("reason").hasMessageContaining("unpaired surrogate");
-            assertThatThrownBy(() -> streams.fail("s", "nul\u0000")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("reason").hasMessageContaining("U+0000");
+            assertThatThrownBy(() -> streams.fail("s", "bad\ud800"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("reason")
+                    .hasMessageContaining("unpaired surrogate");
+            assertThatThrownBy(() -> streams.fail("s", "nul\u0000"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("reason")
+                    .hasMessageContaining("U+0000");
             assertThat(streams.state("s").orElseThrow().status()).isEqualTo(StreamStatus.OPEN);
             String reason = "line one\nline two\ttab \ud83d\ude00";
             assertThat(streams.fail("s", reason)).isTrue();
@@ -246,10 +319,14 @@ class HostileInputTest {
     @Test
     void optionValuesThatOverflowOrDoNotDecodeAreNamedArgumentErrors() {
         assertThatThrownBy(() -> Hourglass.open("memory:?maxSessionBytes=99999999999999999k"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSessionBytes");
-        assertThatThrownBy(() -> Hourglass.open("memory:?maxSessionBytes=%zz")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("%zz").hasMessageNotContaining("URLDecoder");
-        assertThatThrownBy(() -> Hourglass.open("memory:?maxSessionBytes=%C0%AF")).isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxSessionBytes");
+        assertThatThrownBy(() -> Hourglass.open("memory:?maxSessionBytes=%zz"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("%zz")
+                .hasMessageNotContaining("URLDecoder");
+        assertThatThrownBy(() -> Hourglass.open("memory:?maxSessionBytes=%C0%AF"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("UTF-8");
         try (Store store = Hourglass.open("memory:?maxSessionBytes=%36%34k")) {
             assertThat(store.limits().maxSessionBytes()).isEqualTo(65_536);
@@ -261,7 +338,8 @@ class HostileInputTest {
         try (Store store = Hourglass.open("memory:")) {
             store.sessions().put("x", Attributes.strings(Map.of("a", "1")), HOUR);
             assertThatThrownBy(() -> store.sessions().merge("x", Attributes.empty(), Set.of("\ud800")))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("remove");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("remove");
         }
     }
 

@@ -33,26 +33,39 @@ class HourglassTest {
 
     @Test
     void anUnknownSchemeListsWhatIsAvailableAndWhereTheKnownOnesLive() {
-        assertThatThrownBy(() -> Hourglass.open("foo://x")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'foo'").hasMessageContaining("Schemes on the class path: memory")
+        assertThatThrownBy(() -> Hourglass.open("foo://x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'foo'")
+                .hasMessageContaining("Schemes on the class path: memory")
                 .hasMessageContaining("chronicle (dev.hourglass:hourglass-chronicle)");
-        assertThatThrownBy(() -> Hourglass.open("redis://user:secret@localhost:6379")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("provided by dev.hourglass:hourglass-redis").hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> Hourglass.open("jdbc:mysql://h/db")).hasMessageContaining("'jdbc:mysql'")
+        assertThatThrownBy(() -> Hourglass.open("redis://user:secret@localhost:6379"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("provided by dev.hourglass:hourglass-redis")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> Hourglass.open("jdbc:mysql://h/db"))
+                .hasMessageContaining("'jdbc:mysql'")
                 .hasMessageContaining("dev.hourglass:hourglass-jdbc");
-        assertThatThrownBy(() -> Hourglass.open(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("uri");
+        assertThatThrownBy(() -> Hourglass.open(" "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("uri");
     }
 
     @Test
     void unknownAndBadOptionsAreNamed() {
-        assertThatThrownBy(() -> Hourglass.open("memory:?maxSessionBytes=lots")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxSessionBytes").hasMessageContaining("lots");
-        assertThatThrownBy(() -> Hourglass.open("memory:?colour=blue")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("colour").hasMessageContaining("maxSessionBytes");
+        assertThatThrownBy(() -> Hourglass.open("memory:?maxSessionBytes=lots"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxSessionBytes")
+                .hasMessageContaining("lots");
+        assertThatThrownBy(() -> Hourglass.open("memory:?colour=blue"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("colour")
+                .hasMessageContaining("maxSessionBytes");
         try (Store store = Hourglass.open("memory:?maxSessionBytes=64k")) {
             assertThat(store.limits().maxSessionBytes()).isEqualTo(65_536);
         }
-        try (Store store = Hourglass.open("memory:", StoreOptions.builder().property("maxMessageBytes", "1k").build())) {
+        try (Store store = Hourglass.open(
+                "memory:",
+                StoreOptions.builder().property("maxMessageBytes", "1k").build())) {
             assertThat(store.limits().maxMessageBytes()).isEqualTo(1_024);
         }
     }
@@ -71,8 +84,10 @@ class HourglassTest {
         System.setProperty(Hourglass.PROPERTY, "memory:?maxSessionBytes=2k");
         assertThat(Hourglass.configuredUri()).isEqualTo("memory:?maxSessionBytes=2k");
         System.clearProperty(Hourglass.PROPERTY);
-        System.setProperty(Hourglass.CONFIG_FILE_PROPERTY, dir.resolve("absent.properties").toString());
-        assertThatThrownBy(Hourglass::configuredUri).isInstanceOf(IllegalArgumentException.class)
+        System.setProperty(
+                Hourglass.CONFIG_FILE_PROPERTY, dir.resolve("absent.properties").toString());
+        assertThatThrownBy(Hourglass::configuredUri)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("absent.properties");
         System.clearProperty(Hourglass.CONFIG_FILE_PROPERTY);
         if (System.getenv(Hourglass.ENVIRONMENT) == null && !Files.exists(Path.of(Hourglass.CONFIG_FILE))) {
@@ -86,16 +101,19 @@ class HourglassTest {
         store.close();
         store.close();
         assertThat(store.isHealthy()).isFalse();
-        assertThatThrownBy(() -> store.sessions().get("x")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> store.sessions().get("x"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
     }
 
     @Test
     void optionsAreValidated() {
-        assertThatThrownBy(() -> StoreOptions.builder().timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> StoreOptions.builder().timeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("timeout");
         assertThatThrownBy(() -> StoreOptions.builder().sweepBatchSize(0)).hasMessageContaining("sweepBatchSize");
-        assertThatThrownBy(() -> StoreOptions.builder().meterRegistry("not a registry")).hasMessageContaining("meterRegistry");
+        assertThatThrownBy(() -> StoreOptions.builder().meterRegistry("not a registry"))
+                .hasMessageContaining("meterRegistry");
         assertThatThrownBy(() -> StoreOptions.builder().property("", "x")).hasMessageContaining("property name");
         StoreOptions a = StoreOptions.builder().timeout(Duration.ofSeconds(3)).build();
         StoreOptions b = a.toBuilder().sweepBatchSize(7).build();

@@ -35,8 +35,9 @@ class StoreUriFuzzTest {
                 String text = new String(rest, UTF_8);
                 int eq = text.indexOf('=');
                 try {
-                    options = StoreOptions.builder().property(eq < 0 ? text : text.substring(0, eq),
-                            eq < 0 ? "" : text.substring(eq + 1)).build();
+                    options = StoreOptions.builder()
+                            .property(eq < 0 ? text : text.substring(0, eq), eq < 0 ? "" : text.substring(eq + 1))
+                            .build();
                 } catch (IllegalArgumentException e) {
                     assertThat(e.getMessage()).contains("property");
                     yield null;

@@ -16,8 +16,12 @@ class SweeperAndMetricsTest {
 
     @Test
     void eachRunIsBoundedByTheBatchSizeAndTheTimeBudget() {
-        StoreOptions options = StoreOptions.builder().clock(clock).sweeperAutoStart(false).sweepBatchSize(100)
-                .sweepTimeBudget(Duration.ofNanos(1)).build();
+        StoreOptions options = StoreOptions.builder()
+                .clock(clock)
+                .sweeperAutoStart(false)
+                .sweepBatchSize(100)
+                .sweepTimeBudget(Duration.ofNanos(1))
+                .build();
         try (Store store = Hourglass.open("memory:", options)) {
             for (int i = 0; i < 1_000; i++) {
                 store.sessions().put("s" + i, Attributes.empty(), Duration.ofSeconds(1));
@@ -34,7 +38,10 @@ class SweeperAndMetricsTest {
 
     @Test
     void theScheduledSweeperRunsOnItsOwnAndStops() throws Exception {
-        StoreOptions options = StoreOptions.builder().clock(clock).sweepInterval(Duration.ofMillis(20)).build();
+        StoreOptions options = StoreOptions.builder()
+                .clock(clock)
+                .sweepInterval(Duration.ofMillis(20))
+                .build();
         Set<String> expired = ConcurrentHashMap.newKeySet();
         try (Store store = Hourglass.open("memory:", options)) {
             store.sessions().onExpiry(expired::add);
@@ -54,7 +61,10 @@ class SweeperAndMetricsTest {
     @Test
     void operationsAndErrorsAreTimedPerBackendWhenARegistryIsGiven() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        StoreOptions options = StoreOptions.builder().meterRegistry(registry).sweeperAutoStart(false).build();
+        StoreOptions options = StoreOptions.builder()
+                .meterRegistry(registry)
+                .sweeperAutoStart(false)
+                .build();
         try (Store store = Hourglass.open("memory:", options)) {
             store.sessions().put("a", Attributes.empty(), Duration.ofMinutes(1));
             store.sessions().get("a");
@@ -65,19 +75,37 @@ class SweeperAndMetricsTest {
                 // counted below
             }
         }
-        assertThat(registry.get("hourglass.operations").tag("backend", "memory").tag("op", "get")
-                .tag("outcome", "success").tag("exception", "none").timer().count()).isEqualTo(2);
-        assertThat(registry.get("hourglass.operations").tag("op", "stream-append").tag("outcome", "error")
-                .tag("exception", "NoSuchStreamException").timer().count()).isEqualTo(1);
-        assertThat(registry.get("hourglass.operations").tag("op", "stream-append").tag("outcome", "success")
-                .timer().count()).isZero();
+        assertThat(registry.get("hourglass.operations")
+                        .tag("backend", "memory")
+                        .tag("op", "get")
+                        .tag("outcome", "success")
+                        .tag("exception", "none")
+                        .timer()
+                        .count())
+                .isEqualTo(2);
+        assertThat(registry.get("hourglass.operations")
+                        .tag("op", "stream-append")
+                        .tag("outcome", "error")
+                        .tag("exception", "NoSuchStreamException")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("hourglass.operations")
+                        .tag("op", "stream-append")
+                        .tag("outcome", "success")
+                        .timer()
+                        .count())
+                .isZero();
         assertThat(registry.find("hourglass.errors").meters()).isEmpty();
     }
 
     @Test
     void theSweepersTotalIsAFunctionCounterAndTheRestAreGauges() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        StoreOptions options = StoreOptions.builder().clock(clock).meterRegistry(registry).sweeperAutoStart(false)
+        StoreOptions options = StoreOptions.builder()
+                .clock(clock)
+                .meterRegistry(registry)
+                .sweeperAutoStart(false)
                 .build();
         try (Store store = Hourglass.open("memory:", options)) {
             for (int i = 0; i < 3; i++) {
@@ -85,11 +113,17 @@ class SweeperAndMetricsTest {
             }
             clock.advance(Duration.ofSeconds(2));
             store.sweeper().orElseThrow().runNow();
-            assertThat(registry.get("hourglass.sweeper.removed").tag("backend", "memory").functionCounter().count())
+            assertThat(registry.get("hourglass.sweeper.removed")
+                            .tag("backend", "memory")
+                            .functionCounter()
+                            .count())
                     .isEqualTo(3.0);
-            assertThat(registry.get("hourglass.sweeper.removed.last").gauge().value()).isEqualTo(3.0);
-            assertThat(registry.get("hourglass.sweeper.backlog").gauge().value()).isZero();
-            assertThat(registry.get("hourglass.sweeper.running").gauge().value()).isZero();
+            assertThat(registry.get("hourglass.sweeper.removed.last").gauge().value())
+                    .isEqualTo(3.0);
+            assertThat(registry.get("hourglass.sweeper.backlog").gauge().value())
+                    .isZero();
+            assertThat(registry.get("hourglass.sweeper.running").gauge().value())
+                    .isZero();
         }
     }
 
@@ -99,6 +133,9 @@ class SweeperAndMetricsTest {
         MicrometerMetrics metrics = new MicrometerMetrics("memory", Optional.empty());
         assertThat(registry.getMeters()).isEmpty();
         metrics.bindTo(registry);
-        assertThat(registry.find("hourglass.operations").tag("outcome", "success").timers()).hasSize(Op.values().length);
+        assertThat(registry.find("hourglass.operations")
+                        .tag("outcome", "success")
+                        .timers())
+                .hasSize(Op.values().length);
     }
 }

@@ -35,23 +35,56 @@ class TextPropertiesTest {
         Arbitrary<String> piece = Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.chars().range('a', 'z').map(String::valueOf)),
                 Tuple.of(4, Arbitraries.integers().between(0, 0x10FFFF).map(cp -> new String(Character.toChars(cp)))),
-                Tuple.of(3, Arbitraries.of("\u0000", "\t", "\n", "\u001b", "\u007f", "\u0085", "\ud800", "\udbff",
-                        "\udc00", "\udfff", "\ufeff", "\uffff", "\u2028", "\ud83d\ude00", "\"", "\\", "\\u", "\\ud800",
-                        "\\udc00", "NaN", "Infinity", "-", "1e9", "{", "[")));
+                Tuple.of(
+                        3,
+                        Arbitraries.of(
+                                "\u0000",
+                                "\t",
+                                "\n",
+                                "\u001b",
+                                "\u007f",
+                                "\u0085",
+                                "\ud800",
+                                "\udbff",
+                                "\udc00",
+                                "\udfff",
+                                "\ufeff",
+                                "\uffff",
+                                "\u2028",
+                                "\ud83d\ude00",
+                                "\"",
+                                "\\",
+                                "\\u",
+                                "\\ud800",
+                                "\\udc00",
+                                "NaN",
+                                "Infinity",
+                                "-",
+                                "1e9",
+                                "{",
+                                "[")));
         return piece.list().ofMaxSize(20).map(l -> String.join("", l));
     }
 
     /** Nested JSON values: text, numbers, booleans, null, lists and maps with text keys. */
     @Provide
     Arbitrary<Object> jsonValue() {
-        Arbitrary<Object> leaf = Arbitraries.oneOf(text().map(s -> (Object) s),
-                Arbitraries.integers().map(i -> (Object) i), Arbitraries.longs().map(l -> (Object) l),
-                Arbitraries.of(true, false).map(b -> (Object) b), Arbitraries.just((Object) null),
+        Arbitrary<Object> leaf = Arbitraries.oneOf(
+                text().map(s -> (Object) s),
+                Arbitraries.integers().map(i -> (Object) i),
+                Arbitraries.longs().map(l -> (Object) l),
+                Arbitraries.of(true, false).map(b -> (Object) b),
+                Arbitraries.just((Object) null),
                 Arbitraries.doubles().map(d -> (Object) d),
-                Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY).map(d -> (Object) d));
-        return Arbitraries.recursive(() -> leaf, inner -> Arbitraries.oneOf(
-                inner.list().ofMaxSize(4).map(l -> (Object) new ArrayList<>(l)),
-                Arbitraries.maps(text(), inner).ofMaxSize(4).map(m -> (Object) new LinkedHashMap<>(m))), 0, 4);
+                Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)
+                        .map(d -> (Object) d));
+        return Arbitraries.recursive(
+                () -> leaf,
+                inner -> Arbitraries.oneOf(
+                        inner.list().ofMaxSize(4).map(l -> (Object) new ArrayList<>(l)),
+                        Arbitraries.maps(text(), inner).ofMaxSize(4).map(m -> (Object) new LinkedHashMap<>(m))),
+                0,
+                4);
     }
 
     private static boolean exactJson(Object v) {
@@ -81,7 +114,8 @@ class TextPropertiesTest {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("v", value);
         if (!exact) {
-            assertThatThrownBy(() -> Attributes.json(m)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Attributes.json(m))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'v'");
             return;
         }
@@ -112,19 +146,29 @@ class TextPropertiesTest {
     @Provide
     Arbitrary<byte[]> bytes() {
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(40);
-        Arbitrary<byte[]> utf8ish = Arbitraries.integers().between(0, 255).map(i -> (byte) (int) i)
-                .list().ofMaxSize(12).map(l -> {
+        Arbitrary<byte[]> utf8ish = Arbitraries.integers()
+                .between(0, 255)
+                .map(i -> (byte) (int) i)
+                .list()
+                .ofMaxSize(12)
+                .map(l -> {
                     byte[] b = new byte[l.size()];
                     for (int i = 0; i < b.length; i++) {
                         b[i] = l.get(i);
                     }
                     return b;
                 });
-        Arbitrary<byte[]> encoded = text().filter(TextPropertiesTest::exactText).map(s -> ("\"" + s + "\"").getBytes(UTF_8));
-        Arbitrary<byte[]> edge = Arbitraries.of(new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},
-                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
-                new byte[] {(byte) 0xF0, (byte) 0x8F, (byte) 0xBF, (byte) 0xBF}, new byte[] {(byte) 0xEF, (byte) 0xBF, (byte) 0xBF},
-                new byte[] {(byte) 0xF4, (byte) 0x8F, (byte) 0xBF, (byte) 0xBF}, new byte[] {(byte) 0xC2});
+        Arbitrary<byte[]> encoded =
+                text().filter(TextPropertiesTest::exactText).map(s -> ("\"" + s + "\"").getBytes(UTF_8));
+        Arbitrary<byte[]> edge = Arbitraries.of(
+                new byte[] {(byte) 0xC0, (byte) 0xAF},
+                new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+                new byte[] {(byte) 0xF0, (byte) 0x8F, (byte) 0xBF, (byte) 0xBF},
+                new byte[] {(byte) 0xEF, (byte) 0xBF, (byte) 0xBF},
+                new byte[] {(byte) 0xF4, (byte) 0x8F, (byte) 0xBF, (byte) 0xBF},
+                new byte[] {(byte) 0xC2});
         return Arbitraries.oneOf(random, utf8ish, encoded, edge);
     }
 
@@ -132,7 +176,9 @@ class TextPropertiesTest {
     void theStrictUtf8CheckAgreesWithTheReportingDecoder(@ForAll("bytes") byte[] b) {
         boolean jdk;
         try {
-            UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+            UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(b));
             jdk = true;
         } catch (CharacterCodingException e) {
@@ -142,20 +188,30 @@ class TextPropertiesTest {
         Statistics.collect(bad < 0 ? "well-formed" : "malformed");
         assertThat(bad < 0).isEqualTo(jdk);
         if (bad >= 0) {
-            assertThat(Checks.malformedUtf8(b, 0, bad)).as("the prefix before the reported byte").isNegative();
+            assertThat(Checks.malformedUtf8(b, 0, bad))
+                    .as("the prefix before the reported byte")
+                    .isNegative();
         }
     }
 
     @Property(tries = 1000)
     void arbitraryStoredValuesReadAsTextOrJsonOrAreCorruptData(@ForAll("bytes") byte[] value) {
         Attributes a = Attributes.of(Map.of("v", value));
-        List<Runnable> reads = List.of(() -> a.string("v"), () -> a.getLong("v", 0), () -> a.json("v", Object.class),
-                () -> a.get("v", Codecs.utf8()), () -> a.json("v", Map.class), () -> a.get("v", Codecs.json()));
+        List<Runnable> reads = List.of(
+                () -> a.string("v"),
+                () -> a.getLong("v", 0),
+                () -> a.json("v", Object.class),
+                () -> a.get("v", Codecs.utf8()),
+                () -> a.json("v", Map.class),
+                () -> a.get("v", Codecs.json()));
         for (Runnable read : reads) {
             try {
                 read.run();
             } catch (CorruptDataException e) {
-                assertThat(e.getMessage()).doesNotContain("com.fasterxml").doesNotContain("java.").contains("'v'");
+                assertThat(e.getMessage())
+                        .doesNotContain("com.fasterxml")
+                        .doesNotContain("java.")
+                        .contains("'v'");
             }
         }
         try {
@@ -171,6 +227,7 @@ class TextPropertiesTest {
         assertThat(q.length()).isLessThanOrEqualTo(64 + 6 + 4);
         assertThat(q).startsWith("'").endsWith("'");
         assertThat(Checks.unpairedSurrogate(q)).isNegative();
-        assertThat(q.chars().noneMatch(c -> c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028)).isTrue();
+        assertThat(q.chars().noneMatch(c -> c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028))
+                .isTrue();
     }
 }

@@ -8,8 +8,7 @@ import java.time.Duration;
  */
 public final class WithoutMicrometerMain {
 
-    private WithoutMicrometerMain() {
-    }
+    private WithoutMicrometerMain() {}
 
     public static void main(String[] args) {
         try {
@@ -27,13 +26,20 @@ public final class WithoutMicrometerMain {
             // refused by name
         }
         StoreOptions options = StoreOptions.builder().sweeperAutoStart(false).build().toBuilder()
-                .timeout(Duration.ofSeconds(1)).build();
+                .timeout(Duration.ofSeconds(1))
+                .build();
         try (Store store = Hourglass.open("memory:", options)) {
             store.sessions().put("a", Attributes.empty().with("k", "v"), Duration.ofMinutes(1));
             String value = store.sessions().get("a").orElseThrow().attributes().string("k");
             store.streams().open("s", Attributes.empty(), Duration.ofMinutes(1));
             store.streams().append("s", new byte[] {1, 2});
-            int size = store.streams().next("s", "r").orElseThrow().message().orElseThrow().payload().length;
+            int size = store.streams()
+                    .next("s", "r")
+                    .orElseThrow()
+                    .message()
+                    .orElseThrow()
+                    .payload()
+                    .length;
             store.sweeper().orElseThrow().runNow();
             System.out.println(value.equals("v") && size == 2 ? "ok" : "wrong values: " + value + ", " + size);
         }

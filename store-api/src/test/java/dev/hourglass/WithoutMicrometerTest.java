@@ -18,11 +18,15 @@ class WithoutMicrometerTest {
     @Test
     void aStoreOpensAndWorksOnAClassPathWithoutMicrometer() throws Exception {
         String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
-        String classPath = Arrays.stream(entries).filter(e -> !e.contains("micrometer"))
+        String classPath = Arrays.stream(entries)
+                .filter(e -> !e.contains("micrometer"))
                 .collect(Collectors.joining(File.pathSeparator));
         assertThat(classPath.split(File.pathSeparator)).hasSizeLessThan(entries.length);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, WithoutMicrometerMain.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classPath,
+                WithoutMicrometerMain.class.getName()));
         Path errors = Files.createTempFile("hourglass-no-micrometer", ".err");
         try {
             Process p = new ProcessBuilder(cmd).redirectError(errors.toFile()).start();

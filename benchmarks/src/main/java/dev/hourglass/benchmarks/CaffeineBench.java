@@ -20,30 +20,43 @@ import org.openjdk.jmh.annotations.Threads;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class CaffeineBench {
 
     private Cache<String, Entry> cache;
 
     @Setup(Level.Trial)
     public void setup() {
-        cache = Caffeine.newBuilder().initialCapacity(Data.KEYS * 2).expireAfter(new Expiry<String, Entry>() {
-            @Override
-            public long expireAfterCreate(String key, Entry e, long currentTime) {
-                return TimeUnit.MILLISECONDS.toNanos(Math.max(0, e.expiresAt() - System.currentTimeMillis()));
-            }
+        cache = Caffeine.newBuilder()
+                .initialCapacity(Data.KEYS * 2)
+                .expireAfter(new Expiry<String, Entry>() {
+                    @Override
+                    public long expireAfterCreate(String key, Entry e, long currentTime) {
+                        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, e.expiresAt() - System.currentTimeMillis()));
+                    }
 
-            @Override
-            public long expireAfterUpdate(String key, Entry e, long currentTime, long currentDuration) {
-                return expireAfterCreate(key, e, currentTime);
-            }
+                    @Override
+                    public long expireAfterUpdate(String key, Entry e, long currentTime, long currentDuration) {
+                        return expireAfterCreate(key, e, currentTime);
+                    }
 
-            @Override
-            public long expireAfterRead(String key, Entry e, long currentTime, long currentDuration) {
-                return currentDuration;
-            }
-        }).build();
+                    @Override
+                    public long expireAfterRead(String key, Entry e, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
         long now = System.currentTimeMillis();
         for (int i = 0; i < Data.KEYS; i++) {
             cache.put(Data.id(i), Entry.of(Data.attributes(i), now));
@@ -71,7 +84,8 @@ public class CaffeineBench {
     @Benchmark
     public Entry merge(Keys k) {
         Attributes set = Data.merge(k.write());
-        return cache.asMap().computeIfPresent(k.nextId(), (id, e) -> e.with(e.attributes().withAll(set)));
+        return cache.asMap()
+                .computeIfPresent(k.nextId(), (id, e) -> e.with(e.attributes().withAll(set)));
     }
 
     @Benchmark

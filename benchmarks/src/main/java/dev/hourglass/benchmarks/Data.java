@@ -54,8 +54,7 @@ final class Data {
         }
     }
 
-    private Data() {
-    }
+    private Data() {}
 
     /** The id of key {@code i}, 0 <= i < KEYS. */
     static String id(int i) {
@@ -90,8 +89,13 @@ final class Data {
     static byte[] json(int seed, String name, int size) {
         SplittableRandom r = new SplittableRandom(seed);
         StringBuilder sb = new StringBuilder(size);
-        sb.append("{\"field\":\"").append(name).append("\",\"n\":").append(r.nextInt(1_000_000))
-                .append(",\"ok\":").append(r.nextBoolean()).append(",\"text\":\"");
+        sb.append("{\"field\":\"")
+                .append(name)
+                .append("\",\"n\":")
+                .append(r.nextInt(1_000_000))
+                .append(",\"ok\":")
+                .append(r.nextBoolean())
+                .append(",\"text\":\"");
         String words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor ";
         while (sb.length() < size - 2) {
             sb.append(words.charAt(r.nextInt(words.length())));

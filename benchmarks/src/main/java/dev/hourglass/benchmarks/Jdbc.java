@@ -12,8 +12,7 @@ final class Jdbc {
 
     static final int POOL_SIZE = 10;
 
-    private Jdbc() {
-    }
+    private Jdbc() {}
 
     /** A pool configured as the JDBC store configures its own (store-jdbc's defaults). */
     static HikariDataSource pool(Servers.Database db, String name) {
@@ -65,7 +64,8 @@ final class Jdbc {
 
     /** A plain connection whose batches are sent as multi-row inserts, for populating quickly. */
     static Connection bulk(Servers.Database db) throws SQLException {
-        String url = db.url() + (db.url().contains("?") ? "&" : "?")
+        String url = db.url()
+                + (db.url().contains("?") ? "&" : "?")
                 + (db.mysql() ? "rewriteBatchedStatements=true" : "reWriteBatchedInserts=true");
         return DriverManager.getConnection(url, db.user(), db.password());
     }
@@ -74,10 +74,12 @@ final class Jdbc {
      * Loads rows with PostgreSQL's COPY: {@code rows} appends rows 0..count-1 in COPY's text format
      * (tab-separated, newline-terminated; see {@link #bytea}).
      */
-    static void copy(Connection c, String copySql, int count, java.util.function.BiConsumer<Integer, StringBuilder> rows)
+    static void copy(
+            Connection c, String copySql, int count, java.util.function.BiConsumer<Integer, StringBuilder> rows)
             throws SQLException {
         try {
-            org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            org.postgresql.copy.CopyManager copy =
+                    c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
             StringBuilder sb = new StringBuilder(8 << 20);
             for (int i = 0; i < count; i++) {
                 rows.accept(i, sb);
@@ -111,7 +113,8 @@ final class Jdbc {
     }
 
     static void execute(javax.sql.DataSource ds, String sql) {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("could not run: " + sql, e);
@@ -119,7 +122,8 @@ final class Jdbc {
     }
 
     static boolean tableExists(javax.sql.DataSource ds, String table) {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             s.executeQuery("SELECT 1 FROM " + table + " WHERE 1 = 0").close();
             return true;
         } catch (SQLException e) {

@@ -12,6 +12,5 @@ final class Jvm {
     static final String HEAP = "-Xmx1g";
     static final String HEAP_MIN = "-Xms1g";
 
-    private Jvm() {
-    }
+    private Jvm() {}
 }

@@ -23,8 +23,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class Launcher {
 
-    private Launcher() {
-    }
+    private Launcher() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || !(args[0].equals("quick") || args[0].equals("full"))) {
@@ -60,8 +59,12 @@ public final class Launcher {
         System.out.println("# starting private Redis, MariaDB and PostgreSQL on loopback...");
         // The forks get these and, from each benchmark's @Fork, the Chronicle options and heap size.
         List<String> serverProperties = Servers.startAll();
-        System.out.printf("# servers up in %.1f s: %s, %s, %s%n", (System.nanoTime() - t0) / 1e9,
-                System.getProperty(Servers.REDIS), System.getProperty(Servers.MARIADB), System.getProperty(Servers.POSTGRESQL));
+        System.out.printf(
+                "# servers up in %.1f s: %s, %s, %s%n",
+                (System.nanoTime() - t0) / 1e9,
+                System.getProperty(Servers.REDIS),
+                System.getProperty(Servers.MARIADB),
+                System.getProperty(Servers.POSTGRESQL));
         try {
             ChainedOptionsBuilder options = new OptionsBuilder()
                     .jvmArgs(serverProperties.toArray(String[]::new))
@@ -76,16 +79,23 @@ public final class Launcher {
                 includes.forEach(options::include);
             }
             if (quick) {
-                options.forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1))
-                        .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
+                options.forks(1)
+                        .warmupIterations(1)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(2)
+                        .measurementTime(TimeValue.milliseconds(500));
             } else {
-                options.forks(2).warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                        .measurementIterations(5).measurementTime(TimeValue.seconds(2));
+                options.forks(2)
+                        .warmupIterations(3)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(5)
+                        .measurementTime(TimeValue.seconds(2));
             }
             new Runner(options.build()).run();
         } finally {
             Servers.stopOwned();
         }
-        System.out.printf("# %s profile done in %.1f min; JMH results in %s%n", args[0], (System.nanoTime() - t0) / 60e9, result);
+        System.out.printf(
+                "# %s profile done in %.1f min; JMH results in %s%n", args[0], (System.nanoTime() - t0) / 60e9, result);
     }
 }

@@ -39,8 +39,18 @@ import org.openjdk.jmh.annotations.Threads;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class LettuceBench {
 
     static final int BATCH = 100;
@@ -102,7 +112,8 @@ public class LettuceBench {
             }
             pending.forEach(f -> f.toCompletableFuture().join());
             redis.set(marker, new byte[] {'1'});
-            System.out.printf("# populated raw redis with %,d sessions in %.1f s%n", Data.KEYS, (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    "# populated raw redis with %,d sessions in %.1f s%n", Data.KEYS, (System.nanoTime() - t0) / 1e9);
         }
     }
 
@@ -162,8 +173,7 @@ public class LettuceBench {
                     case 'c' -> created = v;
                     case 'a' -> accessed = v;
                     case 'v' -> version = v;
-                    default -> {
-                    }
+                    default -> {}
                 }
             } else {
                 attributes.put(new String(name, StandardCharsets.UTF_8), e.getValue());
@@ -191,23 +201,38 @@ public class LettuceBench {
     @Benchmark
     public long put(Keys k) {
         long now = System.currentTimeMillis();
-        return redis.evalsha(put, ScriptOutputType.INTEGER, new byte[][] {key(k.nextId())},
+        return redis.evalsha(
+                put,
+                ScriptOutputType.INTEGER,
+                new byte[][] {key(k.nextId())},
                 writeArgs(Data.attributes(k.write()), now, versions.incrementAndGet()));
     }
 
     @Benchmark
     public boolean touch(Keys k) {
         long now = System.currentTimeMillis();
-        List<Object> r = redis.evalsha(touch, ScriptOutputType.MULTI, new byte[][] {key(k.nextId())},
-                ascii(Data.TTL_MILLIS), ascii(now), ascii(now + Data.TTL_MILLIS), new byte[] {'0'});
+        List<Object> r = redis.evalsha(
+                touch,
+                ScriptOutputType.MULTI,
+                new byte[][] {key(k.nextId())},
+                ascii(Data.TTL_MILLIS),
+                ascii(now),
+                ascii(now + Data.TTL_MILLIS),
+                new byte[] {'0'});
         return r != null;
     }
 
     @Benchmark
     public Entry getAndTouch(Keys k) {
         long now = System.currentTimeMillis();
-        List<Object> r = redis.evalsha(touch, ScriptOutputType.MULTI, new byte[][] {key(k.nextId())},
-                ascii(Data.TTL_MILLIS), ascii(now), ascii(now + Data.TTL_MILLIS), new byte[] {'1'});
+        List<Object> r = redis.evalsha(
+                touch,
+                ScriptOutputType.MULTI,
+                new byte[][] {key(k.nextId())},
+                ascii(Data.TTL_MILLIS),
+                ascii(now),
+                ascii(now + Data.TTL_MILLIS),
+                new byte[] {'1'});
         return decode(r, now);
     }
 
@@ -252,7 +277,10 @@ public class LettuceBench {
     public boolean createDelete(Keys k) {
         long now = System.currentTimeMillis();
         byte[] key = key(Entry.newId());
-        redis.evalsha(create, ScriptOutputType.INTEGER, new byte[][] {key},
+        redis.evalsha(
+                create,
+                ScriptOutputType.INTEGER,
+                new byte[][] {key},
                 writeArgs(Data.attributes(k.write()), now, versions.incrementAndGet()));
         return redis.del(key) == 1L;
     }

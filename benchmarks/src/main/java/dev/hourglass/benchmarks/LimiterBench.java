@@ -31,8 +31,18 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class LimiterBench {
 
     static final int KEYS = 1_000;
@@ -82,6 +92,7 @@ public class LimiterBench {
     public boolean permit() {
         String key = tenant();
         PermitDecision d = limiters.acquire(PERMITS, key);
-        return d.permit().isPresent() && limiters.release(PERMITS, key, d.permit().get().id());
+        return d.permit().isPresent()
+                && limiters.release(PERMITS, key, d.permit().get().id());
     }
 }

@@ -18,8 +18,18 @@ import org.openjdk.jmh.annotations.Threads;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class MapBench {
 
     private ConcurrentHashMap<String, Entry> map;
@@ -56,7 +66,8 @@ public class MapBench {
     public Entry merge(Keys k) {
         long now = System.currentTimeMillis();
         Attributes set = Data.merge(k.write());
-        return map.computeIfPresent(k.nextId(), (id, e) -> e.live(now) ? e.with(e.attributes().withAll(set)) : e);
+        return map.computeIfPresent(
+                k.nextId(), (id, e) -> e.live(now) ? e.with(e.attributes().withAll(set)) : e);
     }
 
     @Benchmark

@@ -11,8 +11,7 @@ final class Populate {
 
     static final String MARKER = "populated-marker";
 
-    private Populate() {
-    }
+    private Populate() {}
 
     /**
      * Writes the sessions with the store's batched put (1,000 per call), unless a previous fork
@@ -25,7 +24,8 @@ final class Populate {
         long t0 = System.nanoTime();
         putAll(sessions, "", Data.KEYS, ttl);
         sessions.put(MARKER, Attributes.empty(), ttl);
-        System.out.printf("# populated %s with %,d sessions in %.1f s%n", what, Data.KEYS, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "# populated %s with %,d sessions in %.1f s%n", what, Data.KEYS, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Puts sessions {@code prefix + i} (or the data set's ids when the prefix is empty), 0 <= i < count. */

@@ -6,8 +6,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.bytes.RandomDataOutput;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -37,8 +37,18 @@ import org.openjdk.jmh.annotations.Threads;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class RawChronicleBench {
 
     private static final int HEADER = Subjects.ChronicleSizing.HEADER;
@@ -51,7 +61,8 @@ public class RawChronicleBench {
     @Setup(Level.Trial)
     public void setup() throws IOException {
         dir = Subjects.tempDir("hourglass-bench-raw-chronicle");
-        map = ChronicleMap.of(String.class, byte[].class).name("raw-sessions")
+        map = ChronicleMap.of(String.class, byte[].class)
+                .name("raw-sessions")
                 .averageKeySize(Subjects.ChronicleSizing.AVERAGE_ID_BYTES)
                 .averageValueSize(Subjects.ChronicleSizing.AVERAGE_VALUE)
                 .entries(Subjects.ChronicleSizing.ENTRIES)
@@ -87,8 +98,12 @@ public class RawChronicleBench {
         if (b == null || (long) LONG.get(b, 0) <= now) {
             return null;
         }
-        return new Entry(Attributes.fromBytes(b, HEADER, b.length - HEADER), (long) LONG.get(b, 24),
-                (long) LONG.get(b, 8), (long) LONG.get(b, 0), (long) LONG.get(b, 16));
+        return new Entry(
+                Attributes.fromBytes(b, HEADER, b.length - HEADER),
+                (long) LONG.get(b, 24),
+                (long) LONG.get(b, 8),
+                (long) LONG.get(b, 0),
+                (long) LONG.get(b, 16));
     }
 
     /** Reads the header in place and copies out only the attributes, under the entry's read lock. */
@@ -197,11 +212,17 @@ public class RawChronicleBench {
             if (old == null) {
                 return null;
             }
-            Entry next = new Entry(old.attributes().withAll(set), old.createdAt(), old.accessedAt(), old.expiresAt(),
-                    nextVersion());
+            Entry next = new Entry(
+                    old.attributes().withAll(set), old.createdAt(), old.accessedAt(), old.expiresAt(), nextVersion());
             c.writeLock().lock();
-            c.replaceValue(e, c.wrapValueAsData(blob(next.attributes().toBytes(), next.createdAt(), next.accessedAt(),
-                    next.expiresAt(), next.version())));
+            c.replaceValue(
+                    e,
+                    c.wrapValueAsData(blob(
+                            next.attributes().toBytes(),
+                            next.createdAt(),
+                            next.accessedAt(),
+                            next.expiresAt(),
+                            next.version())));
             return next;
         }
     }

@@ -31,8 +31,18 @@ import org.openjdk.jmh.annotations.Threads;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class RawJdbcBench {
 
     private static final String TABLE = "bench_raw_sessions";
@@ -61,14 +71,19 @@ public class RawJdbcBench {
         if (!Jdbc.tableExists(pool, TABLE)) {
             // The store's own DDL for its sessions table (store-jdbc's schema-*.sql), under another name.
             if (mysql) {
-                Jdbc.execute(pool, "CREATE TABLE " + TABLE + " (id VARBINARY(256) NOT NULL, attributes LONGBLOB NOT NULL,"
-                        + " created_at BIGINT NOT NULL, accessed_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
-                        + " version BIGINT NOT NULL, PRIMARY KEY (id), KEY " + TABLE + "_expires_at (expires_at))"
-                        + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+                Jdbc.execute(
+                        pool,
+                        "CREATE TABLE " + TABLE + " (id VARBINARY(256) NOT NULL, attributes LONGBLOB NOT NULL,"
+                                + " created_at BIGINT NOT NULL, accessed_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
+                                + " version BIGINT NOT NULL, PRIMARY KEY (id), KEY " + TABLE
+                                + "_expires_at (expires_at))"
+                                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
             } else {
-                Jdbc.execute(pool, "CREATE TABLE " + TABLE + " (id TEXT COLLATE \"C\" NOT NULL PRIMARY KEY,"
-                        + " attributes BYTEA NOT NULL, created_at BIGINT NOT NULL, accessed_at BIGINT NOT NULL,"
-                        + " expires_at BIGINT NOT NULL, version BIGINT NOT NULL)");
+                Jdbc.execute(
+                        pool,
+                        "CREATE TABLE " + TABLE + " (id TEXT COLLATE \"C\" NOT NULL PRIMARY KEY,"
+                                + " attributes BYTEA NOT NULL, created_at BIGINT NOT NULL, accessed_at BIGINT NOT NULL,"
+                                + " expires_at BIGINT NOT NULL, version BIGINT NOT NULL)");
                 Jdbc.execute(pool, "CREATE INDEX " + TABLE + "_expires_at ON " + TABLE + " (expires_at)");
             }
         }
@@ -76,11 +91,12 @@ public class RawJdbcBench {
         select = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id = ? AND expires_at > ?";
         selectForUpdate = select + " FOR UPDATE";
         insert = "INSERT INTO " + TABLE + " (id, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
-        upsert = insert + (mysql
-                ? " ON DUPLICATE KEY UPDATE attributes = VALUES(attributes), accessed_at = VALUES(accessed_at),"
-                        + " expires_at = VALUES(expires_at), version = VALUES(version)"
-                : " ON CONFLICT (id) DO UPDATE SET attributes = EXCLUDED.attributes, accessed_at = EXCLUDED.accessed_at,"
-                        + " expires_at = EXCLUDED.expires_at, version = EXCLUDED.version");
+        upsert = insert
+                + (mysql
+                        ? " ON DUPLICATE KEY UPDATE attributes = VALUES(attributes), accessed_at = VALUES(accessed_at),"
+                                + " expires_at = VALUES(expires_at), version = VALUES(version)"
+                        : " ON CONFLICT (id) DO UPDATE SET attributes = EXCLUDED.attributes, accessed_at = EXCLUDED.accessed_at,"
+                                + " expires_at = EXCLUDED.expires_at, version = EXCLUDED.version");
         touch = "UPDATE " + TABLE + " SET accessed_at = ?, expires_at = ? WHERE id = ? AND expires_at > ?";
         setAttributes = "UPDATE " + TABLE + " SET attributes = ?, version = ? WHERE id = ?";
         cas = "UPDATE " + TABLE + " SET attributes = ?, version = ? WHERE id = ? AND version = ? AND expires_at > ?";
@@ -90,7 +106,8 @@ public class RawJdbcBench {
 
     private void populate(Servers.Database database) throws SQLException {
         String marker = "populated-marker";
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(select)) {
+        try (Connection c = pool.getConnection();
+                PreparedStatement s = c.prepareStatement(select)) {
             bindId(s, 1, marker);
             s.setLong(2, 0);
             try (ResultSet r = s.executeQuery()) {
@@ -124,13 +141,21 @@ public class RawJdbcBench {
                 Jdbc.copy(c, "COPY " + TABLE + " (id, " + COLUMNS + ") FROM STDIN", Data.KEYS + 1, (i, sb) -> {
                     sb.append(i < Data.KEYS ? Data.id(i) : marker).append('\t');
                     Jdbc.bytea(sb, Data.bytes(i));
-                    sb.append('\t').append(now).append('\t').append(now).append('\t').append(now + Data.TTL_MILLIS)
-                            .append('\t').append(versions.incrementAndGet()).append('\n');
+                    sb.append('\t')
+                            .append(now)
+                            .append('\t')
+                            .append(now)
+                            .append('\t')
+                            .append(now + Data.TTL_MILLIS)
+                            .append('\t')
+                            .append(versions.incrementAndGet())
+                            .append('\n');
                 });
             }
             Jdbc.analyze(c, database.mysql(), TABLE);
         }
-        System.out.printf("# populated raw %s with %,d sessions in %.1f s%n", db, Data.KEYS, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "# populated raw %s with %,d sessions in %.1f s%n", db, Data.KEYS, (System.nanoTime() - t0) / 1e9);
     }
 
     @TearDown(Level.Trial)
@@ -172,7 +197,8 @@ public class RawJdbcBench {
     @Benchmark
     public int put(Keys k) throws SQLException {
         long now = System.currentTimeMillis();
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(upsert)) {
+        try (Connection c = pool.getConnection();
+                PreparedStatement s = c.prepareStatement(upsert)) {
             bindId(s, 1, k.nextId());
             s.setBytes(2, Data.bytes(k.write()));
             s.setLong(3, now);
@@ -186,7 +212,8 @@ public class RawJdbcBench {
     @Benchmark
     public boolean touch(Keys k) throws SQLException {
         long now = System.currentTimeMillis();
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(touch)) {
+        try (Connection c = pool.getConnection();
+                PreparedStatement s = c.prepareStatement(touch)) {
             s.setLong(1, now);
             s.setLong(2, now + Data.TTL_MILLIS);
             bindId(s, 3, k.nextId());

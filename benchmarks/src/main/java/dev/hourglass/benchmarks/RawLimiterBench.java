@@ -36,8 +36,18 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class RawLimiterBench {
 
     static final String QUOTA = """
@@ -45,6 +55,7 @@ public class RawLimiterBench {
             if c == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
             return c
             """;
+
     @Param({"chronicle", "redis", "mariadb", "postgresql"})
     public String engine;
 
@@ -69,8 +80,10 @@ public class RawLimiterBench {
             case "mariadb", "postgresql" -> {
                 boolean mysql = engine.equals("mariadb");
                 ds = Jdbc.pool(Servers.database(engine), "raw-limiter");
-                Jdbc.execute(ds, "CREATE TABLE IF NOT EXISTS raw_limiter_counts (id VARCHAR(64) NOT NULL PRIMARY KEY,"
-                        + " c BIGINT NOT NULL, expires_at BIGINT NOT NULL)");
+                Jdbc.execute(
+                        ds,
+                        "CREATE TABLE IF NOT EXISTS raw_limiter_counts (id VARCHAR(64) NOT NULL PRIMARY KEY,"
+                                + " c BIGINT NOT NULL, expires_at BIGINT NOT NULL)");
                 upsert = mysql
                         ? "INSERT INTO raw_limiter_counts (id, c, expires_at) VALUES (?, 1, ?) ON DUPLICATE KEY UPDATE c = c + 1"
                         : "INSERT INTO raw_limiter_counts AS t (id, c, expires_at) VALUES (?, 1, ?)"
@@ -78,10 +91,16 @@ public class RawLimiterBench {
             }
             case "chronicle" -> {
                 dir = Subjects.tempDir("raw-limiter-chronicle");
-                map = ChronicleMap.of(String.class, byte[].class).name("raw-limiters").averageKeySize(40)
-                        .averageValueSize(33).entries(100_000).createPersistedTo(dir.resolve("limiters.cmap").toFile());
+                map = ChronicleMap.of(String.class, byte[].class)
+                        .name("raw-limiters")
+                        .averageKeySize(40)
+                        .averageValueSize(33)
+                        .entries(100_000)
+                        .createPersistedTo(dir.resolve("limiters.cmap").toFile());
             }
-            default -> throw new IllegalArgumentException("engine must be chronicle, redis, mariadb or postgresql, was " + engine);
+            default ->
+                throw new IllegalArgumentException(
+                        "engine must be chronicle, redis, mariadb or postgresql, was " + engine);
         }
     }
 
@@ -109,7 +128,8 @@ public class RawLimiterBench {
             case "chronicle":
                 return chronicleCount(key);
             default:
-                try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(upsert)) {
+                try (Connection c = ds.getConnection();
+                        PreparedStatement ps = c.prepareStatement(upsert)) {
                     ps.setString(1, key);
                     ps.setLong(2, System.currentTimeMillis() + 3_600_000);
                     return ps.executeUpdate();
@@ -130,7 +150,8 @@ public class RawLimiterBench {
                 end = b.getLong();
                 count = b.getLong();
             }
-            byte[] next = ByteBuffer.allocate(16).putLong(end).putLong(count + 1).array();
+            byte[] next =
+                    ByteBuffer.allocate(16).putLong(end).putLong(count + 1).array();
             if (e != null) {
                 c.replaceValue(e, c.wrapValueAsData(next));
             } else {

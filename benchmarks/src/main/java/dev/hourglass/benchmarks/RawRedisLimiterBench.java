@@ -28,8 +28,18 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class RawRedisLimiterBench {
 
     static final String WINDOW = """
@@ -89,14 +99,25 @@ public class RawRedisLimiterBench {
 
     @Benchmark
     public long window() {
-        return redis.<Long>evalsha(windowSha, ScriptOutputType.INTEGER, new String[] {"raw-window:" + LimiterBench.tenant()},
-                Long.toString(System.currentTimeMillis()), "1000", "100", UUID.randomUUID().toString());
+        return redis.<Long>evalsha(
+                windowSha,
+                ScriptOutputType.INTEGER,
+                new String[] {"raw-window:" + LimiterBench.tenant()},
+                Long.toString(System.currentTimeMillis()),
+                "1000",
+                "100",
+                UUID.randomUUID().toString());
     }
 
     @Benchmark
     public long bucket() {
-        return redis.<Long>evalsha(bucketSha, ScriptOutputType.INTEGER, new String[] {"raw-bucket:" + LimiterBench.tenant()},
-                "1000000", "1000", Long.toString(System.currentTimeMillis()));
+        return redis.<Long>evalsha(
+                bucketSha,
+                ScriptOutputType.INTEGER,
+                new String[] {"raw-bucket:" + LimiterBench.tenant()},
+                "1000000",
+                "1000",
+                Long.toString(System.currentTimeMillis()));
     }
 
     @Benchmark

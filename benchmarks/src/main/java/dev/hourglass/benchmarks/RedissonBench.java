@@ -1,5 +1,6 @@
 package dev.hourglass.benchmarks;
 
+import dev.hourglass.Attributes;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,7 +22,6 @@ import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.codec.CompositeCodec;
 import org.redisson.config.Config;
-import dev.hourglass.Attributes;
 
 /**
  * Peer of the Redis store: Redisson's RMapCache, one map entry per session holding the attributes
@@ -31,8 +31,18 @@ import dev.hourglass.Attributes;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class RedissonBench {
 
     private RedissonClient client;
@@ -41,7 +51,10 @@ public class RedissonBench {
     @Setup(Level.Trial)
     public void setup() {
         Config config = new Config();
-        config.useSingleServer().setAddress(Servers.redis()).setConnectionMinimumIdleSize(2).setConnectionPoolSize(4);
+        config.useSingleServer()
+                .setAddress(Servers.redis())
+                .setConnectionMinimumIdleSize(2)
+                .setConnectionPoolSize(4);
         config.setCodec(new CompositeCodec(StringCodec.INSTANCE, ByteArrayCodec.INSTANCE));
         client = Redisson.create(config);
         map = client.getMapCache("redisson-sessions");
@@ -57,8 +70,9 @@ public class RedissonBench {
                 batch.execute();
             }
             map.fastPut(marker, new byte[0], Data.TTL_SECONDS, TimeUnit.SECONDS);
-            System.out.printf("# populated Redisson RMapCache with %,d sessions in %.1f s%n", Data.KEYS,
-                    (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    "# populated Redisson RMapCache with %,d sessions in %.1f s%n",
+                    Data.KEYS, (System.nanoTime() - t0) / 1e9);
         }
     }
 

@@ -27,8 +27,18 @@ import org.redisson.config.Config;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class RedissonLimiterBench {
 
     private RedissonClient client;
@@ -38,7 +48,10 @@ public class RedissonLimiterBench {
     @Setup(Level.Trial)
     public void setup() {
         Config config = new Config();
-        config.useSingleServer().setAddress(Servers.redis()).setConnectionMinimumIdleSize(2).setConnectionPoolSize(16);
+        config.useSingleServer()
+                .setAddress(Servers.redis())
+                .setConnectionMinimumIdleSize(2)
+                .setConnectionPoolSize(16);
         client = Redisson.create(config);
         limiters = new RRateLimiter[LimiterBench.KEYS];
         semaphores = new RPermitExpirableSemaphore[LimiterBench.KEYS];
@@ -62,7 +75,8 @@ public class RedissonLimiterBench {
 
     @Benchmark
     public boolean permit() throws InterruptedException {
-        RPermitExpirableSemaphore s = semaphores[java.util.concurrent.ThreadLocalRandom.current().nextInt(LimiterBench.KEYS)];
+        RPermitExpirableSemaphore s =
+                semaphores[java.util.concurrent.ThreadLocalRandom.current().nextInt(LimiterBench.KEYS)];
         String id = s.tryAcquire(0, 300, TimeUnit.SECONDS);
         return id != null && s.tryRelease(id);
     }

@@ -28,8 +28,20 @@ public final class Report {
 
     /** Engines, in the order they are reported. */
     static final List<String> ENGINES = List.of("memory", "chronicle", "redis", "mariadb", "postgresql");
-    static final List<String> WORKLOADS = List.of("get", "put", "touch", "merge", "update", "getAndTouch", "createDelete",
-            "getAll", "putAll", "append", "next", "mixed");
+
+    static final List<String> WORKLOADS = List.of(
+            "get",
+            "put",
+            "touch",
+            "merge",
+            "update",
+            "getAndTouch",
+            "createDelete",
+            "getAll",
+            "putAll",
+            "append",
+            "next",
+            "mixed");
     static final Map<String, String> WORKLOAD_NAMES = new LinkedHashMap<>();
 
     static {
@@ -48,10 +60,13 @@ public final class Report {
     }
 
     /** One measured subject on one engine. */
-    record Subject(String engine, String name, Kind kind) {
-    }
+    record Subject(String engine, String name, Kind kind) {}
 
-    enum Kind { HOURGLASS, RAW, PEER }
+    enum Kind {
+        HOURGLASS,
+        RAW,
+        PEER
+    }
 
     record Score(double value, double error, String unit, int threads, double min, double max) {
 
@@ -65,8 +80,7 @@ public final class Report {
     private final Map<String, Score> sweep = new LinkedHashMap<>();
     private JsonNode first;
 
-    private Report() {
-    }
+    private Report() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
@@ -83,7 +97,8 @@ public final class Report {
         List<String> chartFiles = r.charts(charts);
         Path m = module.toAbsolutePath().normalize();
         Path j = json.toAbsolutePath().normalize();
-        String md = r.markdown(j.startsWith(m) ? m.relativize(j).toString() : j.getFileName().toString(), command, chartFiles);
+        String md = r.markdown(
+                j.startsWith(m) ? m.relativize(j).toString() : j.getFileName().toString(), command, chartFiles);
         Path httpLoad = module.resolve("http-load.md");
         if (Files.isRegularFile(httpLoad)) {
             md = md + "\n" + Files.readString(httpLoad, StandardCharsets.UTF_8);
@@ -93,7 +108,8 @@ public final class Report {
             md = md + "\n" + Files.readString(limiters, StandardCharsets.UTF_8);
         }
         Files.writeString(module.resolve("RESULTS.md"), md, StandardCharsets.UTF_8);
-        System.out.println("# wrote " + module.resolve("RESULTS.md") + " and " + chartFiles.size() + " charts in " + charts);
+        System.out.println(
+                "# wrote " + module.resolve("RESULTS.md") + " and " + chartFiles.size() + " charts in " + charts);
     }
 
     void read(Path json) throws IOException {
@@ -116,21 +132,31 @@ public final class Report {
                     max = Math.max(max, v.asDouble());
                 }
             }
-            Score score = new Score(metric.get("score").asDouble(), metric.get("scoreError").asDouble(),
-                    metric.get("scoreUnit").asText(), b.get("threads").asInt(), min == Double.MAX_VALUE ? 0 : min, max);
-            String p = params == null ? null : params.elements().hasNext() ? params.elements().next().asText() : null;
+            Score score = new Score(
+                    metric.get("score").asDouble(),
+                    metric.get("scoreError").asDouble(),
+                    metric.get("scoreUnit").asText(),
+                    b.get("threads").asInt(),
+                    min == Double.MAX_VALUE ? 0 : min,
+                    max);
+            String p = params == null
+                    ? null
+                    : params.elements().hasNext() ? params.elements().next().asText() : null;
             switch (cls) {
                 case "HourglassBench" -> put(new Subject(p, "Hourglass", Kind.HOURGLASS), method, score);
                 case "SweepBench" -> sweep.put(p, score);
                 case "MapBench" -> put(new Subject("memory", "ConcurrentHashMap", Kind.RAW), method, score);
                 case "CaffeineBench" -> put(new Subject("memory", "Caffeine", Kind.PEER), method, score);
-                case "SpringMapBench" -> put(new Subject("memory", "Spring MapSessionRepository", Kind.PEER), method, score);
+                case "SpringMapBench" ->
+                    put(new Subject("memory", "Spring MapSessionRepository", Kind.PEER), method, score);
                 case "RawChronicleBench" -> put(new Subject("chronicle", "Chronicle Map", Kind.RAW), method, score);
                 case "LettuceBench" -> put(new Subject("redis", "lettuce sync", Kind.RAW), method, score);
-                case "SpringRedisBench" -> put(new Subject("redis", "Spring RedisSessionRepository", Kind.PEER), method, score);
+                case "SpringRedisBench" ->
+                    put(new Subject("redis", "Spring RedisSessionRepository", Kind.PEER), method, score);
                 case "RedissonBench" -> put(new Subject("redis", "Redisson RMapCache", Kind.PEER), method, score);
                 case "RawJdbcBench" -> put(new Subject(p, "raw JDBC", Kind.RAW), method, score);
-                case "SpringJdbcBench" -> put(new Subject(p, "Spring JdbcIndexedSessionRepository", Kind.PEER), method, score);
+                case "SpringJdbcBench" ->
+                    put(new Subject(p, "Spring JdbcIndexedSessionRepository", Kind.PEER), method, score);
                 default -> System.err.println("# not reported: " + full);
             }
         }
@@ -175,33 +201,60 @@ public final class Report {
     String markdown(String jsonName, String command, List<String> chartFiles) {
         StringBuilder md = new StringBuilder();
         md.append("# Hourglass benchmark results\n\n");
-        md.append("Generated by `dev.hourglass.benchmarks.Report` from `").append(jsonName)
+        md.append("Generated by `dev.hourglass.benchmarks.Report` from `")
+                .append(jsonName)
                 .append("` (JMH JSON, kept in the repository). Do not edit by hand: re-run `benchmarks/run.sh`.\n\n");
         md.append("## How this was measured\n\n");
         md.append("- Command: `").append(command).append("`\n");
         md.append("- Machine: ").append(machine()).append('\n');
         if (first != null) {
-            md.append("- JDK: ").append(first.path("vmName").asText()).append(' ').append(first.path("vmVersion").asText())
-                    .append(" (").append(first.path("jdkVersion").asText()).append("), JMH ")
-                    .append(first.path("jmhVersion").asText()).append('\n');
-            md.append("- JMH: ").append(first.path("forks").asInt()).append(" fork(s), ")
-                    .append(first.path("warmupIterations").asInt()).append(" x ").append(first.path("warmupTime").asText())
-                    .append(" warm-up, ").append(first.path("measurementIterations").asInt()).append(" x ")
-                    .append(first.path("measurementTime").asText()).append(" measurement per benchmark; JVM options: `")
-                    .append(String.join(" ", jvmArgs())).append("`\n");
+            md.append("- JDK: ")
+                    .append(first.path("vmName").asText())
+                    .append(' ')
+                    .append(first.path("vmVersion").asText())
+                    .append(" (")
+                    .append(first.path("jdkVersion").asText())
+                    .append("), JMH ")
+                    .append(first.path("jmhVersion").asText())
+                    .append('\n');
+            md.append("- JMH: ")
+                    .append(first.path("forks").asInt())
+                    .append(" fork(s), ")
+                    .append(first.path("warmupIterations").asInt())
+                    .append(" x ")
+                    .append(first.path("warmupTime").asText())
+                    .append(" warm-up, ")
+                    .append(first.path("measurementIterations").asInt())
+                    .append(" x ")
+                    .append(first.path("measurementTime").asText())
+                    .append(" measurement per benchmark; JVM options: `")
+                    .append(String.join(" ", jvmArgs()))
+                    .append("`\n");
         }
-        md.append("- Data: ").append(String.format(Locale.ROOT, "%,d", Data.KEYS)).append(" sessions of ")
-                .append(Data.NAMES.length).append(" JSON-like attributes of ").append(Data.VALUE_BYTES)
-                .append(" bytes (~1 KiB), keys chosen uniformly at random; writes cycle through the same 1,024 attribute sets")
-                .append(" for every subject. Streams: messages of ").append(Data.VALUE_BYTES).append(" bytes; `next` reads 1,000-message")
-                .append(" streams to the end under 50 reader names in turn (streams written before each iteration, not measured);")
-                .append(" `append` opens a new stream every 1,000 messages (and deletes the last), which is measured.\n");
+        md.append("- Data: ")
+                .append(String.format(Locale.ROOT, "%,d", Data.KEYS))
+                .append(" sessions of ")
+                .append(Data.NAMES.length)
+                .append(" JSON-like attributes of ")
+                .append(Data.VALUE_BYTES)
+                .append(
+                        " bytes (~1 KiB), keys chosen uniformly at random; writes cycle through the same 1,024 attribute sets")
+                .append(" for every subject. Streams: messages of ")
+                .append(Data.VALUE_BYTES)
+                .append(" bytes; `next` reads 1,000-message")
+                .append(
+                        " streams to the end under 50 reader names in turn (streams written before each iteration, not measured);")
+                .append(
+                        " `append` opens a new stream every 1,000 messages (and deletes the last), which is measured.\n");
         md.append("- Servers: private redis-server, MariaDB and PostgreSQL instances started on loopback for the run, ")
                 .append("shared by every subject of that engine; every subject of an engine runs in the same run.\n");
-        md.append("- The machine is shared and noisy: compare the ratios measured in one run, not absolute figures across runs.\n");
-        md.append("- Ratios are throughput ratios: Hourglass ops/s divided by the other subject's ops/s (above 1 = Hourglass is faster).")
+        md.append(
+                "- The machine is shared and noisy: compare the ratios measured in one run, not absolute figures across runs.\n");
+        md.append(
+                        "- Ratios are throughput ratios: Hourglass ops/s divided by the other subject's ops/s (above 1 = Hourglass is faster).")
                 .append(" Targets on time are the inverse (Hourglass time / other time).\n");
-        md.append("- † marks a figure whose measurement iterations were more than 3x apart: the shared machine stalled during it;")
+        md.append(
+                        "- † marks a figure whose measurement iterations were more than 3x apart: the shared machine stalled during it;")
                 .append(" such a figure (and any ratio or verdict built on it) says little until re-run.\n\n");
 
         md.append("## Targets\n\n");
@@ -216,15 +269,25 @@ public final class Report {
             }
             md.append("## ").append(engine).append("\n\n");
             if (!scores.containsKey(hourglass(engine))) {
-                md.append("**The Hourglass ").append(engine)
-                        .append(" backend was not on the class path for this run (or failed): only its baselines and peers are shown.**\n\n");
+                md.append("**The Hourglass ")
+                        .append(engine)
+                        .append(
+                                " backend was not on the class path for this run (or failed): only its baselines and peers are shown.**\n\n");
             }
             String chart = "charts/" + engine + ".png";
             if (chartFiles.contains(chart)) {
-                md.append("![").append(engine).append(" throughput](").append(chart).append(")\n\n");
+                md.append("![")
+                        .append(engine)
+                        .append(" throughput](")
+                        .append(chart)
+                        .append(")\n\n");
             }
             if (chartFiles.contains("charts/" + engine + "-ratios.png")) {
-                md.append("![").append(engine).append(" ratios](charts/").append(engine).append("-ratios.png)\n\n");
+                md.append("![")
+                        .append(engine)
+                        .append(" ratios](charts/")
+                        .append(engine)
+                        .append("-ratios.png)\n\n");
             }
             md.append("| workload |");
             for (Subject s : subjects) {
@@ -258,7 +321,9 @@ public final class Report {
                         continue;
                     }
                     Score sc = scores.get(s).get(w);
-                    md.append(' ').append(h == null || sc == null ? "n/a" : ratio(h.value() / sc.value())).append(" |");
+                    md.append(' ')
+                            .append(h == null || sc == null ? "n/a" : ratio(h.value() / sc.value()))
+                            .append(" |");
                 }
                 md.append('\n');
             }
@@ -270,92 +335,198 @@ public final class Report {
             if (chartFiles.contains("charts/sweep.png")) {
                 md.append("![sweep](charts/sweep.png)\n\n");
             }
-            md.append("Cost of the sweeper per removed entry: ").append(String.format(Locale.ROOT, "%,d", SweepBench.EXPIRING))
-                    .append(" sessions expire beside the ").append(String.format(Locale.ROOT, "%,d", Data.KEYS))
-                    .append(" live ones and the sweeper runs (default batch size and time budget) until all are removed.\n\n");
+            md.append("Cost of the sweeper per removed entry: ")
+                    .append(String.format(Locale.ROOT, "%,d", SweepBench.EXPIRING))
+                    .append(" sessions expire beside the ")
+                    .append(String.format(Locale.ROOT, "%,d", Data.KEYS))
+                    .append(
+                            " live ones and the sweeper runs (default batch size and time budget) until all are removed.\n\n");
             md.append("| store | us per removed entry | removed per second |\n|---|---:|---:|\n");
-            sweep.forEach((store, s) -> md.append("| ").append(store).append(" | ")
-                    .append(Double.isFinite(s.error()) ? String.format(Locale.ROOT, "%.3f ± %.3f", s.value(), s.error())
-                            : String.format(Locale.ROOT, "%.3f", s.value())).append(" | ")
-                    .append(format(1e6 / s.value())).append(" |\n"));
+            sweep.forEach((store, s) -> md.append("| ")
+                    .append(store)
+                    .append(" | ")
+                    .append(
+                            Double.isFinite(s.error())
+                                    ? String.format(Locale.ROOT, "%.3f ± %.3f", s.value(), s.error())
+                                    : String.format(Locale.ROOT, "%.3f", s.value()))
+                    .append(" | ")
+                    .append(format(1e6 / s.value()))
+                    .append(" |\n"));
             md.append('\n');
         }
 
         md.append("## Notes on fairness\n\n");
-        md.append("- Same data, same key choice and the same attribute bytes for every subject. The raw baselines decode what they read")
-                .append(" into attributes as the store must (Chronicle Map and JDBC: the store's blob form `Attributes.toBytes()`;")
+        md.append(
+                        "- Same data, same key choice and the same attribute bytes for every subject. The raw baselines decode what they read")
+                .append(
+                        " into attributes as the store must (Chronicle Map and JDBC: the store's blob form `Attributes.toBytes()`;")
                 .append(" lettuce: the store's hash layout, one field per attribute).\n");
-        md.append("- Raw baselines do the least work that gives the same result: no expiry index, no metrics, no argument checks.")
+        md.append(
+                        "- Raw baselines do the least work that gives the same result: no expiry index, no metrics, no argument checks.")
                 .append(" The gap to them is what Hourglass costs.\n");
-        md.append("- Spring Session has no touch, merge or compare-and-set: its get-and-touch is load-touch-save, its merge is")
-                .append(" load-set-save (not atomic: concurrent merges lose updates), and it has no update. Its repositories use their")
-                .append(" default JDK serialization of attribute values (byte[] values here). Spring JDBC's put saves a new session")
-                .append(" (the repository cannot overwrite a given id); Spring Redis's put writes a whole new session under the chosen id.\n");
-        md.append("- Redisson RMapCache stores each session as one entry holding the store's blob form; touch is updateEntryExpiration.\n");
-        md.append("- Hourglass stores run with the sweeper stopped (its cost is measured separately under Sweep), as Spring Session JDBC")
+        md.append(
+                        "- Spring Session has no touch, merge or compare-and-set: its get-and-touch is load-touch-save, its merge is")
+                .append(
+                        " load-set-save (not atomic: concurrent merges lose updates), and it has no update. Its repositories use their")
+                .append(
+                        " default JDK serialization of attribute values (byte[] values here). Spring JDBC's put saves a new session")
+                .append(
+                        " (the repository cannot overwrite a given id); Spring Redis's put writes a whole new session under the chosen id.\n");
+        md.append(
+                "- Redisson RMapCache stores each session as one entry holding the store's blob form; touch is updateEntryExpiration.\n");
+        md.append(
+                        "- Hourglass stores run with the sweeper stopped (its cost is measured separately under Sweep), as Spring Session JDBC")
                 .append(" runs with its cleanup job off.\n");
-        md.append("- Single-threaded unless stated; `mixed` runs 2 threads. Batched rows count each id as one operation;")
+        md.append(
+                        "- Single-threaded unless stated; `mixed` runs 2 threads. Batched rows count each id as one operation;")
                 .append(" the raw lettuce batched get pipelines 100 HGETALLs on the async API.\n");
         return md.toString();
     }
 
     private void targets(StringBuilder md) {
         // Time ratios: Hourglass time / other time = other ops / Hourglass ops.
-        timeTarget(md, "chronicle get <= 1.10x raw Chronicle Map get time", "chronicle", "get", "Chronicle Map", Kind.RAW, "get", 1.10);
-        timeTarget(md, "chronicle put <= 1.15x raw Chronicle Map put time", "chronicle", "put", "Chronicle Map", Kind.RAW, "put", 1.15);
-        timeTarget(md, "chronicle touch <= 1.5x a raw Chronicle Map get", "chronicle", "touch", "Chronicle Map", Kind.RAW, "get", 1.5);
-        timeTarget(md, "redis get <= 1.05x raw lettuce get time", "redis", "get", "lettuce sync", Kind.RAW, "get", 1.05);
-        speedTarget(md, "redis load-touch-save >= 2x Spring Session Redis (Hourglass getAndTouch vs findById+save)", "redis",
-                "getAndTouch", "Spring RedisSessionRepository", Kind.PEER, "getAndTouch", 2.0);
-        speedTarget(md, "redis put with TTL >= 2x Redisson RMapCache", "redis", "put", "Redisson RMapCache", Kind.PEER, "put", 2.0);
-        speedTarget(md, "redis batched path >= 5x synchronous (getAll of 100 ids vs get, per id)", "redis", "getAll",
-                "Hourglass", Kind.HOURGLASS, "get", 5.0);
+        timeTarget(
+                md,
+                "chronicle get <= 1.10x raw Chronicle Map get time",
+                "chronicle",
+                "get",
+                "Chronicle Map",
+                Kind.RAW,
+                "get",
+                1.10);
+        timeTarget(
+                md,
+                "chronicle put <= 1.15x raw Chronicle Map put time",
+                "chronicle",
+                "put",
+                "Chronicle Map",
+                Kind.RAW,
+                "put",
+                1.15);
+        timeTarget(
+                md,
+                "chronicle touch <= 1.5x a raw Chronicle Map get",
+                "chronicle",
+                "touch",
+                "Chronicle Map",
+                Kind.RAW,
+                "get",
+                1.5);
+        timeTarget(
+                md, "redis get <= 1.05x raw lettuce get time", "redis", "get", "lettuce sync", Kind.RAW, "get", 1.05);
+        speedTarget(
+                md,
+                "redis load-touch-save >= 2x Spring Session Redis (Hourglass getAndTouch vs findById+save)",
+                "redis",
+                "getAndTouch",
+                "Spring RedisSessionRepository",
+                Kind.PEER,
+                "getAndTouch",
+                2.0);
+        speedTarget(
+                md,
+                "redis put with TTL >= 2x Redisson RMapCache",
+                "redis",
+                "put",
+                "Redisson RMapCache",
+                Kind.PEER,
+                "put",
+                2.0);
+        speedTarget(
+                md,
+                "redis batched path >= 5x synchronous (getAll of 100 ids vs get, per id)",
+                "redis",
+                "getAll",
+                "Hourglass",
+                Kind.HOURGLASS,
+                "get",
+                5.0);
         for (String db : List.of("mariadb", "postgresql")) {
             timeTarget(md, db + " get <= 1.10x raw JDBC get time", db, "get", "raw JDBC", Kind.RAW, "get", 1.10);
             timeTarget(md, db + " put <= 1.10x raw JDBC put time", db, "put", "raw JDBC", Kind.RAW, "put", 1.10);
-            speedTarget(md, db + " save >= 3x Spring Session JDBC (Hourglass put vs save of a new session)", db, "put",
-                    "Spring JdbcIndexedSessionRepository", Kind.PEER, "put", 3.0);
-            speedTarget(md, db + " read >= 1.5x Spring Session JDBC", db, "get", "Spring JdbcIndexedSessionRepository", Kind.PEER,
-                    "get", 1.5);
+            speedTarget(
+                    md,
+                    db + " save >= 3x Spring Session JDBC (Hourglass put vs save of a new session)",
+                    db,
+                    "put",
+                    "Spring JdbcIndexedSessionRepository",
+                    Kind.PEER,
+                    "put",
+                    3.0);
+            speedTarget(
+                    md,
+                    db + " read >= 1.5x Spring Session JDBC",
+                    db,
+                    "get",
+                    "Spring JdbcIndexedSessionRepository",
+                    Kind.PEER,
+                    "get",
+                    1.5);
         }
         for (String store : List.of("memory", "chronicle")) {
             Score s = sweep.get(store);
-            md.append("| ").append(store).append(" sweep <= 2 us per removed entry | ")
-                    .append(s == null ? "not measured" : String.format(Locale.ROOT, "%.3f us", s.value())).append(" | ")
-                    .append(s == null ? "**NOT MEASURED** (backend not in this run)" : s.value() <= 2.0 ? "met" : "**MISSED**")
+            md.append("| ")
+                    .append(store)
+                    .append(" sweep <= 2 us per removed entry | ")
+                    .append(s == null ? "not measured" : String.format(Locale.ROOT, "%.3f us", s.value()))
+                    .append(" | ")
+                    .append(
+                            s == null
+                                    ? "**NOT MEASURED** (backend not in this run)"
+                                    : s.value() <= 2.0 ? "met" : "**MISSED**")
                     .append(" |\n");
         }
     }
 
-    private void timeTarget(StringBuilder md, String label, String engine, String workload, String other, Kind kind,
-                            String otherWorkload, double limit) {
+    private void timeTarget(
+            StringBuilder md,
+            String label,
+            String engine,
+            String workload,
+            String other,
+            Kind kind,
+            String otherWorkload,
+            double limit) {
         Double h = ops(engine, "Hourglass", Kind.HOURGLASS, workload);
         Double o = ops(engine, other, kind, otherWorkload);
         md.append("| ").append(label).append(" | ");
         if (h == null || o == null) {
-            md.append("not measured | **NOT MEASURED** (").append(h == null ? "Hourglass " + engine : other)
+            md.append("not measured | **NOT MEASURED** (")
+                    .append(h == null ? "Hourglass " + engine : other)
                     .append(" not in this run) |\n");
             return;
         }
         double r = o / h;
-        md.append(String.format(Locale.ROOT, "%.2fx (%s vs %s ops/s)", r, format(h), format(o))).append(" | ")
-                .append(r <= limit ? "met" : "**MISSED**").append(stability(engine, workload, other, kind, otherWorkload))
+        md.append(String.format(Locale.ROOT, "%.2fx (%s vs %s ops/s)", r, format(h), format(o)))
+                .append(" | ")
+                .append(r <= limit ? "met" : "**MISSED**")
+                .append(stability(engine, workload, other, kind, otherWorkload))
                 .append(" |\n");
     }
 
-    private void speedTarget(StringBuilder md, String label, String engine, String workload, String other, Kind kind,
-                             String otherWorkload, double min) {
+    private void speedTarget(
+            StringBuilder md,
+            String label,
+            String engine,
+            String workload,
+            String other,
+            Kind kind,
+            String otherWorkload,
+            double min) {
         Double h = ops(engine, "Hourglass", Kind.HOURGLASS, workload);
         Double o = ops(engine, other, kind, otherWorkload);
         md.append("| ").append(label).append(" | ");
         if (h == null || o == null) {
-            md.append("not measured | **NOT MEASURED** (").append(h == null ? "Hourglass " + engine + " " + workload : other)
+            md.append("not measured | **NOT MEASURED** (")
+                    .append(h == null ? "Hourglass " + engine + " " + workload : other)
                     .append(" not in this run) |\n");
             return;
         }
         double r = h / o;
-        md.append(String.format(Locale.ROOT, "%.2fx (%s vs %s ops/s)", r, format(h), format(o))).append(" | ")
-                .append(r >= min ? "met" : "**MISSED**").append(stability(engine, workload, other, kind, otherWorkload))
+        md.append(String.format(Locale.ROOT, "%.2fx (%s vs %s ops/s)", r, format(h), format(o)))
+                .append(" | ")
+                .append(r >= min ? "met" : "**MISSED**")
+                .append(stability(engine, workload, other, kind, otherWorkload))
                 .append(" |\n");
     }
 
@@ -374,9 +545,13 @@ public final class Report {
                     }
                 }
             }
-            CategoryChart chart = new CategoryChartBuilder().width(1400).height(620)
+            CategoryChart chart = new CategoryChartBuilder()
+                    .width(1400)
+                    .height(620)
                     .title(engine + ": throughput by workload (ops/s, log scale; higher is better)")
-                    .xAxisTitle("workload").yAxisTitle("ops/s").build();
+                    .xAxisTitle("workload")
+                    .yAxisTitle("ops/s")
+                    .build();
             style(chart);
             chart.getStyler().setYAxisLogarithmic(true);
             chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
@@ -392,14 +567,22 @@ public final class Report {
             BitmapEncoder.saveBitmap(chart, dir.resolve(engine + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
             Subject hg = hourglass(engine);
             if (scores.containsKey(hg) && subjects.size() > 1) {
-                CategoryChart ratios = new CategoryChartBuilder().width(1400).height(620)
-                        .title(engine + ": Hourglass throughput / other subject's throughput (above 1 = Hourglass faster)")
-                        .xAxisTitle("workload").yAxisTitle("Hourglass / other").build();
+                CategoryChart ratios = new CategoryChartBuilder()
+                        .width(1400)
+                        .height(620)
+                        .title(engine
+                                + ": Hourglass throughput / other subject's throughput (above 1 = Hourglass faster)")
+                        .xAxisTitle("workload")
+                        .yAxisTitle("Hourglass / other")
+                        .build();
                 style(ratios);
                 List<String> compared = new ArrayList<>();
                 for (String w : workloads) {
                     for (Subject s : subjects) {
-                        if (!s.equals(hg) && scores.get(hg).containsKey(w) && scores.get(s).containsKey(w) && !compared.contains(w)) {
+                        if (!s.equals(hg)
+                                && scores.get(hg).containsKey(w)
+                                && scores.get(s).containsKey(w)
+                                && !compared.contains(w)) {
                             compared.add(w);
                         }
                     }
@@ -416,15 +599,20 @@ public final class Report {
                     }
                     ratios.addSeries("Hourglass / " + label(s), compared, ys);
                 }
-                BitmapEncoder.saveBitmap(ratios, dir.resolve(engine + "-ratios.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+                BitmapEncoder.saveBitmap(
+                        ratios, dir.resolve(engine + "-ratios.png").toString(), BitmapEncoder.BitmapFormat.PNG);
                 files.add("charts/" + engine + "-ratios.png");
             }
             files.add("charts/" + engine + ".png");
         }
         if (!sweep.isEmpty()) {
-            CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
+            CategoryChart chart = new CategoryChartBuilder()
+                    .width(900)
+                    .height(500)
                     .title("sweep: microseconds per removed entry (lower is better; target 2 us)")
-                    .xAxisTitle("store").yAxisTitle("us per removed entry").build();
+                    .xAxisTitle("store")
+                    .yAxisTitle("us per removed entry")
+                    .build();
             chart.getStyler().setLegendVisible(false);
             List<String> stores = new ArrayList<>(sweep.keySet());
             List<Double> values = new ArrayList<>();
@@ -462,15 +650,18 @@ public final class Report {
         String cpu = "unknown CPU";
         String mem = "unknown memory";
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            cpu = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim())
+            cpu = lines.filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
                     .orElse(cpu);
         } catch (IOException | RuntimeException e) {
             // not Linux: leave it unknown
         }
         try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
-            mem = lines.filter(l -> l.startsWith("MemTotal")).findFirst()
-                    .map(l -> String.format(Locale.ROOT, "%.1f GiB RAM",
-                            Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
+            mem = lines.filter(l -> l.startsWith("MemTotal"))
+                    .findFirst()
+                    .map(l -> String.format(
+                            Locale.ROOT, "%.1f GiB RAM", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
                     .orElse(mem);
         } catch (IOException | RuntimeException e) {
             // not Linux: leave it unknown

@@ -27,8 +27,7 @@ final class Servers {
         Runtime.getRuntime().addShutdownHook(new Thread(Servers::stopOwned, "bench-servers-stop"));
     }
 
-    private Servers() {
-    }
+    private Servers() {}
 
     /** {@code redis://127.0.0.1:<port>}. */
     static synchronized String redis() {
@@ -59,7 +58,10 @@ final class Servers {
                     System.setProperty(MARIADB_USER, m.user());
                     System.setProperty(MARIADB_PASSWORD, m.password());
                 }
-                return new Database(name, System.getProperty(MARIADB), System.getProperty(MARIADB_USER),
+                return new Database(
+                        name,
+                        System.getProperty(MARIADB),
+                        System.getProperty(MARIADB_USER),
                         System.getProperty(MARIADB_PASSWORD, ""));
             case "postgresql":
                 if (System.getProperty(POSTGRESQL) == null) {
@@ -69,7 +71,10 @@ final class Servers {
                     System.setProperty(POSTGRESQL_USER, p.user());
                     System.setProperty(POSTGRESQL_PASSWORD, p.password());
                 }
-                return new Database(name, System.getProperty(POSTGRESQL), System.getProperty(POSTGRESQL_USER),
+                return new Database(
+                        name,
+                        System.getProperty(POSTGRESQL),
+                        System.getProperty(POSTGRESQL_USER),
                         System.getProperty(POSTGRESQL_PASSWORD, ""));
             default:
                 throw new IllegalArgumentException("database must be mariadb or postgresql, was '" + name + "'");
@@ -82,8 +87,8 @@ final class Servers {
         redis();
         database("mariadb");
         database("postgresql");
-        for (String p : List.of(REDIS, MARIADB, MARIADB_USER, MARIADB_PASSWORD, POSTGRESQL, POSTGRESQL_USER,
-                POSTGRESQL_PASSWORD)) {
+        for (String p : List.of(
+                REDIS, MARIADB, MARIADB_USER, MARIADB_PASSWORD, POSTGRESQL, POSTGRESQL_USER, POSTGRESQL_PASSWORD)) {
             props.add("-D" + p + "=" + System.getProperty(p, ""));
         }
         return props;

@@ -42,8 +42,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class SpringJdbcBench {
 
     @Param({"mariadb", "postgresql"})
@@ -59,10 +69,11 @@ public class SpringJdbcBench {
         pool = Jdbc.pool(database, "spring-" + db);
         if (!Jdbc.tableExists(pool, "SPRING_SESSION")) {
             new ResourceDatabasePopulator(new ClassPathResource("org/springframework/session/jdbc/schema-"
-                    + (database.mysql() ? "mysql" : "postgresql") + ".sql")).execute(pool);
+                            + (database.mysql() ? "mysql" : "postgresql") + ".sql"))
+                    .execute(pool);
         }
-        jdbc = new JdbcIndexedSessionRepository(new JdbcTemplate(pool),
-                new TransactionTemplate(new DataSourceTransactionManager(pool)));
+        jdbc = new JdbcIndexedSessionRepository(
+                new JdbcTemplate(pool), new TransactionTemplate(new DataSourceTransactionManager(pool)));
         jdbc.setDefaultMaxInactiveInterval(Data.TTL);
         jdbc.setCleanupCron("-");
         jdbc.afterPropertiesSet();
@@ -84,18 +95,20 @@ public class SpringJdbcBench {
         long now = System.currentTimeMillis();
         String[] primary = new String[Data.KEYS + 1];
         for (int i = 0; i <= Data.KEYS; i++) {
-            primary[i] = UUID.nameUUIDFromBytes(("spring-" + i).getBytes(StandardCharsets.UTF_8)).toString();
+            primary[i] = UUID.nameUUIDFromBytes(("spring-" + i).getBytes(StandardCharsets.UTF_8))
+                    .toString();
         }
         try (Connection c = Jdbc.bulk(database)) {
             if (database.mysql()) {
                 try (Statement st = c.createStatement()) {
                     st.execute("SET unique_checks = 0, foreign_key_checks = 0");
                 }
-                try (PreparedStatement session = c.prepareStatement("INSERT INTO SPRING_SESSION (PRIMARY_ID, SESSION_ID,"
-                        + " CREATION_TIME, LAST_ACCESS_TIME, MAX_INACTIVE_INTERVAL, EXPIRY_TIME, PRINCIPAL_NAME)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, NULL)");
-                     PreparedStatement attribute = c.prepareStatement("INSERT INTO SPRING_SESSION_ATTRIBUTES"
-                             + " (SESSION_PRIMARY_ID, ATTRIBUTE_NAME, ATTRIBUTE_BYTES) VALUES (?, ?, ?)")) {
+                try (PreparedStatement session =
+                                c.prepareStatement("INSERT INTO SPRING_SESSION (PRIMARY_ID, SESSION_ID,"
+                                        + " CREATION_TIME, LAST_ACCESS_TIME, MAX_INACTIVE_INTERVAL, EXPIRY_TIME, PRINCIPAL_NAME)"
+                                        + " VALUES (?, ?, ?, ?, ?, ?, NULL)");
+                        PreparedStatement attribute = c.prepareStatement("INSERT INTO SPRING_SESSION_ATTRIBUTES"
+                                + " (SESSION_PRIMARY_ID, ATTRIBUTE_NAME, ATTRIBUTE_BYTES) VALUES (?, ?, ?)")) {
                     c.setAutoCommit(false);
                     for (int i = 0; i <= Data.KEYS; i++) {
                         session.setString(1, primary[i]);
@@ -123,15 +136,33 @@ public class SpringJdbcBench {
                     st.execute("SET unique_checks = 1, foreign_key_checks = 1");
                 }
             } else {
-                Jdbc.copy(c, "COPY SPRING_SESSION (PRIMARY_ID, SESSION_ID, CREATION_TIME, LAST_ACCESS_TIME,"
-                        + " MAX_INACTIVE_INTERVAL, EXPIRY_TIME) FROM STDIN", Data.KEYS + 1, (i, sb) -> sb.append(primary[i])
-                        .append('\t').append(i < Data.KEYS ? Data.id(i) : "populated-marker").append('\t').append(now)
-                        .append('\t').append(now).append('\t').append(Data.TTL_SECONDS).append('\t')
-                        .append(now + Data.TTL_MILLIS).append('\n'));
-                Jdbc.copy(c, "COPY SPRING_SESSION_ATTRIBUTES (SESSION_PRIMARY_ID, ATTRIBUTE_NAME, ATTRIBUTE_BYTES) FROM STDIN",
-                        Data.KEYS + 1, (i, sb) -> {
+                Jdbc.copy(
+                        c,
+                        "COPY SPRING_SESSION (PRIMARY_ID, SESSION_ID, CREATION_TIME, LAST_ACCESS_TIME,"
+                                + " MAX_INACTIVE_INTERVAL, EXPIRY_TIME) FROM STDIN",
+                        Data.KEYS + 1,
+                        (i, sb) -> sb.append(primary[i])
+                                .append('\t')
+                                .append(i < Data.KEYS ? Data.id(i) : "populated-marker")
+                                .append('\t')
+                                .append(now)
+                                .append('\t')
+                                .append(now)
+                                .append('\t')
+                                .append(Data.TTL_SECONDS)
+                                .append('\t')
+                                .append(now + Data.TTL_MILLIS)
+                                .append('\n'));
+                Jdbc.copy(
+                        c,
+                        "COPY SPRING_SESSION_ATTRIBUTES (SESSION_PRIMARY_ID, ATTRIBUTE_NAME, ATTRIBUTE_BYTES) FROM STDIN",
+                        Data.KEYS + 1,
+                        (i, sb) -> {
                             for (Map.Entry<String, byte[]> e : Data.map(i).entrySet()) {
-                                sb.append(primary[i]).append('\t').append(e.getKey()).append('\t');
+                                sb.append(primary[i])
+                                        .append('\t')
+                                        .append(e.getKey())
+                                        .append('\t');
                                 Jdbc.bytea(sb, serializer.convert(e.getValue()));
                                 sb.append('\n');
                             }
@@ -139,8 +170,9 @@ public class SpringJdbcBench {
             }
             Jdbc.analyze(c, database.mysql(), "SPRING_SESSION", "SPRING_SESSION_ATTRIBUTES");
         }
-        System.out.printf("# populated Spring Session %s with %,d sessions in %.1f s%n", db, Data.KEYS,
-                (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "# populated Spring Session %s with %,d sessions in %.1f s%n",
+                db, Data.KEYS, (System.nanoTime() - t0) / 1e9);
     }
 
     @TearDown(Level.Trial)

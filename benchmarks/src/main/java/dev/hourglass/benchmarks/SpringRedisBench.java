@@ -34,8 +34,18 @@ import org.springframework.session.data.redis.RedisSessionRepository;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class SpringRedisBench {
 
     private LettuceConnectionFactory factory;
@@ -44,7 +54,8 @@ public class SpringRedisBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(Servers.redisHost(), Servers.redisPort()));
+        factory = new LettuceConnectionFactory(
+                new RedisStandaloneConfiguration(Servers.redisHost(), Servers.redisPort()));
         factory.afterPropertiesSet();
         factory.start();
         RedisTemplate<String, Object> template = new RedisTemplate<>();
@@ -86,7 +97,9 @@ public class SpringRedisBench {
                     hash.put("maxInactiveInterval".getBytes(StandardCharsets.UTF_8), ttl);
                     hash.put("lastAccessedTime".getBytes(StandardCharsets.UTF_8), created);
                     for (Map.Entry<String, byte[]> e : Data.map(i).entrySet()) {
-                        hash.put(("sessionAttr:" + e.getKey()).getBytes(StandardCharsets.UTF_8), values.serialize(e.getValue()));
+                        hash.put(
+                                ("sessionAttr:" + e.getKey()).getBytes(StandardCharsets.UTF_8),
+                                values.serialize(e.getValue()));
                     }
                     connection.hashCommands().hMSet(key, hash);
                     connection.keyCommands().expire(key, Data.TTL_SECONDS);
@@ -94,8 +107,9 @@ public class SpringRedisBench {
                 return null;
             });
         }
-        System.out.printf("# populated Spring Session Redis with %,d sessions in %.1f s%n", Data.KEYS,
-                (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "# populated Spring Session Redis with %,d sessions in %.1f s%n",
+                Data.KEYS, (System.nanoTime() - t0) / 1e9);
     }
 
     @TearDown(Level.Trial)

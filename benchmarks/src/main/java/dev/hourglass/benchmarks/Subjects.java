@@ -13,8 +13,7 @@ import java.util.stream.Stream;
 /** Opens the Hourglass store of each backend, the way a service would: by URI. */
 final class Subjects {
 
-    private Subjects() {
-    }
+    private Subjects() {}
 
     /**
      * The options every store is opened with: the sweeper stopped (its cost is measured on its own)
@@ -43,8 +42,8 @@ final class Subjects {
             case "postgresql":
                 return new Opened(Hourglass.open(Servers.database(backend).urlWithCredentials(), o), true, null);
             default:
-                throw new IllegalArgumentException("backend must be one of memory, chronicle, redis, mariadb, postgresql; was '"
-                        + backend + "'");
+                throw new IllegalArgumentException(
+                        "backend must be one of memory, chronicle, redis, mariadb, postgresql; was '" + backend + "'");
         }
     }
 
@@ -93,12 +92,12 @@ final class Subjects {
         static final int AVERAGE_ID_BYTES = 24;
         static final int AVERAGE_VALUE = HEADER + AVERAGE_SESSION_BYTES + 8;
         static final int MAX_VALUE = HEADER + MAX_SESSION_BYTES + Math.max(4096, MAX_SESSION_BYTES / 4);
-        static final long PER_SEGMENT = Math.max(1024, 8L * (MAX_VALUE + 512) / (AVERAGE_VALUE + AVERAGE_ID_BYTES + 16));
+        static final long PER_SEGMENT =
+                Math.max(1024, 8L * (MAX_VALUE + 512) / (AVERAGE_VALUE + AVERAGE_ID_BYTES + 16));
         static final long ENTRIES = Math.max(MAX_SESSIONS + MAX_SESSIONS / 4 + 64, PER_SEGMENT);
         static final int SEGMENTS = (int) Math.max(1, Math.min(4096, Long.highestOneBit(ENTRIES / PER_SEGMENT)));
         static final double MAX_BLOAT = 1.5;
 
-        private ChronicleSizing() {
-        }
+        private ChronicleSizing() {}
     }
 }

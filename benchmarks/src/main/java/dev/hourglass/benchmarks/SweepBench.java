@@ -32,8 +32,18 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {Jvm.OPEN_LANG, Jvm.OPEN_REFLECT, Jvm.EXPORT_JAVAC_FILE, Jvm.EXPORT_NIO_CH,
-        Jvm.EXPORT_REF, Jvm.NO_ANALYTICS, Jvm.HEAP, Jvm.HEAP_MIN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
 public class SweepBench {
 
     static final int EXPIRING = 5_000;

@@ -11,8 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MemoryLimiters implements LimiterCells {
 
-    private record Cell(byte[] state, long expiresAt) {
-    }
+    private record Cell(byte[] state, long expiresAt) {}
 
     private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
     private final ExpiryIndex expiry = new ExpiryIndex();

@@ -56,8 +56,16 @@ final class MemorySessions implements SessionBackend {
     public Session put(String id, Attributes attributes, long now, long expiresAt) {
         return map.compute(id, (k, old) -> {
             Instant created = live(old, now) ? old.createdAt() : Instant.ofEpochMilli(now);
-            return store(k, old, new Session(k, attributes, created, Instant.ofEpochMilli(now),
-                    Instant.ofEpochMilli(expiresAt), versions.incrementAndGet()));
+            return store(
+                    k,
+                    old,
+                    new Session(
+                            k,
+                            attributes,
+                            created,
+                            Instant.ofEpochMilli(now),
+                            Instant.ofEpochMilli(expiresAt),
+                            versions.incrementAndGet()));
         });
     }
 
@@ -69,8 +77,10 @@ final class MemorySessions implements SessionBackend {
                 return old;
             }
             Instant t = Instant.ofEpochMilli(now);
-            created[0] = store(k, old, new Session(k, attributes, t, t, Instant.ofEpochMilli(expiresAt),
-                    versions.incrementAndGet()));
+            created[0] = store(
+                    k,
+                    old,
+                    new Session(k, attributes, t, t, Instant.ofEpochMilli(expiresAt), versions.incrementAndGet()));
             return created[0];
         });
         return created[0];
@@ -83,8 +93,8 @@ final class MemorySessions implements SessionBackend {
                 return old;
             }
             Attributes a = old.attributes().without(remove).withAll(set);
-            return new Session(k, a, old.createdAt(), Instant.ofEpochMilli(now), old.expiresAt(),
-                    versions.incrementAndGet());
+            return new Session(
+                    k, a, old.createdAt(), Instant.ofEpochMilli(now), old.expiresAt(), versions.incrementAndGet());
         });
         return live(result, now) ? result : null;
     }
@@ -101,8 +111,16 @@ final class MemorySessions implements SessionBackend {
             if (!live(old, now)) {
                 return old;
             }
-            touched[0] = store(k, old, new Session(k, old.attributes(), old.createdAt(), Instant.ofEpochMilli(now),
-                    Instant.ofEpochMilli(expiresAt), old.version()));
+            touched[0] = store(
+                    k,
+                    old,
+                    new Session(
+                            k,
+                            old.attributes(),
+                            old.createdAt(),
+                            Instant.ofEpochMilli(now),
+                            Instant.ofEpochMilli(expiresAt),
+                            old.version()));
             return touched[0];
         });
         return touched[0];
@@ -127,7 +145,12 @@ final class MemorySessions implements SessionBackend {
             if (!live(old, now) || old.version() != expectedVersion) {
                 return old;
             }
-            updated[0] = new Session(k, attributes, old.createdAt(), Instant.ofEpochMilli(now), old.expiresAt(),
+            updated[0] = new Session(
+                    k,
+                    attributes,
+                    old.createdAt(),
+                    Instant.ofEpochMilli(now),
+                    old.expiresAt(),
                     versions.incrementAndGet());
             return updated[0];
         });

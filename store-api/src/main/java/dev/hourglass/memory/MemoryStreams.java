@@ -157,8 +157,15 @@ final class MemoryStreams implements StreamBackend {
             return null;
         }
         synchronized (s) {
-            return new StreamState(s.id, s.metadata, s.status, Optional.ofNullable(s.reason), s.messages.size(),
-                    s.markers, s.createdAt, Instant.ofEpochMilli(s.expiresAt));
+            return new StreamState(
+                    s.id,
+                    s.metadata,
+                    s.status,
+                    Optional.ofNullable(s.reason),
+                    s.messages.size(),
+                    s.markers,
+                    s.createdAt,
+                    Instant.ofEpochMilli(s.expiresAt));
         }
     }
 

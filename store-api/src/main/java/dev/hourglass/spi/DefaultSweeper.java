@@ -39,6 +39,7 @@ final class DefaultSweeper implements Sweeper {
     private ScheduledFuture<?> scheduled;
     /** Counts schedules; a run that finishes after a restart or a stop does not schedule again. */
     private long generation;
+
     private volatile Instant lastRun;
     private volatile Instant nextRun;
     private volatile long removedLastRun;
@@ -88,13 +89,16 @@ final class DefaultSweeper implements Sweeper {
         }
         long delay = intervalMillis + ThreadLocalRandom.current().nextLong(intervalMillis / 10 + 1);
         nextRun = Instant.ofEpochMilli(clock.millis() + delay);
-        scheduled = executor.schedule(() -> {
-            try {
-                runNow();
-            } finally {
-                scheduleNext(gen);
-            }
-        }, delay, TimeUnit.MILLISECONDS);
+        scheduled = executor.schedule(
+                () -> {
+                    try {
+                        runNow();
+                    } finally {
+                        scheduleNext(gen);
+                    }
+                },
+                delay,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -160,8 +164,15 @@ final class DefaultSweeper implements Sweeper {
         synchronized (this) {
             running = scheduled != null;
         }
-        return new SweeperStatus(running, Duration.ofMillis(intervalMillis), Optional.ofNullable(lastRun),
-                Optional.ofNullable(nextRun), removedLastRun, removedTotal, backlog, Optional.ofNullable(lastError));
+        return new SweeperStatus(
+                running,
+                Duration.ofMillis(intervalMillis),
+                Optional.ofNullable(lastRun),
+                Optional.ofNullable(nextRun),
+                removedLastRun,
+                removedTotal,
+                backlog,
+                Optional.ofNullable(lastError));
     }
 
     /** What a status and a warning say of a failure: the store's own message, never class names or traces. */

@@ -22,8 +22,7 @@ public interface LimiterCells {
      * @param changed   false when the stored value may be left as it was
      * @param result    what the call returns
      */
-    record Update<R>(byte[] state, long expiresAt, boolean changed, R result) {
-    }
+    record Update<R>(byte[] state, long expiresAt, boolean changed, R result) {}
 
     /**
      * Reads the key's state, applies {@code change} and stores its outcome, all under the key's

@@ -35,8 +35,7 @@ public final class LimiterStates {
     static final byte BUCKET = 4;
     static final byte PERMITS = 5;
 
-    private LimiterStates() {
-    }
+    private LimiterStates() {}
 
     /** Limiter decisions over {@code cells}, one atomic update per decision. */
     public static LimiterBackend over(LimiterCells cells) {
@@ -98,13 +97,19 @@ public final class LimiterStates {
         if (admitted) {
             count += n;
         }
-        byte[] next = ByteBuffer.allocate(17).put(QUOTA).putLong(end).putLong(count).array();
+        byte[] next =
+                ByteBuffer.allocate(17).put(QUOTA).putLong(end).putLong(count).array();
         Duration reset = Duration.ofMillis(end - now);
-        return new LimiterCells.Update<>(next, end, admitted || state == null,
-                new RateDecision(admitted, q.limit(), Math.max(0, q.limit() - count), admitted ? Duration.ZERO : reset, reset));
+        return new LimiterCells.Update<>(
+                next,
+                end,
+                admitted || state == null,
+                new RateDecision(
+                        admitted, q.limit(), Math.max(0, q.limit() - count), admitted ? Duration.ZERO : reset, reset));
     }
 
-    private static LimiterCells.Update<RateDecision> exact(String key, SlidingWindow w, byte[] state, long n, long now) {
+    private static LimiterCells.Update<RateDecision> exact(
+            String key, SlidingWindow w, byte[] state, long n, long now) {
         long span = w.window().toMillis();
         long[] times;
         long[] counts;
@@ -170,8 +175,8 @@ public final class LimiterStates {
             }
         }
         long end = k == 0 ? now : times[k - 1] + span;
-        RateDecision d = new RateDecision(admitted, w.limit(), Math.max(0, w.limit() - sum), retry,
-                Duration.ofMillis(Math.max(0, end - now)));
+        RateDecision d = new RateDecision(
+                admitted, w.limit(), Math.max(0, w.limit() - sum), retry, Duration.ofMillis(Math.max(0, end - now)));
         if (k == 0) {
             return new LimiterCells.Update<>(null, 0, state != null, d);
         }
@@ -182,8 +187,8 @@ public final class LimiterStates {
         return new LimiterCells.Update<>(out.array(), end, true, d);
     }
 
-    private static LimiterCells.Update<RateDecision> approximate(String key, SlidingWindow w, byte[] state, long n,
-                                                                 long now) {
+    private static LimiterCells.Update<RateDecision> approximate(
+            String key, SlidingWindow w, byte[] state, long n, long now) {
         long span = w.window().toMillis();
         long start = now - Math.floorMod(now, span);
         long previous = 0;
@@ -205,8 +210,16 @@ public final class LimiterStates {
         if (admitted) {
             current += n;
         }
-        byte[] next = ByteBuffer.allocate(25).put(APPROX).putLong(start).putLong(previous).putLong(current).array();
-        return new LimiterCells.Update<>(next, start + 2 * span, admitted || state == null,
+        byte[] next = ByteBuffer.allocate(25)
+                .put(APPROX)
+                .putLong(start)
+                .putLong(previous)
+                .putLong(current)
+                .array();
+        return new LimiterCells.Update<>(
+                next,
+                start + 2 * span,
+                admitted || state == null,
                 approximateAnswer(w, admitted, start, previous, current, n, now));
     }
 
@@ -217,8 +230,8 @@ public final class LimiterStates {
      * @param previous the previous window's count
      * @param current  the current window's count, including this take when admitted
      */
-    public static RateDecision approximateAnswer(SlidingWindow w, boolean admitted, long start, long previous,
-                                                 long current, long n, long now) {
+    public static RateDecision approximateAnswer(
+            SlidingWindow w, boolean admitted, long start, long previous, long current, long n, long now) {
         long span = w.window().toMillis();
         long elapsed = Math.max(0, now - start);
         long weighted = weighted(previous, span, elapsed);
@@ -273,7 +286,11 @@ public final class LimiterStates {
         if (credit == full) {
             return new LimiterCells.Update<>(null, 0, state != null, d);
         }
-        byte[] next = ByteBuffer.allocate(17).put(BUCKET).putLong(credit).putLong(last).array();
+        byte[] next = ByteBuffer.allocate(17)
+                .put(BUCKET)
+                .putLong(credit)
+                .putLong(last)
+                .array();
         return new LimiterCells.Update<>(next, last + ceilDiv(full - credit, rate), true, d);
     }
 
@@ -292,8 +309,8 @@ public final class LimiterStates {
     }
 
     /** Grants {@code permitId} when fewer than {@code max} leases are live at {@code now}. */
-    public static LimiterCells.Update<PermitDecision> acquire(String key, Permits p, byte[] state, String permitId,
-                                                              long now, long leaseEnd) {
+    public static LimiterCells.Update<PermitDecision> acquire(
+            String key, Permits p, byte[] state, String permitId, long now, long leaseEnd) {
         Leases l = Leases.decode(key, state, now, 1);
         long earliest = Long.MAX_VALUE;
         for (int i = 0; i < l.count; i++) {
@@ -311,7 +328,8 @@ public final class LimiterStates {
     }
 
     /** Moves a live permit's lease end to {@code leaseEnd}. */
-    public static LimiterCells.Update<Boolean> renew(String key, byte[] state, String permitId, long now, long leaseEnd) {
+    public static LimiterCells.Update<Boolean> renew(
+            String key, byte[] state, String permitId, long now, long leaseEnd) {
         Leases l = Leases.decode(key, state, now, 0);
         int i = l.find(permitId);
         if (i < 0) {
@@ -351,7 +369,8 @@ public final class LimiterStates {
         }
         switch (state[0]) {
             case QUOTA -> quota(key, Quota.rolling("check", 1, Duration.ofMillis(1)), state, 1, Long.MIN_VALUE + 1);
-            case EXACT -> exact(key, SlidingWindow.exact("check", 1, Duration.ofMillis(1)), state, 1, Long.MIN_VALUE / 2);
+            case EXACT ->
+                exact(key, SlidingWindow.exact("check", 1, Duration.ofMillis(1)), state, 1, Long.MIN_VALUE / 2);
             case APPROX -> approximate(key, SlidingWindow.approximate("check", 1, Duration.ofMillis(1)), state, 1, 0);
             case BUCKET -> bucket(key, TokenBucket.of("check", 1, 1, Duration.ofMillis(1)), state, 1, 0);
             case PERMITS -> Leases.decode(key, state, Long.MIN_VALUE, 0);

@@ -71,8 +71,13 @@ public final class StoreConfig {
                 int eq = pair.indexOf('=');
                 String rawKey = eq < 0 ? pair : pair.substring(0, eq);
                 String k = decode(rawKey, "the name of option '" + rawKey + "'");
-                String v = eq < 0 ? "" : decode(pair.substring(eq + 1),
-                        isSecret(k) ? "option '" + k + "'" : "option '" + k + "' in '" + pair.substring(eq + 1) + "'");
+                String v = eq < 0
+                        ? ""
+                        : decode(
+                                pair.substring(eq + 1),
+                                isSecret(k)
+                                        ? "option '" + k + "'"
+                                        : "option '" + k + "' in '" + pair.substring(eq + 1) + "'");
                 params.put(k, v);
             }
         }
@@ -99,8 +104,8 @@ public final class StoreConfig {
                 int hi = i + 2 < n ? Character.digit(s.charAt(i + 1), 16) : -1;
                 int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
                 if (lo < 0 || s.charAt(i + 1) > 'f' || s.charAt(i + 2) > 'f') {
-                    throw new IllegalArgumentException("uri has a malformed %-escape in " + what
-                            + "; an escape is % and two hex digits");
+                    throw new IllegalArgumentException(
+                            "uri has a malformed %-escape in " + what + "; an escape is % and two hex digits");
                 }
                 out.write(hi << 4 | lo);
                 i += 3;
@@ -117,8 +122,12 @@ public final class StoreConfig {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(out.toByteArray())).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(out.toByteArray()))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("uri has %-escapes that are not well-formed UTF-8 in " + what);
         }
@@ -149,8 +158,8 @@ public final class StoreConfig {
             throw new IllegalArgumentException("scheme must not be empty, was " + scheme);
         }
         if (uri == null || !uri.startsWith(scheme + ":")) {
-            throw new IllegalArgumentException("uri must start with '" + scheme + ":', was "
-                    + (uri == null ? "null" : "'" + redact(uri) + "'"));
+            throw new IllegalArgumentException(
+                    "uri must start with '" + scheme + ":', was " + (uri == null ? "null" : "'" + redact(uri) + "'"));
         }
         return new StoreConfig(uri, scheme, options, expirySink);
     }
@@ -234,8 +243,9 @@ public final class StoreConfig {
     public void requireKnown(Set<String> known) {
         for (String k : parameters.keySet()) {
             if (!known.contains(k)) {
-                throw new IllegalArgumentException("unknown option '" + k + "' for " + scheme + " store; known options: "
-                        + String.join(", ", known.stream().sorted().toList()));
+                throw new IllegalArgumentException(
+                        "unknown option '" + k + "' for " + scheme + " store; known options: "
+                                + String.join(", ", known.stream().sorted().toList()));
             }
         }
     }
@@ -273,7 +283,8 @@ public final class StoreConfig {
         return switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "1", "on" -> true;
             case "false", "no", "0", "off" -> false;
-            default -> throw new IllegalArgumentException("option '" + name + "' must be true or false, was '" + v + "'");
+            default ->
+                throw new IllegalArgumentException("option '" + name + "' must be true or false, was '" + v + "'");
         };
     }
 
@@ -287,10 +298,12 @@ public final class StoreConfig {
         try {
             d = parseDuration(v.trim());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("option '" + name + "' must be a duration like 500ms, 2s, 5m or PT2S, was '" + v + "'");
+            throw new IllegalArgumentException(
+                    "option '" + name + "' must be a duration like 500ms, 2s, 5m or PT2S, was '" + v + "'");
         }
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw new IllegalArgumentException("option '" + name + "' must be between " + min + " and " + max + ", was " + v);
+            throw new IllegalArgumentException(
+                    "option '" + name + "' must be between " + min + " and " + max + ", was " + v);
         }
         return d;
     }
@@ -307,7 +320,8 @@ public final class StoreConfig {
         String[] units = {"ms", "s", "m", "h", "d"};
         for (String u : units) {
             if (lower.endsWith(u) && !(u.equals("s") && lower.endsWith("ms"))) {
-                long n = Long.parseLong(lower.substring(0, lower.length() - u.length()).trim());
+                long n = Long.parseLong(
+                        lower.substring(0, lower.length() - u.length()).trim());
                 return switch (u) {
                     case "ms" -> Duration.ofMillis(n);
                     case "s" -> Duration.ofSeconds(n);

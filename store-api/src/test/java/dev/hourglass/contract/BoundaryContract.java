@@ -35,11 +35,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeProperty;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Hostile input at the API boundary, as properties every backend runs: text of every kind (all
@@ -58,8 +58,7 @@ public abstract class BoundaryContract {
     private static final Map<Class<?>, Fixture> FIXTURES = new ConcurrentHashMap<>();
     private static final AtomicLong TRIES = new AtomicLong();
 
-    private record Fixture(FakeClock clock, Store store, BoundaryContract owner) {
-    }
+    private record Fixture(FakeClock clock, Store store, BoundaryContract owner) {}
 
     protected FakeClock clock;
     protected Store store;
@@ -81,8 +80,14 @@ public abstract class BoundaryContract {
     void openBoundaryStore() {
         Fixture f = FIXTURES.computeIfAbsent(getClass(), c -> {
             FakeClock fake = new FakeClock();
-            return new Fixture(fake, openStore(StoreOptions.builder().clock(fake).sweeperAutoStart(false)
-                    .timeout(Duration.ofSeconds(5)).build()), this);
+            return new Fixture(
+                    fake,
+                    openStore(StoreOptions.builder()
+                            .clock(fake)
+                            .sweeperAutoStart(false)
+                            .timeout(Duration.ofSeconds(5))
+                            .build()),
+                    this);
         });
         clock = f.clock();
         store = f.store();
@@ -133,7 +138,9 @@ public abstract class BoundaryContract {
 
     /** Failure reasons: up to 4,096 characters of exact text, of the controls only tab, LF and CR. */
     static boolean validReason(String s) {
-        return exactText(s) && s.length() <= 4096 && s.chars().noneMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r');
+        return exactText(s)
+                && s.length() <= 4096
+                && s.chars().noneMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r');
     }
 
     // ---------------------------------------------------------------- arbitraries
@@ -144,11 +151,50 @@ public abstract class BoundaryContract {
         Arbitrary<String> piece = Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.chars().range('a', 'z').map(String::valueOf)),
                 Tuple.of(3, Arbitraries.integers().between(0, 0x10FFFF).map(cp -> new String(Character.toChars(cp)))),
-                Tuple.of(1, Arbitraries.integers().between(0x10000, 0x10FFFF).map(cp -> new String(Character.toChars(cp)))),
-                Tuple.of(3, Arbitraries.of("\u0000", "\t", "\n", "\r", "\u001b", "\u007f", "\u0085", "\u009f",
-                        "\ud800", "\udbff", "\udc00", "\udfff", "\ufeff", "\ufffe", "\uffff", "\u2028", "\u0301",
-                        "\ud83d\ude00", "\udbff\udfff", "é", "%", "%00", "\"", "\\", "\\u0000", "'", ":", ".", "/", "*",
-                        "?", "{", "}", "[", "-", "+", " ", "\u00a0")));
+                Tuple.of(
+                        1,
+                        Arbitraries.integers().between(0x10000, 0x10FFFF).map(cp -> new String(Character.toChars(cp)))),
+                Tuple.of(
+                        3,
+                        Arbitraries.of(
+                                "\u0000",
+                                "\t",
+                                "\n",
+                                "\r",
+                                "\u001b",
+                                "\u007f",
+                                "\u0085",
+                                "\u009f",
+                                "\ud800",
+                                "\udbff",
+                                "\udc00",
+                                "\udfff",
+                                "\ufeff",
+                                "\ufffe",
+                                "\uffff",
+                                "\u2028",
+                                "\u0301",
+                                "\ud83d\ude00",
+                                "\udbff\udfff",
+                                "é",
+                                "%",
+                                "%00",
+                                "\"",
+                                "\\",
+                                "\\u0000",
+                                "'",
+                                ":",
+                                ".",
+                                "/",
+                                "*",
+                                "?",
+                                "{",
+                                "}",
+                                "[",
+                                "-",
+                                "+",
+                                " ",
+                                "\u00a0")));
         Arbitrary<String> shortText = piece.list().ofMaxSize(24).map(l -> String.join("", l));
         Arbitrary<String> longText = piece.list().ofMinSize(60).ofMaxSize(140).map(l -> String.join("", l));
         return Arbitraries.frequencyOf(Tuple.of(9, shortText), Tuple.of(1, longText));
@@ -159,10 +205,18 @@ public abstract class BoundaryContract {
     Arbitrary<String> goodId() {
         Arbitrary<String> piece = Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.chars().range('a', 'z').map(String::valueOf)),
-                Tuple.of(3, Arbitraries.integers().between(0xA0, 0x10FFFF)
-                        .filter(cp -> cp < 0xD800 || cp > 0xDFFF).map(cp -> new String(Character.toChars(cp)))),
-                Tuple.of(2, Arbitraries.of(":", ".", "/", "-", "_", "%", "~", " ", "\ufffe", "\uffff", "\ud83d\ude00")));
-        return piece.list().ofMinSize(1).ofMaxSize(30).map(l -> String.join("", l))
+                Tuple.of(
+                        3,
+                        Arbitraries.integers()
+                                .between(0xA0, 0x10FFFF)
+                                .filter(cp -> cp < 0xD800 || cp > 0xDFFF)
+                                .map(cp -> new String(Character.toChars(cp)))),
+                Tuple.of(
+                        2, Arbitraries.of(":", ".", "/", "-", "_", "%", "~", " ", "\ufffe", "\uffff", "\ud83d\ude00")));
+        return piece.list()
+                .ofMinSize(1)
+                .ofMaxSize(30)
+                .map(l -> String.join("", l))
                 .filter(s -> s.getBytes(UTF_8).length <= 240);
     }
 
@@ -177,7 +231,8 @@ public abstract class BoundaryContract {
             c.check("refused").percentage(p -> p > 15);
         });
         if (!validId(id)) {
-            assertThatThrownBy(() -> sessions.put(id, a, HOUR)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> sessions.put(id, a, HOUR))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("id");
             assertThatThrownBy(() -> sessions.get(id)).isInstanceOf(IllegalArgumentException.class);
             return;
@@ -197,8 +252,8 @@ public abstract class BoundaryContract {
     }
 
     @Property(tries = 200)
-    void attributeNamesAndTextValuesRoundTripExactlyOrAreRefused(@ForAll("text") String name,
-                                                                 @ForAll("text") String value) {
+    void attributeNamesAndTextValuesRoundTripExactlyOrAreRefused(
+            @ForAll("text") String name, @ForAll("text") String value) {
         boolean ok = validName(name) && exactText(value);
         Statistics.collect(ok ? "valid" : "refused");
         Statistics.coverage(c -> {
@@ -206,7 +261,8 @@ public abstract class BoundaryContract {
             c.check("refused").percentage(p -> p > 5);
         });
         if (!ok) {
-            assertThatThrownBy(() -> Attributes.strings(Map.of(name, value))).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Attributes.strings(Map.of(name, value)))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(validName(name) ? "attribute '" : "attribute name");
             assertThatThrownBy(() -> Attributes.empty().with(name, value)).isInstanceOf(IllegalArgumentException.class);
             return;
@@ -222,11 +278,16 @@ public abstract class BoundaryContract {
             assertThat(Attributes.fromBytes(read.toBytes())).isEqualTo(read);
 
             Attributes merged = sessions.merge(id, Attributes.strings(Map.of(other, value + value)), Set.of())
-                    .orElseThrow().attributes();
-            assertThat(merged.toMap(Codecs.utf8())).containsOnly(Map.entry(name, value), Map.entry(other, value + value));
-            Attributes removed = sessions.merge(id, Attributes.empty(), Set.of(name)).orElseThrow().attributes();
+                    .orElseThrow()
+                    .attributes();
+            assertThat(merged.toMap(Codecs.utf8()))
+                    .containsOnly(Map.entry(name, value), Map.entry(other, value + value));
+            Attributes removed = sessions.merge(id, Attributes.empty(), Set.of(name))
+                    .orElseThrow()
+                    .attributes();
             assertThat(removed.names()).containsExactly(other);
-            assertThat(sessions.get(id).orElseThrow().attributes().string(other)).isEqualTo(value + value);
+            assertThat(sessions.get(id).orElseThrow().attributes().string(other))
+                    .isEqualTo(value + value);
         } finally {
             sessions.delete(id);
         }
@@ -262,9 +323,8 @@ public abstract class BoundaryContract {
     // ---------------------------------------------------------------- streams
 
     @Property(tries = 150)
-    void streamIdsReaderNamesAndReasonsRoundTripExactlyOrAreRefused(@ForAll("text") String streamId,
-                                                                    @ForAll("text") String reader,
-                                                                    @ForAll("text") String reason) {
+    void streamIdsReaderNamesAndReasonsRoundTripExactlyOrAreRefused(
+            @ForAll("text") String streamId, @ForAll("text") String reader, @ForAll("text") String reason) {
         Statistics.collect(validId(streamId), validId(reader), validReason(reason));
         Statistics.coverage(c -> {
             c.check(true, true, true).percentage(p -> p > 5);
@@ -272,13 +332,15 @@ public abstract class BoundaryContract {
         });
         if (!validId(streamId)) {
             assertThatThrownBy(() -> streams.open(streamId, Attributes.empty(), HOUR))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("id");
             assertThatThrownBy(() -> streams.state(streamId)).isInstanceOf(IllegalArgumentException.class);
             return;
         }
         String sid = streamId;
         try {
-            assertThat(streams.open(sid, Attributes.strings(Map.of("r", "m")), HOUR)).isTrue();
+            assertThat(streams.open(sid, Attributes.strings(Map.of("r", "m")), HOUR))
+                    .isTrue();
             assertThat(streams.append(sid, reason.getBytes(UTF_8))).isEqualTo(1);
             if (validId(reader)) {
                 Poll p = streams.next(sid, reader).orElseThrow();
@@ -286,7 +348,8 @@ public abstract class BoundaryContract {
                 assertThat(m.payload()).isEqualTo(reason.getBytes(UTF_8));
                 assertThat(streams.state(sid).orElseThrow().markers()).containsEntry(reader, 1L);
             } else {
-                assertThatThrownBy(() -> streams.next(sid, reader)).isInstanceOf(IllegalArgumentException.class)
+                assertThatThrownBy(() -> streams.next(sid, reader))
+                        .isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("reader");
             }
             if (validReason(reason)) {
@@ -297,7 +360,8 @@ public abstract class BoundaryContract {
                 assertThat(s.failureReason()).contains(reason);
                 assertThat(s.metadata().string("r")).isEqualTo("m");
             } else {
-                assertThatThrownBy(() -> streams.fail(sid, reason)).isInstanceOf(IllegalArgumentException.class)
+                assertThatThrownBy(() -> streams.fail(sid, reason))
+                        .isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("reason");
                 assertThat(streams.state(sid).orElseThrow().status()).isEqualTo(StreamStatus.OPEN);
             }
@@ -310,22 +374,37 @@ public abstract class BoundaryContract {
 
     @Property(tries = 200)
     void arbitraryStringsAsCursorsAreRefusedAndNeverReachTheBackend(@ForAll("cursor") String cursor) {
-        assertThatThrownBy(() -> sessions.ids(cursor, 10)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> sessions.ids(cursor, 10))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cursor");
     }
 
     /** Raw text, and the shapes backends use for their own cursors. */
     @Provide
     Arbitrary<String> cursor() {
-        Arbitrary<String> backendShaped = Arbitraries.of("-2147483648:a", "-1:x", "0:", "2147483647:zz", "0.0.0.0",
-                "-1.-1.-1.-1", "1.99999999999999999999.0.0", "r0:a", "m", "", " ", "id-1", "\u0000", "null");
+        Arbitrary<String> backendShaped = Arbitraries.of(
+                "-2147483648:a",
+                "-1:x",
+                "0:",
+                "2147483647:zz",
+                "0.0.0.0",
+                "-1.-1.-1.-1",
+                "1.99999999999999999999.0.0",
+                "r0:a",
+                "m",
+                "",
+                " ",
+                "id-1",
+                "\u0000",
+                "null");
         return Arbitraries.oneOf(text(), backendShaped);
     }
 
     @Property(tries = 60)
     void issuedCursorsWithAnyChangeAreRefused(@ForAll @IntRange(min = 0, max = 5) int kind, @ForAll int seed) {
         String changed = mutate(issuedToken(), kind, seed);
-        assertThatThrownBy(() -> sessions.ids(changed, 10)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> sessions.ids(changed, 10))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cursor");
     }
 
@@ -335,7 +414,9 @@ public abstract class BoundaryContract {
         sessions.put(a, Attributes.empty(), HOUR);
         sessions.put(b, Attributes.empty(), HOUR);
         try {
-            for (Page<String> p = sessions.ids(null, 1); ; p = sessions.ids(p.next().get(), 1)) {
+            for (Page<String> p = sessions.ids(null, 1);
+                    ;
+                    p = sessions.ids(p.next().get(), 1)) {
                 if (p.next().isPresent()) {
                     return p.next().get();
                 }
@@ -359,14 +440,15 @@ public abstract class BoundaryContract {
             case 1 -> token.substring(0, at) + token.substring(at + 1);
             case 2 -> token + other;
             case 3 -> token + "=";
-            case 4 -> token.replace('-', '+').replace('_', '/') + (token.contains("-") || token.contains("_") ? "" : "+");
+            case 4 ->
+                token.replace('-', '+').replace('_', '/') + (token.contains("-") || token.contains("_") ? "" : "+");
             default -> token.repeat(2 + Math.floorMod(seed, 3));
         };
     }
 
     @Property(tries = 60)
-    void pagingWithAnyLimitListsEveryLiveIdExactlyOnce(@ForAll("idSets") List<String> ids,
-                                                       @ForAll("limits") int limit) {
+    void pagingWithAnyLimitListsEveryLiveIdExactlyOnce(
+            @ForAll("idSets") List<String> ids, @ForAll("limits") int limit) {
         Set<String> live = new LinkedHashSet<>();
         Map<String, Attributes> longLived = new LinkedHashMap<>();
         Map<String, Attributes> shortLived = new LinkedHashMap<>();
@@ -459,8 +541,9 @@ public abstract class BoundaryContract {
     @Provide
     Arbitrary<byte[]> storedBytes() {
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(64);
-        Arbitrary<byte[]> edited = Arbitraries.integers().between(0, Integer.MAX_VALUE).flatMap(seed ->
-                attributes().map(m -> edit(Attributes.of(m).toBytes(), seed)));
+        Arbitrary<byte[]> edited = Arbitraries.integers()
+                .between(0, Integer.MAX_VALUE)
+                .flatMap(seed -> attributes().map(m -> edit(Attributes.of(m).toBytes(), seed)));
         return Arbitraries.oneOf(random, edited);
     }
 

@@ -24,22 +24,32 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ContractWorker {
 
-    private ContractWorker() {
-    }
+    private ContractWorker() {}
 
     public static void main(String[] args) throws Exception {
         String command = args[0];
         String uri = args[1];
-        StoreOptions options = StoreOptions.builder().sweeperAutoStart(false).timeout(Duration.ofSeconds(10)).build();
+        StoreOptions options = StoreOptions.builder()
+                .sweeperAutoStart(false)
+                .timeout(Duration.ofSeconds(10))
+                .build();
         try (Store store = Hourglass.open(uri, options)) {
             System.out.println("ready");
             System.out.flush();
             switch (command) {
                 case "increment" -> increment(store, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
                 case "read" -> read(store, args[2], args[3], Integer.parseInt(args[4]));
-                case "create" -> System.out.println(
-                        store.sessions().createIfAbsent(args[2], dev.hourglass.Attributes.strings(
-                                java.util.Map.of("winner", args[3])), Duration.ofHours(1)).isPresent() ? "won" : "lost");
+                case "create" ->
+                    System.out.println(
+                            store.sessions()
+                                            .createIfAbsent(
+                                                    args[2],
+                                                    dev.hourglass.Attributes.strings(
+                                                            java.util.Map.of("winner", args[3])),
+                                                    Duration.ofHours(1))
+                                            .isPresent()
+                                    ? "won"
+                                    : "lost");
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }
             System.out.println("done");
@@ -50,7 +60,9 @@ public final class ContractWorker {
     private static void increment(Store store, String id, int threads, int count) throws Exception {
         runThreads(threads, () -> {
             for (int i = 0; i < count; i++) {
-                store.sessions().update(id, a -> a.with("n", a.getLong("n", 0) + 1)).orElseThrow();
+                store.sessions()
+                        .update(id, a -> a.with("n", a.getLong("n", 0) + 1))
+                        .orElseThrow();
             }
             return null;
         });
@@ -60,7 +72,9 @@ public final class ContractWorker {
         StringBuffer out = new StringBuffer();
         runThreads(threads, () -> {
             while (true) {
-                Poll p = store.streams().next(stream, reader, Duration.ofSeconds(2)).orElseThrow();
+                Poll p = store.streams()
+                        .next(stream, reader, Duration.ofSeconds(2))
+                        .orElseThrow();
                 if (p.message().isPresent()) {
                     synchronized (out) {
                         out.append(p.message().get().sequence()).append('\n');

@@ -36,8 +36,12 @@ public abstract class CrossProcessContract {
 
     /** Opens the store at {@link #storeUri()} in this JVM; override to add options. */
     protected Store openStore() {
-        return Hourglass.open(storeUri(), StoreOptions.builder().sweeperAutoStart(false)
-                .timeout(Duration.ofSeconds(10)).build());
+        return Hourglass.open(
+                storeUri(),
+                StoreOptions.builder()
+                        .sweeperAutoStart(false)
+                        .timeout(Duration.ofSeconds(10))
+                        .build());
     }
 
     @BeforeEach
@@ -54,15 +58,19 @@ public abstract class CrossProcessContract {
     @Test
     void updatesFromTwoProcessesLoseNothing() throws Exception {
         store.sessions().put("xp-counter", Attributes.strings(Map.of("n", "0")), Duration.ofHours(1));
-        try (SecondJvm other = SecondJvm.start(ContractWorker.class, "increment", storeUri(), "xp-counter", "4", "250")) {
+        try (SecondJvm other =
+                SecondJvm.start(ContractWorker.class, "increment", storeUri(), "xp-counter", "4", "250")) {
             StoreContract.parallel(4, t -> {
                 for (int i = 0; i < 250; i++) {
-                    store.sessions().update("xp-counter", a -> a.with("n", a.getLong("n", 0) + 1)).orElseThrow();
+                    store.sessions()
+                            .update("xp-counter", a -> a.with("n", a.getLong("n", 0) + 1))
+                            .orElseThrow();
                 }
             });
             assertThat(other.awaitSuccess(4, TimeUnit.MINUTES)).contains("done");
         }
-        assertThat(store.sessions().get("xp-counter").orElseThrow().attributes().getLong("n", -1)).isEqualTo(2_000);
+        assertThat(store.sessions().get("xp-counter").orElseThrow().attributes().getLong("n", -1))
+                .isEqualTo(2_000);
     }
 
     @Test
@@ -80,7 +88,9 @@ public abstract class CrossProcessContract {
             producer.start();
             StoreContract.parallel(2, t -> {
                 while (true) {
-                    Poll p = store.streams().next("xp-stream", "relay", Duration.ofSeconds(2)).orElseThrow();
+                    Poll p = store.streams()
+                            .next("xp-stream", "relay", Duration.ofSeconds(2))
+                            .orElseThrow();
                     if (p.message().isPresent()) {
                         seen.merge(p.message().get().sequence(), 1, Integer::sum);
                     } else if (p.ended()) {
@@ -109,12 +119,14 @@ public abstract class CrossProcessContract {
             String id = "xp-create-" + round;
             try (SecondJvm other = SecondJvm.start(ContractWorker.class, "create", storeUri(), id, "other")) {
                 Thread.sleep(50);
-                boolean mine = store.sessions().createIfAbsent(id, Attributes.strings(Map.of("winner", "this")),
-                        Duration.ofHours(1)).isPresent();
+                boolean mine = store.sessions()
+                        .createIfAbsent(id, Attributes.strings(Map.of("winner", "this")), Duration.ofHours(1))
+                        .isPresent();
                 List<String> lines = other.awaitSuccess(2, TimeUnit.MINUTES);
                 boolean theirs = lines.contains("won");
                 assertThat(mine ^ theirs).as("exactly one winner for %s", id).isTrue();
-                String winner = store.sessions().get(id).orElseThrow().attributes().string("winner");
+                String winner =
+                        store.sessions().get(id).orElseThrow().attributes().string("winner");
                 assertThat(winner).isEqualTo(mine ? "this" : "other");
                 results.add(winner);
             }

@@ -51,8 +51,12 @@ public abstract class LimiterContract {
     protected abstract Store openStore(StoreOptions options);
 
     protected StoreOptions options() {
-        return StoreOptions.builder().clock(clock).sweeperAutoStart(false).timeout(Duration.ofSeconds(10))
-                .sweepBatchSize(500).build();
+        return StoreOptions.builder()
+                .clock(clock)
+                .sweeperAutoStart(false)
+                .timeout(Duration.ofSeconds(10))
+                .sweepBatchSize(500)
+                .build();
     }
 
     @BeforeEach
@@ -71,7 +75,9 @@ public abstract class LimiterContract {
                 Arguments.of("rolling quota", Quota.rolling("contended-quota", 1_234, Duration.ofHours(1))),
                 Arguments.of("daily quota", Quota.perDay("contended-day", 777, NEW_YORK)),
                 Arguments.of("exact window", SlidingWindow.exact("contended-exact", 999, Duration.ofMinutes(1))),
-                Arguments.of("approximate window", SlidingWindow.approximate("contended-approx", 1_500, Duration.ofHours(1))),
+                Arguments.of(
+                        "approximate window",
+                        SlidingWindow.approximate("contended-approx", 1_500, Duration.ofHours(1))),
                 Arguments.of("token bucket", TokenBucket.of("contended-bucket", 2_000, 1, Duration.ofHours(1))));
     }
 
@@ -97,7 +103,9 @@ public abstract class LimiterContract {
         RateDecision after = limiters.take(limit, "tenant-1");
         assertThat(after.admitted()).isFalse();
         assertThat(after.limit()).isEqualTo(limit.limit());
-        assertThat(limiters.take(limit, "tenant-2").admitted()).as("another key has its own count").isTrue();
+        assertThat(limiters.take(limit, "tenant-2").admitted())
+                .as("another key has its own count")
+                .isTrue();
     }
 
     @Test
@@ -130,22 +138,32 @@ public abstract class LimiterContract {
         assertThat(refused.resetAfter()).isEqualTo(Duration.ofHours(6));
 
         clock.set(LocalDateTime.of(2026, 3, 7, 19, 30).atZone(NEW_YORK).toInstant());
-        assertThat(clock.instant().atZone(ZoneId.of("UTC")).getDayOfMonth()).as("past UTC midnight").isEqualTo(8);
-        assertThat(limiters.take(daily, "tenant").admitted()).as("UTC midnight is not the reset").isFalse();
+        assertThat(clock.instant().atZone(ZoneId.of("UTC")).getDayOfMonth())
+                .as("past UTC midnight")
+                .isEqualTo(8);
+        assertThat(limiters.take(daily, "tenant").admitted())
+                .as("UTC midnight is not the reset")
+                .isFalse();
 
-        clock.set(LocalDateTime.of(2026, 3, 7, 23, 59, 59, 999_000_000).atZone(NEW_YORK).toInstant());
+        clock.set(LocalDateTime.of(2026, 3, 7, 23, 59, 59, 999_000_000)
+                .atZone(NEW_YORK)
+                .toInstant());
         assertThat(limiters.take(daily, "tenant").retryAfter()).isEqualTo(Duration.ofMillis(1));
         clock.advance(Duration.ofMillis(1));
         RateDecision fresh = limiters.take(daily, "tenant");
         assertThat(fresh.admitted()).as("local midnight").isTrue();
         assertThat(fresh.remaining()).isEqualTo(2);
-        assertThat(fresh.resetAfter()).as("8 March 2026 has 23 hours in New York").isEqualTo(Duration.ofHours(23));
+        assertThat(fresh.resetAfter())
+                .as("8 March 2026 has 23 hours in New York")
+                .isEqualTo(Duration.ofHours(23));
     }
 
     @Test
     void aMonthlyQuotaFollowsTheCalendar() {
         Quota monthly = Quota.calendar("monthly", 1, ChronoUnit.MONTHS, ZoneId.of("Asia/Kolkata"));
-        clock.set(LocalDateTime.of(2026, 2, 28, 23, 0).atZone(ZoneId.of("Asia/Kolkata")).toInstant());
+        clock.set(LocalDateTime.of(2026, 2, 28, 23, 0)
+                .atZone(ZoneId.of("Asia/Kolkata"))
+                .toInstant());
         assertThat(limiters.take(monthly, "k").admitted()).isTrue();
         RateDecision d = limiters.take(monthly, "k");
         assertThat(d.admitted()).isFalse();
@@ -207,7 +225,8 @@ public abstract class LimiterContract {
         clock.advance(Duration.ofSeconds(3));
         RateDecision d = limiters.take(w, "k", 5);
         assertThat(d.admitted()).isFalse();
-        assertThat(d.retryAfter()).as("the first 4 leave after 4 s, which is not enough for 5")
+        assertThat(d.retryAfter())
+                .as("the first 4 leave after 4 s, which is not enough for 5")
                 .isEqualTo(Duration.ofSeconds(7));
         assertThat(limiters.take(w, "k", 4).retryAfter()).isEqualTo(Duration.ofSeconds(4));
         clock.advance(Duration.ofSeconds(4));
@@ -252,10 +271,14 @@ public abstract class LimiterContract {
             }
         }
         long most = maxInAnyWindow(admitted, span);
-        assertThat(most).as("at most twice the limit in any window").isLessThanOrEqualTo(200).isGreaterThan(100);
+        assertThat(most)
+                .as("at most twice the limit in any window")
+                .isLessThanOrEqualTo(200)
+                .isGreaterThan(100);
         for (long aligned = 0; aligned < 5_000; aligned += span) {
             long from = aligned + 1;
-            long in = admitted.stream().filter(t -> t >= from && t < from + span).count();
+            long in =
+                    admitted.stream().filter(t -> t >= from && t < from + span).count();
             assertThat(in).as("aligned window at %d", from).isLessThanOrEqualTo(100);
         }
     }
@@ -311,15 +334,23 @@ public abstract class LimiterContract {
         assertThat(third.admitted()).isFalse();
         assertThat(third.retryAfter()).isEqualTo(Duration.ofSeconds(5));
         clock.advance(Duration.ofMillis(4_999));
-        assertThat(limiters.acquire(p, "app").admitted()).as("1 ms before the first lease ends").isFalse();
+        assertThat(limiters.acquire(p, "app").admitted())
+                .as("1 ms before the first lease ends")
+                .isFalse();
         assertThat(limiters.inUse(p, "app")).isEqualTo(2);
         clock.advance(Duration.ofMillis(1));
         assertThat(limiters.inUse(p, "app")).isEqualTo(1);
-        assertThat(limiters.acquire(p, "app").admitted()).as("the first lease ended").isTrue();
+        assertThat(limiters.acquire(p, "app").admitted())
+                .as("the first lease ended")
+                .isTrue();
         PermitDecision full = limiters.acquire(p, "app");
-        assertThat(full.admitted()).as("the second lease has not ended: acquires never renew other leases").isFalse();
+        assertThat(full.admitted())
+                .as("the second lease has not ended: acquires never renew other leases")
+                .isFalse();
         assertThat(full.retryAfter()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(limiters.release(p, "app", first.id())).as("an expired permit releases nothing").isFalse();
+        assertThat(limiters.release(p, "app", first.id()))
+                .as("an expired permit releases nothing")
+                .isFalse();
         assertThat(limiters.inUse(p, "app")).isEqualTo(2);
     }
 
@@ -335,7 +366,9 @@ public abstract class LimiterContract {
         clock.advance(Duration.ofMillis(9_999));
         assertThat(limiters.inUse(p, "app")).isEqualTo(1);
         clock.advance(Duration.ofMillis(1));
-        assertThat(limiters.renew(p, "app", held.id())).as("a lapsed permit is not revived").isFalse();
+        assertThat(limiters.renew(p, "app", held.id()))
+                .as("a lapsed permit is not revived")
+                .isFalse();
         assertThat(limiters.inUse(p, "app")).isZero();
         Permit next = limiters.acquire(p, "app").permit().orElseThrow();
         assertThat(next.id()).isNotEqualTo(held.id());
@@ -351,7 +384,9 @@ public abstract class LimiterContract {
         assertThat(limiters.renew(p, "app", "no-such-permit")).isFalse();
         Permit a = limiters.acquire(p, "app").permit().orElseThrow();
         Permit b = limiters.acquire(p, "other").permit().orElseThrow();
-        assertThat(limiters.release(p, "app", b.id())).as("another key's permit").isFalse();
+        assertThat(limiters.release(p, "app", b.id()))
+                .as("another key's permit")
+                .isFalse();
         assertThat(limiters.release(p, "app", "no-such-permit")).isFalse();
         assertThat(limiters.inUse(p, "app")).isEqualTo(1);
         assertThat(limiters.inUse(p, "other")).isEqualTo(1);
@@ -417,11 +452,14 @@ public abstract class LimiterContract {
         assertNames("permitId", () -> limiters.renew(p, "k", ""));
         assertNames("permitId", () -> limiters.release(p, "k", "x".repeat(65)));
         assertNames("permitId", () -> limiters.release(p, "k", null));
-        assertThat(limiters.take(q, "k").remaining()).as("nothing was counted by a bad call").isEqualTo(4);
+        assertThat(limiters.take(q, "k").remaining())
+                .as("nothing was counted by a bad call")
+                .isEqualTo(4);
     }
 
     private static void assertNames(String argument, Supplier<?> call) {
-        assertThatThrownBy(call::get).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(call::get)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(argument + " ");
     }
 

@@ -32,8 +32,12 @@ public abstract class LimiterCrossProcessContract {
 
     /** Opens the store at {@link #storeUri()} in this JVM; override to add options. */
     protected Store openStore() {
-        return Hourglass.open(storeUri(), StoreOptions.builder().sweeperAutoStart(false)
-                .timeout(Duration.ofSeconds(10)).build());
+        return Hourglass.open(
+                storeUri(),
+                StoreOptions.builder()
+                        .sweeperAutoStart(false)
+                        .timeout(Duration.ofSeconds(10))
+                        .build());
     }
 
     @BeforeEach
@@ -50,7 +54,8 @@ public abstract class LimiterCrossProcessContract {
     void exactlyTheLimitIsAdmittedAcrossTwoJvms() throws Exception {
         Quota quota = Quota.rolling("xp-quota", 1_500, Duration.ofHours(1));
         AtomicLong here = new AtomicLong();
-        try (SecondJvm other = SecondJvm.start(LimiterWorker.class, "take", storeUri(), "xp-quota", "1500", "4", "1000")) {
+        try (SecondJvm other =
+                SecondJvm.start(LimiterWorker.class, "take", storeUri(), "xp-quota", "1500", "4", "1000")) {
             StoreContract.parallel(4, t -> {
                 for (int i = 0; i < 1_000; i++) {
                     if (store.limiters().take(quota, "shared").admitted()) {
@@ -59,8 +64,11 @@ public abstract class LimiterCrossProcessContract {
                 }
             });
             List<String> out = other.awaitSuccess(4, TimeUnit.MINUTES);
-            long there = out.stream().filter(l -> l.startsWith("admitted ")).mapToLong(l -> Long.parseLong(l.substring(9)))
-                    .findFirst().orElseThrow();
+            long there = out.stream()
+                    .filter(l -> l.startsWith("admitted "))
+                    .mapToLong(l -> Long.parseLong(l.substring(9)))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(here.get() + there).isEqualTo(1_500);
         }
         assertThat(store.limiters().take(quota, "shared").admitted()).isFalse();
@@ -72,13 +80,17 @@ public abstract class LimiterCrossProcessContract {
         long leaseEnd;
         java.nio.file.Path held = java.nio.file.Files.createTempFile("hourglass-permit", ".held");
         java.nio.file.Files.delete(held);
-        try (SecondJvm holder = SecondJvm.start(LimiterWorker.class, "hold", storeUri(), "xp-permits", "1", "6000", "app",
-                held.toString())) {
+        try (SecondJvm holder = SecondJvm.start(
+                LimiterWorker.class, "hold", storeUri(), "xp-permits", "1", "6000", "app", held.toString())) {
             long deadline = System.currentTimeMillis() + 60_000;
-            while (!java.nio.file.Files.exists(held) && holder.process().isAlive() && System.currentTimeMillis() < deadline) {
+            while (!java.nio.file.Files.exists(held)
+                    && holder.process().isAlive()
+                    && System.currentTimeMillis() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(held).as("the second JVM holds the permit: %s", holder.errorTail()).exists();
+            assertThat(held)
+                    .as("the second JVM holds the permit: %s", holder.errorTail())
+                    .exists();
             holder.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             leaseEnd = Long.parseLong(java.nio.file.Files.readString(held).split(" ")[1]);
             java.nio.file.Files.delete(held);
@@ -87,7 +99,8 @@ public abstract class LimiterCrossProcessContract {
         int refusals = 0;
         while (System.currentTimeMillis() < leaseEnd - 100) {
             PermitDecision d = store.limiters().acquire(permits, "app");
-            assertThat(d.admitted()).as("the dead holder's lease has %d ms left", leaseEnd - System.currentTimeMillis())
+            assertThat(d.admitted())
+                    .as("the dead holder's lease has %d ms left", leaseEnd - System.currentTimeMillis())
                     .isFalse();
             assertThat(d.retryAfter().toMillis()).isLessThanOrEqualTo(6_000);
             refusals++;
@@ -97,6 +110,8 @@ public abstract class LimiterCrossProcessContract {
         while (System.currentTimeMillis() <= leaseEnd) {
             Thread.sleep(5);
         }
-        assertThat(store.limiters().acquire(permits, "app").admitted()).as("freed when its own lease ended").isTrue();
+        assertThat(store.limiters().acquire(permits, "app").admitted())
+                .as("freed when its own lease ended")
+                .isTrue();
     }
 }

@@ -41,7 +41,11 @@ public abstract class LimiterSkewContract {
     protected abstract Store openStore(StoreOptions options);
 
     private StoreOptions options(FakeClock clock) {
-        return StoreOptions.builder().clock(clock).sweeperAutoStart(false).timeout(Duration.ofSeconds(10)).build();
+        return StoreOptions.builder()
+                .clock(clock)
+                .sweeperAutoStart(false)
+                .timeout(Duration.ofSeconds(10))
+                .build();
     }
 
     @BeforeEach
@@ -116,7 +120,8 @@ public abstract class LimiterSkewContract {
         for (int i = 0; i < admitted.size(); i++) {
             for (int j = i; j < admitted.size(); j++) {
                 long span = admitted.get(j) - admitted.get(i);
-                assertThat((long) (j - i + 1)).as("from %d to %d ms", admitted.get(i), admitted.get(j))
+                assertThat((long) (j - i + 1))
+                        .as("from %d to %d ms", admitted.get(i), admitted.get(j))
                         .isLessThanOrEqualTo(5 + (span + SKEW) / 1_000);
             }
         }
@@ -130,6 +135,8 @@ public abstract class LimiterSkewContract {
         assertThat(fast.limiters().acquire(p, "k").admitted()).isFalse();
         assertThat(slow.limiters().acquire(p, "k").admitted()).isFalse();
         advance(1);
-        assertThat(fast.limiters().acquire(p, "k").admitted()).as("the node ahead sees the lease end 2 s early").isTrue();
+        assertThat(fast.limiters().acquire(p, "k").admitted())
+                .as("the node ahead sees the lease end 2 s early")
+                .isTrue();
     }
 }

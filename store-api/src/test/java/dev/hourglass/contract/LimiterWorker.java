@@ -19,19 +19,29 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LimiterWorker {
 
-    private LimiterWorker() {
-    }
+    private LimiterWorker() {}
 
     public static void main(String[] args) throws Exception {
-        StoreOptions options = StoreOptions.builder().sweeperAutoStart(false).timeout(Duration.ofSeconds(10)).build();
+        StoreOptions options = StoreOptions.builder()
+                .sweeperAutoStart(false)
+                .timeout(Duration.ofSeconds(10))
+                .build();
         try (Store store = Hourglass.open(args[1], options)) {
             System.out.println("ready");
             System.out.flush();
             switch (args[0]) {
-                case "take" -> take(store, Quota.rolling(args[2], Long.parseLong(args[3]), Duration.ofHours(1)),
-                        Integer.parseInt(args[4]), Integer.parseInt(args[5]));
-                case "hold" -> hold(store, Permits.of(args[2], Long.parseLong(args[3]),
-                        Duration.ofMillis(Long.parseLong(args[4]))), args[5], java.nio.file.Path.of(args[6]));
+                case "take" ->
+                    take(
+                            store,
+                            Quota.rolling(args[2], Long.parseLong(args[3]), Duration.ofHours(1)),
+                            Integer.parseInt(args[4]),
+                            Integer.parseInt(args[5]));
+                case "hold" ->
+                    hold(
+                            store,
+                            Permits.of(args[2], Long.parseLong(args[3]), Duration.ofMillis(Long.parseLong(args[4]))),
+                            args[5],
+                            java.nio.file.Path.of(args[6]));
                 default -> throw new IllegalArgumentException("unknown command " + args[0]);
             }
             System.out.println("done");

@@ -27,7 +27,8 @@ public final class SecondJvm implements AutoCloseable {
         this.errors = errors;
         this.output = CompletableFuture.supplyAsync(() -> {
             List<String> lines = new ArrayList<>();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     lines.add(line);

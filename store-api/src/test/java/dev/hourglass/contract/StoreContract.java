@@ -69,8 +69,12 @@ public abstract class StoreContract {
     protected abstract Store openStore(StoreOptions options);
 
     protected StoreOptions options() {
-        return StoreOptions.builder().clock(clock).sweeperAutoStart(false).timeout(Duration.ofSeconds(5))
-                .sweepBatchSize(500).build();
+        return StoreOptions.builder()
+                .clock(clock)
+                .sweeperAutoStart(false)
+                .timeout(Duration.ofSeconds(5))
+                .sweepBatchSize(500)
+                .build();
     }
 
     @BeforeEach
@@ -176,8 +180,20 @@ public abstract class StoreContract {
 
     @Test
     void idsWithAnyPrintableCharacterStayDistinct() {
-        List<String> ids = List.of("{tag}", "a*b?c[d]", "x:y:z", "100%", "with space", "面试-1", "emoji-\uD83D\uDE00",
-                "back\\slash", "quote\"'", "a".repeat(256), "é".repeat(128), "/path/like", "{hourglass}:s:1");
+        List<String> ids = List.of(
+                "{tag}",
+                "a*b?c[d]",
+                "x:y:z",
+                "100%",
+                "with space",
+                "面试-1",
+                "emoji-\uD83D\uDE00",
+                "back\\slash",
+                "quote\"'",
+                "a".repeat(256),
+                "é".repeat(128),
+                "/path/like",
+                "{hourglass}:s:1");
         for (String id : ids) {
             sessions.put(id, attrs("id", id), HOUR);
         }
@@ -217,7 +233,8 @@ public abstract class StoreContract {
     void mergeSetsRemovesAndKeepsTheRestAndTheExpiry() {
         Session before = sessions.put("m", attrs("a", "1", "b", "2", "c", "3"), HOUR);
         clock.advance(Duration.ofMinutes(1));
-        Session after = sessions.merge("m", attrs("b", "20", "d", "4"), Set.of("c", "absent")).orElseThrow();
+        Session after = sessions.merge("m", attrs("b", "20", "d", "4"), Set.of("c", "absent"))
+                .orElseThrow();
         assertThat(after.attributes().toMap(Codecs.utf8()))
                 .containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "20", "d", "4"));
         assertThat(after.expiresAt()).isEqualTo(before.expiresAt());
@@ -248,11 +265,13 @@ public abstract class StoreContract {
     @Test
     void compareAndSetAppliesOnlyOnTheCurrentVersionAndKeepsTheExpiry() {
         Session s = sessions.put("cas", attrs("n", "1"), HOUR);
-        Session updated = sessions.compareAndSet("cas", s.version(), attrs("n", "2")).orElseThrow();
+        Session updated =
+                sessions.compareAndSet("cas", s.version(), attrs("n", "2")).orElseThrow();
         assertThat(updated.attributes().string("n")).isEqualTo("2");
         assertThat(updated.expiresAt()).isEqualTo(s.expiresAt());
 
-        assertThat(sessions.compareAndSet("cas", s.version(), attrs("n", "stale"))).isEmpty();
+        assertThat(sessions.compareAndSet("cas", s.version(), attrs("n", "stale")))
+                .isEmpty();
         assertThat(sessions.get("cas").orElseThrow().attributes().string("n")).isEqualTo("2");
         assertThat(sessions.compareAndSet("missing", 1, attrs("n", "x"))).isEmpty();
         assertThat(sessions.get("missing")).isEmpty();
@@ -270,7 +289,8 @@ public abstract class StoreContract {
     @Test
     void updateAppliesTheChangeAndReportsMissing() {
         sessions.put("u", attrs("visits", "41"), HOUR);
-        Session s = sessions.update("u", a -> a.with("visits", a.getLong("visits", 0) + 1)).orElseThrow();
+        Session s = sessions.update("u", a -> a.with("visits", a.getLong("visits", 0) + 1))
+                .orElseThrow();
         assertThat(s.attributes().getLong("visits", -1)).isEqualTo(42);
         assertThat(sessions.update("none", a -> a.with("x", "y"))).isEmpty();
         assertThat(sessions.get("none")).isEmpty();
@@ -475,7 +495,8 @@ public abstract class StoreContract {
         int n = 100_000;
         parallel(4, t -> {
             for (int i = t; i < n; i += 4) {
-                sessions.put(String.format("id-%06d", i), Attributes.empty(), i % 10 == 0 ? Duration.ofSeconds(1) : DAY);
+                sessions.put(
+                        String.format("id-%06d", i), Attributes.empty(), i % 10 == 0 ? Duration.ofSeconds(1) : DAY);
             }
         });
         clock.advance(Duration.ofSeconds(1));
@@ -530,10 +551,12 @@ public abstract class StoreContract {
         sessions.put("counter", attrs("n", "0"), DAY);
         parallel(8, t -> {
             for (int i = 0; i < 1_000; i++) {
-                sessions.update("counter", a -> a.with("n", a.getLong("n", 0) + 1)).orElseThrow();
+                sessions.update("counter", a -> a.with("n", a.getLong("n", 0) + 1))
+                        .orElseThrow();
             }
         });
-        assertThat(sessions.get("counter").orElseThrow().attributes().getLong("n", -1)).isEqualTo(8_000);
+        assertThat(sessions.get("counter").orElseThrow().attributes().getLong("n", -1))
+                .isEqualTo(8_000);
     }
 
     @Test
@@ -549,7 +572,8 @@ public abstract class StoreContract {
                 }
             });
             assertThat(winners.get()).as("winners of %s", id).isEqualTo(1);
-            assertThat(sessions.get(id).orElseThrow().attributes().string("winner")).isEqualTo(winnerNames.iterator().next());
+            assertThat(sessions.get(id).orElseThrow().attributes().string("winner"))
+                    .isEqualTo(winnerNames.iterator().next());
         }
     }
 
@@ -558,7 +582,8 @@ public abstract class StoreContract {
         sessions.put("shared", attrs("base", "1"), DAY);
         parallel(8, t -> {
             for (int i = 0; i < 50; i++) {
-                sessions.merge("shared", attrs("t" + t + "-" + i, Integer.toString(i))).orElseThrow();
+                sessions.merge("shared", attrs("t" + t + "-" + i, Integer.toString(i)))
+                        .orElseThrow();
             }
         });
         Attributes a = sessions.get("shared").orElseThrow().attributes();
@@ -576,7 +601,8 @@ public abstract class StoreContract {
             Session s = sessions.put("cas-race", attrs("round", Integer.toString(round)), HOUR);
             AtomicInteger wins = new AtomicInteger();
             parallel(8, t -> {
-                if (sessions.compareAndSet("cas-race", s.version(), attrs("by", "t" + t)).isPresent()) {
+                if (sessions.compareAndSet("cas-race", s.version(), attrs("by", "t" + t))
+                        .isPresent()) {
                     wins.incrementAndGet();
                 }
             });
@@ -588,7 +614,8 @@ public abstract class StoreContract {
 
     @Test
     void appendNumbersMessagesAndNextReturnsThemInOrder() {
-        assertThat(streams.open("r", attrs("model", "gpt"), Duration.ofMinutes(30))).isTrue();
+        assertThat(streams.open("r", attrs("model", "gpt"), Duration.ofMinutes(30)))
+                .isTrue();
         for (int i = 1; i <= 50; i++) {
             assertThat(streams.append("r", bytes("chunk-" + i))).isEqualTo(i);
         }
@@ -614,8 +641,10 @@ public abstract class StoreContract {
         }
         streams.append("b", all);
         streams.append("b", new byte[0]);
-        assertThat(streams.next("b", "r").orElseThrow().message().orElseThrow().payload()).isEqualTo(all);
-        assertThat(streams.next("b", "r").orElseThrow().message().orElseThrow().payload()).isEmpty();
+        assertThat(streams.next("b", "r").orElseThrow().message().orElseThrow().payload())
+                .isEqualTo(all);
+        assertThat(streams.next("b", "r").orElseThrow().message().orElseThrow().payload())
+                .isEmpty();
     }
 
     @Test
@@ -630,7 +659,11 @@ public abstract class StoreContract {
         assertThat(first.payload()).isEqualTo(bytes("stored"));
         assertThat(first.size()).isEqualTo(6);
         assertThat(first.text()).isEqualTo("stored");
-        assertThat(streams.next("copy", "r2").orElseThrow().message().orElseThrow().payload())
+        assertThat(streams.next("copy", "r2")
+                        .orElseThrow()
+                        .message()
+                        .orElseThrow()
+                        .payload())
                 .isEqualTo(bytes("stored"));
     }
 
@@ -639,8 +672,8 @@ public abstract class StoreContract {
         Session before = sessions.put("m2", attrs("a", "1", "b", "2"), HOUR);
         clock.advance(Duration.ofMinutes(5));
         Session after = sessions.merge("m2", attrs("b", "20", "c", "3")).orElseThrow();
-        assertThat(after.attributes().toMap(Codecs.utf8())).containsExactlyInAnyOrderEntriesOf(
-                Map.of("a", "1", "b", "20", "c", "3"));
+        assertThat(after.attributes().toMap(Codecs.utf8()))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "20", "c", "3"));
         assertThat(after.expiresAt()).isEqualTo(before.expiresAt());
         assertThat(after.version()).isGreaterThan(before.version());
     }
@@ -658,7 +691,8 @@ public abstract class StoreContract {
 
     @Test
     void appendToAMissingStreamFails() {
-        assertThatThrownBy(() -> streams.append("missing", bytes("x"))).isInstanceOf(NoSuchStreamException.class)
+        assertThatThrownBy(() -> streams.append("missing", bytes("x")))
+                .isInstanceOf(NoSuchStreamException.class)
                 .hasMessageContaining("missing");
         assertThat(streams.state("missing")).isEmpty();
         assertThat(streams.next("missing", "r")).isEmpty();
@@ -673,12 +707,14 @@ public abstract class StoreContract {
         streams.append("c", bytes("2"));
         assertThat(streams.complete("c")).isTrue();
         assertThat(streams.complete("c")).isFalse();
-        assertThatThrownBy(() -> streams.append("c", bytes("3"))).isInstanceOf(StreamClosedException.class)
+        assertThatThrownBy(() -> streams.append("c", bytes("3")))
+                .isInstanceOf(StreamClosedException.class)
                 .hasMessageContaining("COMPLETED");
         Poll p1 = streams.next("c", "r").orElseThrow();
         assertThat(p1.message().orElseThrow().sequence()).isEqualTo(1);
         assertThat(p1.ended()).isFalse();
-        assertThat(streams.next("c", "r").orElseThrow().message().orElseThrow().sequence()).isEqualTo(2);
+        assertThat(streams.next("c", "r").orElseThrow().message().orElseThrow().sequence())
+                .isEqualTo(2);
         Poll end = streams.next("c", "r").orElseThrow();
         assertThat(end.ended()).isTrue();
         assertThat(end.status()).isEqualTo(StreamStatus.COMPLETED);
@@ -748,7 +784,8 @@ public abstract class StoreContract {
         StreamState st = streams.state("d").orElseThrow();
         assertThat(st.messageCount()).isEqualTo(1);
         assertThat(st.markers()).isEmpty();
-        assertThat(streams.next("d", "r").orElseThrow().message().orElseThrow().text()).isEqualTo("fresh");
+        assertThat(streams.next("d", "r").orElseThrow().message().orElseThrow().text())
+                .isEqualTo("fresh");
     }
 
     @Test
@@ -826,8 +863,10 @@ public abstract class StoreContract {
                 if (p.ended()) {
                     return;
                 }
-                p.message().ifPresent(m -> got.computeIfAbsent(reader, k -> Collections.synchronizedList(new ArrayList<>()))
-                        .add(m.sequence()));
+                p.message()
+                        .ifPresent(
+                                m -> got.computeIfAbsent(reader, k -> Collections.synchronizedList(new ArrayList<>()))
+                                        .add(m.sequence()));
             }
         });
         for (String reader : List.of("web", "audit")) {
@@ -923,7 +962,9 @@ public abstract class StoreContract {
                 () -> sessions.getAll(Collections.singletonList(id)),
                 () -> sessions.putAll(Collections.singletonMap(id, attrs("a", "1")), HOUR));
         for (Runnable call : calls) {
-            assertThatThrownBy(call::run).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id");
+            assertThatThrownBy(call::run)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("id");
         }
         assertThat(snapshot()).isEqualTo(before);
     }
@@ -942,9 +983,12 @@ public abstract class StoreContract {
                 () -> streams.state(id),
                 () -> streams.delete(id));
         for (Runnable call : calls) {
-            assertThatThrownBy(call::run).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id");
+            assertThatThrownBy(call::run)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("id");
         }
-        assertThatThrownBy(() -> streams.next("seeded-stream", id)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> streams.next("seeded-stream", id))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("reader");
         assertThat(snapshot()).isEqualTo(before);
     }
@@ -971,7 +1015,9 @@ public abstract class StoreContract {
                 () -> sessions.getAndTouch("seeded", ttl),
                 () -> streams.open("new-stream", Attributes.empty(), ttl));
         for (Runnable call : calls) {
-            assertThatThrownBy(call::run).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
+            assertThatThrownBy(call::run)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("ttl");
         }
         assertThat(snapshot()).isEqualTo(before);
     }
@@ -979,37 +1025,50 @@ public abstract class StoreContract {
     @Test
     void nullArgumentsAreRejectedNamingTheArgumentAndChangeNothing() {
         Snapshot before = snapshot();
-        assertThatThrownBy(() -> sessions.put("seeded", null, HOUR)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> sessions.put("seeded", null, HOUR))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("attributes");
-        assertThatThrownBy(() -> sessions.merge("seeded", null, Set.of())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> sessions.merge("seeded", null, Set.of()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("set");
         Set<String> withNull = new HashSet<>();
         withNull.add(null);
         assertThatThrownBy(() -> sessions.merge("seeded", Attributes.empty(), withNull))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("remove");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("remove");
         assertThatThrownBy(() -> sessions.merge("seeded", Attributes.empty(), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("remove");
-        assertThatThrownBy(() -> sessions.compareAndSet("seeded", 1, null)).isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("remove");
+        assertThatThrownBy(() -> sessions.compareAndSet("seeded", 1, null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("attributes");
-        assertThatThrownBy(() -> sessions.update("seeded", null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> sessions.update("seeded", null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("change");
-        assertThatThrownBy(() -> streams.append("seeded-stream", null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> streams.append("seeded-stream", null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("payload");
-        assertThatThrownBy(() -> streams.fail("seeded-stream", null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> streams.fail("seeded-stream", null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("reason");
-        assertThatThrownBy(() -> streams.open("x", null, HOUR)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> streams.open("x", null, HOUR))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("metadata");
-        assertThatThrownBy(() -> sessions.ids(null, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> sessions.ids(null, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("limit");
         assertThatThrownBy(() -> streams.next("seeded-stream", "r", Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("timeout");
         Map<String, String> nullValue = new HashMap<>();
         nullValue.put("k", null);
-        assertThatThrownBy(() -> Attributes.strings(nullValue)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Attributes.strings(nullValue))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'k'");
         Map<String, String> nullName = new HashMap<>();
         nullName.put(null, "v");
-        assertThatThrownBy(() -> Attributes.strings(nullName)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Attributes.strings(nullName))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("name");
         assertThat(snapshot()).isEqualTo(before);
     }
@@ -1020,23 +1079,31 @@ public abstract class StoreContract {
         long maxSession = store.limits().maxSessionBytes();
         if (maxSession < 64L * 1024 * 1024) {
             Attributes tooBig = Attributes.of(Map.of("v", new byte[(int) maxSession]));
-            assertThatThrownBy(() -> sessions.put("seeded", tooBig, HOUR)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("maxSessionBytes").hasMessageContaining(Long.toString(maxSession));
-            assertThatThrownBy(() -> sessions.merge("seeded", tooBig, Set.of())).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> sessions.put("seeded", tooBig, HOUR))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("maxSessionBytes")
+                    .hasMessageContaining(Long.toString(maxSession));
+            assertThatThrownBy(() -> sessions.merge("seeded", tooBig, Set.of()))
+                    .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> sessions.create(tooBig, HOUR)).isInstanceOf(IllegalArgumentException.class);
         }
         long maxMessage = store.limits().maxMessageBytes();
         if (maxMessage < 64L * 1024 * 1024) {
             assertThatThrownBy(() -> streams.append("seeded-stream", new byte[(int) maxMessage + 1]))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxMessageBytes");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("maxMessageBytes");
         }
         assertThat(snapshot()).isEqualTo(before);
     }
 
     /** What the bad-input tests compare: the seeded session and stream, and the count. */
-    protected record Snapshot(Attributes seeded, Instant seededExpiry, long seededVersion, long count,
-                              long streamCount, StreamStatus streamStatus) {
-    }
+    protected record Snapshot(
+            Attributes seeded,
+            Instant seededExpiry,
+            long seededVersion,
+            long count,
+            long streamCount,
+            StreamStatus streamStatus) {}
 
     private Snapshot snapshot() {
         if (sessions.get("seeded").isEmpty()) {
@@ -1046,7 +1113,8 @@ public abstract class StoreContract {
         }
         Session s = sessions.get("seeded").orElseThrow();
         StreamState st = streams.state("seeded-stream").orElseThrow();
-        return new Snapshot(s.attributes(), s.expiresAt(), s.version(), sessions.count(), st.messageCount(), st.status());
+        return new Snapshot(
+                s.attributes(), s.expiresAt(), s.version(), sessions.count(), st.messageCount(), st.status());
     }
 
     // ---------------------------------------------------------------- helpers

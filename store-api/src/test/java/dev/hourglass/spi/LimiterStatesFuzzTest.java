@@ -36,7 +36,12 @@ class LimiterStatesFuzzTest {
                     case 1 -> Quota.perDay("f", limit, ZoneId.of("Asia/Kolkata"));
                     case 2 -> SlidingWindow.exact("f", limit, window);
                     case 3 -> SlidingWindow.approximate("f", limit, window);
-                    default -> TokenBucket.of("f", limit, data.consumeLong(1, 1_000), Duration.ofMillis(data.consumeLong(1, 1L << 20)));
+                    default ->
+                        TokenBucket.of(
+                                "f",
+                                limit,
+                                data.consumeLong(1, 1_000),
+                                Duration.ofMillis(data.consumeLong(1, 1L << 20)));
                 };
                 long n = data.consumeLong(1, spec.limit());
                 LimiterCells.Update<RateDecision> d = LimiterStates.take("k", spec, state, n, now);
@@ -51,8 +56,12 @@ class LimiterStatesFuzzTest {
                 long leaseEnd = now + data.consumeLong(1, 1L << 30);
                 u = switch (which) {
                     case 5 -> {
-                        LimiterCells.Update<PermitDecision> d = LimiterStates.acquire("k",
-                                Permits.of("f", Math.min(limit, Permits.MAX_PERMITS), Duration.ofSeconds(1)), state, id, now,
+                        LimiterCells.Update<PermitDecision> d = LimiterStates.acquire(
+                                "k",
+                                Permits.of("f", Math.min(limit, Permits.MAX_PERMITS), Duration.ofSeconds(1)),
+                                state,
+                                id,
+                                now,
                                 leaseEnd);
                         assertThat(d.result().remaining()).isNotNegative();
                         yield d;

@@ -15,28 +15,35 @@ import org.junit.jupiter.api.Test;
 /** Backends derive configs from the one they were given; none can make one from scratch. */
 class StoreConfigDeriveTest {
 
-    private final ExpiryListener sink = id -> { };
-    private final StoreConfig config = TestConfigs.of("memory:?a=1&cursorKey=k", "memory",
-            StoreOptions.builder().property("p", "2").build(), sink);
+    private final ExpiryListener sink = id -> {};
+    private final StoreConfig config = TestConfigs.of(
+            "memory:?a=1&cursorKey=k",
+            "memory",
+            StoreOptions.builder().property("p", "2").build(),
+            sink);
 
     @Test
     void noConstructorIsPublic() {
         Constructor<?>[] constructors = StoreConfig.class.getDeclaredConstructors();
         assertThat(constructors).isNotEmpty();
-        assertThat(Arrays.stream(constructors).noneMatch(c -> Modifier.isPublic(c.getModifiers()))).isTrue();
+        assertThat(Arrays.stream(constructors).noneMatch(c -> Modifier.isPublic(c.getModifiers())))
+                .isTrue();
     }
 
     @Test
     void withOptionsKeepsTheUriAndTheSinkAndLaysTheNewPropertiesOver() {
-        StoreConfig derived = config.withOptions(StoreOptions.builder().sweepInterval(Duration.ofSeconds(5))
-                .property("q", "3").build());
+        StoreConfig derived = config.withOptions(StoreOptions.builder()
+                .sweepInterval(Duration.ofSeconds(5))
+                .property("q", "3")
+                .build());
         assertThat(derived.uri()).isEqualTo(config.uri());
         assertThat(derived.scheme()).isEqualTo("memory");
         assertThat(derived.expirySink()).isSameAs(sink);
         assertThat(derived.options().sweepInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(derived.parameters()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "q", "3"));
         assertThat(derived.cursorKey()).contains("k");
-        assertThatThrownBy(() -> config.withOptions(null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> config.withOptions(null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("options");
     }
 
@@ -49,11 +56,14 @@ class StoreConfigDeriveTest {
         assertThat(derived.options()).isSameAs(config.options());
         assertThat(derived.expirySink()).isSameAs(sink);
         assertThatThrownBy(() -> config.withUri("redis://u:secret@h:1", "memory"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("uri must start with 'memory:'")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("uri must start with 'memory:'")
                 .hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> config.withUri("x", "")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> config.withUri("x", ""))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("scheme");
-        assertThatThrownBy(() -> config.withUri(null, "memory")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> config.withUri(null, "memory"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("uri");
     }
 }

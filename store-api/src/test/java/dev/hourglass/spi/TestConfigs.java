@@ -9,12 +9,11 @@ import dev.hourglass.StoreOptions;
  */
 public final class TestConfigs {
 
-    private TestConfigs() {
-    }
+    private TestConfigs() {}
 
     /** A config for {@code uri} (starting with {@code scheme:}) whose expiries go nowhere. */
     public static StoreConfig of(String uri, String scheme, StoreOptions options) {
-        return of(uri, scheme, options, id -> { });
+        return of(uri, scheme, options, id -> {});
     }
 
     /** A config for {@code uri} (starting with {@code scheme:}) reporting expiries to {@code sink}. */

@@ -73,8 +73,11 @@ final class Capacity {
     }
 
     StoreCapacityException noRoom(RuntimeException cause) {
-        return new StoreCapacityException("the chronicle store in " + dir + " has no room left in its " + what
-                + " file (" + used() + " of " + option + "=" + limit + " used; many large values fragment it); raise "
-                + option + " (a directory is resized when a single process opens it)", cause);
+        return new StoreCapacityException(
+                "the chronicle store in " + dir + " has no room left in its " + what
+                        + " file (" + used() + " of " + option + "=" + limit
+                        + " used; many large values fragment it); raise "
+                        + option + " (a directory is resized when a single process opens it)",
+                cause);
     }
 }

@@ -41,14 +41,18 @@ final class ChronicleBackend implements Backend {
             String dir = d.dir.toString();
             this.sessionCapacity = new Capacity(d.sessions, d.layout.maxSessions(), "sessions", "maxSessions", dir);
             this.streamCapacity = new Capacity(d.streams, d.layout.maxStreams(), "streams", "maxStreams", dir);
-            this.messageCapacity = new Capacity(d.messages, d.layout.maxMessages(), "stream messages", "maxMessages", dir);
+            this.messageCapacity =
+                    new Capacity(d.messages, d.layout.maxMessages(), "stream messages", "maxMessages", dir);
             this.sessions = new ChronicleSessions(d, sessionCapacity, config.expirySink(), this::relieve);
             this.streams = new ChronicleStreams(d, streamCapacity, messageCapacity, this::relieve);
             this.limiterCells = new ChronicleLimiters(d, this::relieve);
             this.limiters = LimiterStates.over(limiterCells);
             this.limits = new Limits(d.layout.maxSessionBytes(), d.layout.maxMessageBytes());
-            StoreConfig sweepConfig = settings.sweepInterval() == null ? config
-                    : config.withOptions(config.options().toBuilder().sweepInterval(settings.sweepInterval()).build());
+            StoreConfig sweepConfig = settings.sweepInterval() == null
+                    ? config
+                    : config.withOptions(config.options().toBuilder()
+                            .sweepInterval(settings.sweepInterval())
+                            .build());
             this.sweeper = sweepConfig.newSweeper("chronicle", new SweepTask() {
                 @Override
                 public int sweep(long now, int batchSize) {
@@ -62,7 +66,7 @@ final class ChronicleBackend implements Backend {
             });
             this.gauges = config.options().meterRegistry().isPresent()
                     ? ChronicleGauges.register(config.options().meterRegistry().get(), this)
-                    : () -> { };
+                    : () -> {};
         } catch (RuntimeException | Error e) {
             d.release();
             throw e;
@@ -71,8 +75,11 @@ final class ChronicleBackend implements Backend {
 
     /** Removes up to {@code limit} due entries; -1 when another thread or process is sweeping. */
     private int sweepBatch(long now, int limit) {
-        return d.sweepExclusively(() -> d.expiry.drain(now, limit,
-                (type, id) -> type == ExpiryLog.SESSION ? sessions.sweep(id, now)
+        return d.sweepExclusively(() -> d.expiry.drain(
+                now,
+                limit,
+                (type, id) -> type == ExpiryLog.SESSION
+                        ? sessions.sweep(id, now)
                         : type == ExpiryLog.LIMITER ? limiterCells.sweep(id, now) : streams.sweep(id, now)));
     }
 

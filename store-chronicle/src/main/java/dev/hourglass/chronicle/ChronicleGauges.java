@@ -16,8 +16,7 @@ import net.openhft.chronicle.map.ChronicleMap;
  */
 final class ChronicleGauges {
 
-    private ChronicleGauges() {
-    }
+    private ChronicleGauges() {}
 
     static AutoCloseable register(Object registry, ChronicleBackend b) {
         MeterRegistry r = (MeterRegistry) registry;
@@ -29,15 +28,24 @@ final class ChronicleGauges {
         return () -> meters.forEach(r::remove);
     }
 
-    private static void add(MeterRegistry r, List<Meter> meters, String kind, Capacity c, ChronicleMap<?, ?> map,
-                            StoreDirectory d) {
+    private static void add(
+            MeterRegistry r, List<Meter> meters, String kind, Capacity c, ChronicleMap<?, ?> map, StoreDirectory d) {
         meters.add(Gauge.builder("hourglass.store.entries", c, x -> d.isOpen() ? x.used() : Double.NaN)
-                .description("Entries held, expired ones not yet swept included").tag("backend", "chronicle")
-                .tag("kind", kind).register(r));
+                .description("Entries held, expired ones not yet swept included")
+                .tag("backend", "chronicle")
+                .tag("kind", kind)
+                .register(r));
         meters.add(Gauge.builder("hourglass.store.capacity", c, Capacity::limit)
                 .description("Entries the store holds at most (option max" + Character.toUpperCase(kind.charAt(0))
-                        + kind.substring(1) + ")").tag("backend", "chronicle").tag("kind", kind).register(r));
-        meters.add(Gauge.builder("hourglass.store.free.percent", map, m -> d.isOpen() ? m.percentageFreeSpace() : Double.NaN)
-                .description("Free space left in the map file").tag("backend", "chronicle").tag("kind", kind).register(r));
+                        + kind.substring(1) + ")")
+                .tag("backend", "chronicle")
+                .tag("kind", kind)
+                .register(r));
+        meters.add(Gauge.builder(
+                        "hourglass.store.free.percent", map, m -> d.isOpen() ? m.percentageFreeSpace() : Double.NaN)
+                .description("Free space left in the map file")
+                .tag("backend", "chronicle")
+                .tag("kind", kind)
+                .register(r));
     }
 }

@@ -51,10 +51,15 @@ final class ChronicleLimiters implements LimiterCells {
         long perSegment = Math.max(1024, 8L * (MAX_VALUE_BYTES + 512) / entryBytes);
         long entries = Math.max(l.maxSessions() + l.maxSessions() / 4 + 64, perSegment);
         long segments = Math.max(1, Math.min(4096, Long.highestOneBit(entries / perSegment)));
-        return ChronicleMapBuilder.of(String.class, byte[].class).name("hourglass-limiters")
-                .averageKeySize(AVERAGE_KEY_BYTES).averageValueSize(AVERAGE_VALUE_BYTES)
-                .entries(entries).actualSegments((int) segments).maxBloatFactor(1.5)
-                .checksumEntries(true).skipCloseOnExitHook(true);
+        return ChronicleMapBuilder.of(String.class, byte[].class)
+                .name("hourglass-limiters")
+                .averageKeySize(AVERAGE_KEY_BYTES)
+                .averageValueSize(AVERAGE_VALUE_BYTES)
+                .entries(entries)
+                .actualSegments((int) segments)
+                .maxBloatFactor(1.5)
+                .checksumEntries(true)
+                .skipCloseOnExitHook(true);
     }
 
     @Override
@@ -99,8 +104,10 @@ final class ChronicleLimiters implements LimiterCells {
                     due = d.expiry.add(ExpiryLog.LIMITER, key, Utf8.length(key), u.expiresAt(), now);
                 }
                 byte[] value = new byte[L_HEADER + u.state().length];
-                java.nio.ByteBuffer.wrap(value).order(java.nio.ByteOrder.nativeOrder())
-                        .putLong(L_EXPIRES, u.expiresAt()).putLong(L_DUE, due);
+                java.nio.ByteBuffer.wrap(value)
+                        .order(java.nio.ByteOrder.nativeOrder())
+                        .putLong(L_EXPIRES, u.expiresAt())
+                        .putLong(L_DUE, due);
                 System.arraycopy(u.state(), 0, value, L_HEADER, u.state().length);
                 if (e != null) {
                     c.replaceValue(e, c.wrapValueAsData(value));
@@ -136,8 +143,8 @@ final class ChronicleLimiters implements LimiterCells {
                 return true;
             }
             if (in.readLong(off + L_DUE) <= now) {
-                ((RandomDataOutput<?>) in).writeLong(off + L_DUE,
-                        d.expiry.add(ExpiryLog.LIMITER, key, Utf8.length(key), expires, now));
+                ((RandomDataOutput<?>) in)
+                        .writeLong(off + L_DUE, d.expiry.add(ExpiryLog.LIMITER, key, Utf8.length(key), expires, now));
             }
             return false;
         } catch (RuntimeException ex) {

@@ -85,8 +85,13 @@ final class ChronicleSessions implements SessionBackend {
         } catch (RuntimeException ex) {
             throw Failures.translate(ex, d, capacity);
         }
-        return new Session(id, decode(id, buffer, length), Instant.ofEpochMilli(created), Instant.ofEpochMilli(accessed),
-                Instant.ofEpochMilli(expires), version);
+        return new Session(
+                id,
+                decode(id, buffer, length),
+                Instant.ofEpochMilli(created),
+                Instant.ofEpochMilli(accessed),
+                Instant.ofEpochMilli(expires),
+                version);
     }
 
     @Override
@@ -116,8 +121,13 @@ final class ChronicleSessions implements SessionBackend {
                     due = index(id, expiresAt, now);
                 }
                 store(c, e, id, expiresAt, now, version, created, due, attrs);
-                return new Session(id, attributes, Instant.ofEpochMilli(created), Instant.ofEpochMilli(now),
-                        Instant.ofEpochMilli(expiresAt), version);
+                return new Session(
+                        id,
+                        attributes,
+                        Instant.ofEpochMilli(created),
+                        Instant.ofEpochMilli(now),
+                        Instant.ofEpochMilli(expiresAt),
+                        version);
             } catch (Capacity.Full f) {
                 if (attempt > 0 || relief.applyAsInt(now) <= 0) {
                     throw capacity.full();
@@ -135,7 +145,9 @@ final class ChronicleSessions implements SessionBackend {
             try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
                 c.writeLock().lock();
                 MapEntry<String, byte[]> e = c.entry();
-                if (e != null && intact(e.value()) && e.value().bytes().readLong(e.value().offset() + S_EXPIRES) > now) {
+                if (e != null
+                        && intact(e.value())
+                        && e.value().bytes().readLong(e.value().offset() + S_EXPIRES) > now) {
                     return null;
                 }
                 if (e == null) {
@@ -178,8 +190,13 @@ final class ChronicleSessions implements SessionBackend {
             in.read(off + S_HEADER, buffer, 0, length);
             Attributes merged = decode(id, buffer, length).without(remove).withAll(set);
             store(c, e, id, expires, now, version, created, due, encode(merged));
-            return new Session(id, merged, Instant.ofEpochMilli(created), Instant.ofEpochMilli(now),
-                    Instant.ofEpochMilli(expires), version);
+            return new Session(
+                    id,
+                    merged,
+                    Instant.ofEpochMilli(created),
+                    Instant.ofEpochMilli(now),
+                    Instant.ofEpochMilli(expires),
+                    version);
         } catch (RuntimeException ex) {
             throw Failures.translate(ex, d, capacity);
         }
@@ -227,8 +244,13 @@ final class ChronicleSessions implements SessionBackend {
         } catch (RuntimeException ex) {
             throw Failures.translate(ex, d, capacity);
         }
-        return new Session(id, decode(id, buffer, length), Instant.ofEpochMilli(created), Instant.ofEpochMilli(now),
-                Instant.ofEpochMilli(expiresAt), version);
+        return new Session(
+                id,
+                decode(id, buffer, length),
+                Instant.ofEpochMilli(created),
+                Instant.ofEpochMilli(now),
+                Instant.ofEpochMilli(expiresAt),
+                version);
     }
 
     /** The in-place part of touch: two (three when the expiry moves earlier) single stores. */
@@ -253,7 +275,8 @@ final class ChronicleSessions implements SessionBackend {
             if (e == null) {
                 return false;
             }
-            boolean live = !intact(e.value()) || e.value().bytes().readLong(e.value().offset() + S_EXPIRES) > now;
+            boolean live =
+                    !intact(e.value()) || e.value().bytes().readLong(e.value().offset() + S_EXPIRES) > now;
             c.remove(e);
             capacity.removed();
             return live;
@@ -281,15 +304,19 @@ final class ChronicleSessions implements SessionBackend {
             long created = in.readLong(off + S_CREATED);
             long version = expectedVersion + 1;
             store(c, e, id, expires, now, version, created, in.readLong(off + S_DUE), attrs);
-            return new Session(id, attributes, Instant.ofEpochMilli(created), Instant.ofEpochMilli(now),
-                    Instant.ofEpochMilli(expires), version);
+            return new Session(
+                    id,
+                    attributes,
+                    Instant.ofEpochMilli(created),
+                    Instant.ofEpochMilli(now),
+                    Instant.ofEpochMilli(expires),
+                    version);
         } catch (RuntimeException ex) {
             throw Failures.translate(ex, d, capacity);
         }
     }
 
-    private record Candidate(String id, boolean live) {
-    }
+    private record Candidate(String id, boolean live) {}
 
     /**
      * Pages walk the segments in order and each segment's ids in sorted order, so a cursor is the
@@ -400,8 +427,16 @@ final class ChronicleSessions implements SessionBackend {
         return removed;
     }
 
-    private void store(ExternalMapQueryContext<String, byte[], ?> c, MapEntry<String, byte[]> e, String id,
-                       long expiresAt, long accessedAt, long version, long createdAt, long due, byte[] attrs) {
+    private void store(
+            ExternalMapQueryContext<String, byte[], ?> c,
+            MapEntry<String, byte[]> e,
+            String id,
+            long expiresAt,
+            long accessedAt,
+            long version,
+            long createdAt,
+            long due,
+            byte[] attrs) {
         Journal.Slot slot = d.journal.slot();
         int keyLength = Utf8.length(id);
         int valueLength = S_HEADER + attrs.length;
@@ -435,9 +470,10 @@ final class ChronicleSessions implements SessionBackend {
     private byte[] encode(Attributes attributes) {
         byte[] b = attributes.toBytes();
         if (S_HEADER + b.length > maxRecord) {
-            throw new IllegalArgumentException("attributes take " + b.length + " bytes in their stored form (many small "
-                    + "attributes), above the " + (maxRecord - S_HEADER) + " this store holds per session "
-                    + "(option maxSessionBytes=" + d.layout.maxSessionBytes() + ")");
+            throw new IllegalArgumentException(
+                    "attributes take " + b.length + " bytes in their stored form (many small "
+                            + "attributes), above the " + (maxRecord - S_HEADER) + " this store holds per session "
+                            + "(option maxSessionBytes=" + d.layout.maxSessionBytes() + ")");
         }
         return b;
     }

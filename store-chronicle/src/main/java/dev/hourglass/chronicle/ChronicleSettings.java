@@ -19,12 +19,25 @@ import java.util.Set;
  */
 record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
 
-    static final Set<String> OPTIONS = Set.of("maxSessions", "averageSessionBytes", "maxSessionBytes", "maxStreams",
-            "maxMessages", "averageMessageBytes", "maxMessageBytes", "sweepInterval");
+    static final Set<String> OPTIONS = Set.of(
+            "maxSessions",
+            "averageSessionBytes",
+            "maxSessionBytes",
+            "maxStreams",
+            "maxMessages",
+            "averageMessageBytes",
+            "maxMessageBytes",
+            "sweepInterval");
 
     /** The sizes the map files are built for. */
-    record Layout(long maxSessions, int averageSessionBytes, int maxSessionBytes, long maxStreams, long maxMessages,
-                  int averageMessageBytes, int maxMessageBytes) {
+    record Layout(
+            long maxSessions,
+            int averageSessionBytes,
+            int maxSessionBytes,
+            long maxStreams,
+            long maxMessages,
+            int averageMessageBytes,
+            int maxMessageBytes) {
 
         static final int FORMAT = 1;
         static final long MAX_SESSIONS = 1L << 31;
@@ -48,16 +61,22 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
 
         /** Whether map files built for {@code this} can hold everything {@code wanted} asks for. */
         boolean covers(Layout wanted) {
-            return maxSessions >= wanted.maxSessions && maxSessionBytes >= wanted.maxSessionBytes
-                    && maxStreams >= wanted.maxStreams && maxMessages >= wanted.maxMessages
+            return maxSessions >= wanted.maxSessions
+                    && maxSessionBytes >= wanted.maxSessionBytes
+                    && maxStreams >= wanted.maxStreams
+                    && maxMessages >= wanted.maxMessages
                     && maxMessageBytes >= wanted.maxMessageBytes;
         }
 
         /** The layout that holds both. */
         Layout union(Layout o) {
-            return new Layout(Math.max(maxSessions, o.maxSessions), Math.max(averageSessionBytes, o.averageSessionBytes),
-                    Math.max(maxSessionBytes, o.maxSessionBytes), Math.max(maxStreams, o.maxStreams),
-                    Math.max(maxMessages, o.maxMessages), Math.max(averageMessageBytes, o.averageMessageBytes),
+            return new Layout(
+                    Math.max(maxSessions, o.maxSessions),
+                    Math.max(averageSessionBytes, o.averageSessionBytes),
+                    Math.max(maxSessionBytes, o.maxSessionBytes),
+                    Math.max(maxStreams, o.maxStreams),
+                    Math.max(maxMessages, o.maxMessages),
+                    Math.max(averageMessageBytes, o.averageMessageBytes),
                     Math.max(maxMessageBytes, o.maxMessageBytes));
         }
 
@@ -92,8 +111,8 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
                 throw new CorruptDataException(file + " is damaged: it does not parse as properties");
             }
             if (!Integer.toString(FORMAT).equals(p.getProperty("format"))) {
-                throw new CorruptDataException(file + " has format '" + shorten(p.getProperty("format"))
-                        + "'; this version reads " + FORMAT);
+                throw new CorruptDataException(
+                        file + " has format '" + shorten(p.getProperty("format")) + "'; this version reads " + FORMAT);
             }
             int averageSessionBytes = (int) stored(file, p, "averageSessionBytes", MAX_BYTES);
             int maxSessionBytes = (int) stored(file, p, "maxSessionBytes", MAX_BYTES);
@@ -102,9 +121,14 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
             if (averageSessionBytes > maxSessionBytes || averageMessageBytes > maxMessageBytes) {
                 throw new CorruptDataException(file + " is damaged: an average size is above its maximum");
             }
-            return new Layout(stored(file, p, "maxSessions", MAX_SESSIONS), averageSessionBytes, maxSessionBytes,
-                    stored(file, p, "maxStreams", MAX_STREAMS), stored(file, p, "maxMessages", MAX_MESSAGES),
-                    averageMessageBytes, maxMessageBytes);
+            return new Layout(
+                    stored(file, p, "maxSessions", MAX_SESSIONS),
+                    averageSessionBytes,
+                    maxSessionBytes,
+                    stored(file, p, "maxStreams", MAX_STREAMS),
+                    stored(file, p, "maxMessages", MAX_MESSAGES),
+                    averageMessageBytes,
+                    maxMessageBytes);
         }
 
         private static long stored(String file, Properties p, String name, long max) {
@@ -118,8 +142,8 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw new CorruptDataException(file + " is damaged: " + name + " is '" + shorten(v) + "', not a number in "
-                    + min + ".." + max);
+            throw new CorruptDataException(
+                    file + " is damaged: " + name + " is '" + shorten(v) + "', not a number in " + min + ".." + max);
         }
 
         private static String shorten(String v) {
@@ -160,8 +184,8 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
         config.requireKnown(OPTIONS);
         String location = config.location().trim();
         if (location.isEmpty()) {
-            throw new IllegalArgumentException("the chronicle store needs a directory, e.g. chronicle:./data, was '"
-                    + config.redactedUri() + "'");
+            throw new IllegalArgumentException(
+                    "the chronicle store needs a directory, e.g. chronicle:./data, was '" + config.redactedUri() + "'");
         }
         if (location.startsWith("file:")) {
             location = location.substring("file:".length());
@@ -170,8 +194,8 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
         try {
             dir = Path.of(location).toAbsolutePath().normalize();
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the chronicle store directory '" + location + "' is not a valid path: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "the chronicle store directory '" + location + "' is not a valid path: " + e.getMessage(), e);
         }
         Layout layout = new Layout(
                 config.longValue("maxSessions", 200_000, 1, Layout.MAX_SESSIONS),

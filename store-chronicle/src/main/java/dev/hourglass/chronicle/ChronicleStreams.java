@@ -79,8 +79,9 @@ final class ChronicleStreams implements StreamBackend {
     public boolean open(String id, Attributes metadata, long now, long expiresAt) {
         byte[] meta = metadata.toBytes();
         if (meta.length > maxMetadata) {
-            throw new IllegalArgumentException("metadata take " + meta.length + " bytes in their stored form, above the "
-                    + maxMetadata + " this store holds (option maxSessionBytes=" + d.layout.maxSessionBytes() + ")");
+            throw new IllegalArgumentException(
+                    "metadata take " + meta.length + " bytes in their stored form, above the " + maxMetadata
+                            + " this store holds (option maxSessionBytes=" + d.layout.maxSessionBytes() + ")");
         }
         for (int attempt = 0; ; attempt++) {
             try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
@@ -98,7 +99,8 @@ final class ChronicleStreams implements StreamBackend {
                     streamCapacity.beforeInsert();
                 }
                 long due = d.expiry.add(ExpiryLog.STREAM, id, Utf8.length(id), expiresAt, now);
-                storeHeader(c, e, id, StreamHeader.fresh(expiresAt, now, due, meta).encode());
+                storeHeader(
+                        c, e, id, StreamHeader.fresh(expiresAt, now, due, meta).encode());
                 break;
             } catch (Capacity.Full f) {
                 if (attempt > 0 || relief.applyAsInt(now) <= 0) {
@@ -184,7 +186,8 @@ final class ChronicleStreams implements StreamBackend {
             c.writeLock().lock();
             MapEntry<String, byte[]> e = c.entry();
             Data<byte[]> v = e == null ? null : e.value();
-            done = v != null && checked(id, v).readLong(v.offset() + T_EXPIRES) > now
+            done = v != null
+                    && checked(id, v).readLong(v.offset() + T_EXPIRES) > now
                     && v.bytes().readInt(v.offset() + T_STATUS) == OPEN;
             if (done) {
                 ((RandomDataOutput<?>) v.bytes()).writeInt(v.offset() + T_STATUS, COMPLETED);
@@ -205,7 +208,8 @@ final class ChronicleStreams implements StreamBackend {
             c.writeLock().lock();
             MapEntry<String, byte[]> e = c.entry();
             Data<byte[]> v = e == null ? null : e.value();
-            if (v == null || checked(id, v).readLong(v.offset() + T_EXPIRES) <= now
+            if (v == null
+                    || checked(id, v).readLong(v.offset() + T_EXPIRES) <= now
                     || v.bytes().readInt(v.offset() + T_STATUS) != OPEN) {
                 return false;
             }
@@ -233,7 +237,8 @@ final class ChronicleStreams implements StreamBackend {
             }
             StreamStatus status = status(id, v.bytes().readInt(v.offset() + T_STATUS));
             long count = Records.checkCount(id, v.bytes().readLong(v.offset() + T_COUNT), maxCount);
-            String reason = status == StreamStatus.FAILED ? StreamHeader.reason(id, v.bytes(), v.offset(), v.size()) : null;
+            String reason =
+                    status == StreamStatus.FAILED ? StreamHeader.reason(id, v.bytes(), v.offset(), v.size()) : null;
             long at = StreamHeader.readerOffset(id, v.bytes(), v.offset(), v.size(), name);
             if (at < 0) {
                 if (count == 0) {
@@ -327,12 +332,20 @@ final class ChronicleStreams implements StreamBackend {
         try {
             metadata = Attributes.fromBytes(h.metadata());
         } catch (CorruptDataException ex) {
-            throw new CorruptDataException("stream '" + id + "' has metadata that do not decode: " + ex.getMessage(), ex);
+            throw new CorruptDataException(
+                    "stream '" + id + "' has metadata that do not decode: " + ex.getMessage(), ex);
         }
         StreamStatus status = status(id, h.status());
-        return new StreamState(id, metadata, status,
-                status == StreamStatus.FAILED ? Optional.of(new String(h.reason(), StandardCharsets.UTF_8)) : Optional.empty(),
-                Records.checkCount(id, h.count(), maxCount), h.markers(), Instant.ofEpochMilli(h.createdAt()),
+        return new StreamState(
+                id,
+                metadata,
+                status,
+                status == StreamStatus.FAILED
+                        ? Optional.of(new String(h.reason(), StandardCharsets.UTF_8))
+                        : Optional.empty(),
+                Records.checkCount(id, h.count(), maxCount),
+                h.markers(),
+                Instant.ofEpochMilli(h.createdAt()),
                 Instant.ofEpochMilli(h.expiresAt()));
     }
 
@@ -382,8 +395,9 @@ final class ChronicleStreams implements StreamBackend {
                 removed = true;
             } else if (v.bytes().readLong(v.offset() + T_DUE) <= now) {
                 long expires = v.bytes().readLong(v.offset() + T_EXPIRES);
-                ((RandomDataOutput<?>) v.bytes()).writeLong(v.offset() + T_DUE,
-                        d.expiry.add(ExpiryLog.STREAM, id, Utf8.length(id), expires, now));
+                ((RandomDataOutput<?>) v.bytes())
+                        .writeLong(
+                                v.offset() + T_DUE, d.expiry.add(ExpiryLog.STREAM, id, Utf8.length(id), expires, now));
             }
         }
         if (removed) {
@@ -432,8 +446,8 @@ final class ChronicleStreams implements StreamBackend {
         }
     }
 
-    private void storeHeader(ExternalMapQueryContext<String, byte[], ?> c, MapEntry<String, byte[]> e, String id,
-                             byte[] value) {
+    private void storeHeader(
+            ExternalMapQueryContext<String, byte[], ?> c, MapEntry<String, byte[]> e, String id, byte[] value) {
         Journal.Slot slot = d.journal.slot();
         int keyLength = Utf8.length(id);
         slot.begin(Records.STREAMS, keyLength, value.length);

@@ -54,7 +54,7 @@ final class ExpiryLog {
 
     private final Path dir;
     private final ConcurrentHashMap<Long, Bucket> open = new ConcurrentHashMap<>();
-    private volatile LongConsumer onLoss = now -> { };
+    private volatile LongConsumer onLoss = now -> {};
 
     /** Handles one due record; returns whether it removed an entry. */
     interface Handler {
@@ -106,12 +106,18 @@ final class ExpiryLog {
             Pass p = drainFile(b.bytes, CAPACITY, limit - removed, handler, COMMIT_WAIT_NANOS);
             removed += p.removed;
             if (p.damage != null) {
-                log.warn("expiry index file {} is damaged ({}); deleting it and filing every entry again", b.path, p.damage);
+                log.warn(
+                        "expiry index file {} is damaged ({}); deleting it and filing every entry again",
+                        b.path,
+                        p.damage);
                 delete(due, b);
                 lost = true;
             } else if (p.unfinished) {
-                log.warn("expiry index file {} has a record at {} that was never finished (its writer may have died);"
-                        + " skipping the rest of that file until the store is recovered", b.path, p.position);
+                log.warn(
+                        "expiry index file {} has a record at {} that was never finished (its writer may have died);"
+                                + " skipping the rest of that file until the store is recovered",
+                        b.path,
+                        p.position);
             } else if (p.finished) {
                 delete(due, b);
             }
@@ -173,7 +179,9 @@ final class ExpiryLog {
             }
             int type = header >>> 16;
             int len = header & 0xFFFF;
-            if ((type != SESSION && type != STREAM && type != LIMITER) || len < 1 || len > Records.MAX_ID_BYTES
+            if ((type != SESSION && type != STREAM && type != LIMITER)
+                    || len < 1
+                    || len > Records.MAX_ID_BYTES
                     || pos + 4 + len > end) {
                 p.damage = "its record at " + pos + " has type " + type + " and length " + len;
                 return p;
@@ -302,7 +310,8 @@ final class ExpiryLog {
 
         static Bucket open(Path path, boolean create) {
             try (FileChannel ch = create
-                    ? FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    ? FileChannel.open(
+                            path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
                     : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 MappedByteBuffer mb = ch.map(FileChannel.MapMode.READ_WRITE, 0, CAPACITY);
                 return new Bucket(path, BytesStore.wrap(mb));

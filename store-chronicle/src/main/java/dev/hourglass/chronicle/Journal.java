@@ -143,12 +143,17 @@ final class Journal implements AutoCloseable {
         /** Whether the key and value are ones a store of {@code layout} writes: only those are replayed. */
         boolean replayable(ChronicleSettings.Layout layout) {
             return switch (map) {
-                case Records.SESSIONS -> id() != null
-                        && Records.sessionIntact(value.length, Records.maxSessionRecord(layout.maxSessionBytes()));
-                case Records.STREAMS -> id() != null && value.length <= Records.maxStreamRecord(layout.maxSessionBytes())
-                        && decodesAsHeader();
-                case Records.MESSAGES -> Records.messageKey(BytesStore.wrap(key), 0, key.length) != null
-                        && value.length >= Records.M_HEADER && value.length <= Records.maxMessageRecord(layout.maxMessageBytes());
+                case Records.SESSIONS ->
+                    id() != null
+                            && Records.sessionIntact(value.length, Records.maxSessionRecord(layout.maxSessionBytes()));
+                case Records.STREAMS ->
+                    id() != null
+                            && value.length <= Records.maxStreamRecord(layout.maxSessionBytes())
+                            && decodesAsHeader();
+                case Records.MESSAGES ->
+                    Records.messageKey(BytesStore.wrap(key), 0, key.length) != null
+                            && value.length >= Records.M_HEADER
+                            && value.length <= Records.maxMessageRecord(layout.maxMessageBytes());
                 default -> false;
             };
         }
@@ -181,8 +186,8 @@ final class Journal implements AutoCloseable {
         Files.createDirectories(dir);
         Path file = dir.resolve(name + SUFFIX);
         int slotSize = (KEY + maxKeyBytes + 8 + maxValueBytes + 4095) & ~4095;
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             FileLock lock = ch.lock();
             MappedByteBuffer header = ch.map(FileChannel.MapMode.READ_WRITE, 0, HEADER);
@@ -228,7 +233,8 @@ final class Journal implements AutoCloseable {
         if (index / SLOTS_PER_CHUNK >= chunks.size()) {
             try {
                 long pos = HEADER + (long) chunks.size() * SLOTS_PER_CHUNK * slotSize;
-                MappedByteBuffer mb = channel.map(FileChannel.MapMode.READ_WRITE, pos, (long) SLOTS_PER_CHUNK * slotSize);
+                MappedByteBuffer mb =
+                        channel.map(FileChannel.MapMode.READ_WRITE, pos, (long) SLOTS_PER_CHUNK * slotSize);
                 chunks.add(BytesStore.wrap(mb));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot extend the journal " + file, e);
@@ -296,13 +302,20 @@ final class Journal implements AutoCloseable {
                 int keyLength = slot.getInt(KEY_LENGTH);
                 int valueLength = slot.getInt(VALUE_LENGTH);
                 long valueAt = base + ((KEY + (long) keyLength + 7) & ~7L);
-                if (map < Records.SESSIONS || map > Records.MESSAGES || keyLength < 1 || keyLength > maxKeyBytes
-                        || valueLength < 0 || valueLength > maxValueBytes
+                if (map < Records.SESSIONS
+                        || map > Records.MESSAGES
+                        || keyLength < 1
+                        || keyLength > maxKeyBytes
+                        || valueLength < 0
+                        || valueLength > maxValueBytes
                         || valueAt + valueLength > Math.min(length, base + slotSize)) {
                     damaged++;
                     continue;
                 }
-                action.accept(new Entry(map, read(ch, base + KEY, keyLength).array(), read(ch, valueAt, valueLength).array()));
+                action.accept(new Entry(
+                        map,
+                        read(ch, base + KEY, keyLength).array(),
+                        read(ch, valueAt, valueLength).array()));
             }
             if (damaged > 0) {
                 log.warn("skipped {} damaged record(s) in {}", damaged, file);

@@ -27,8 +27,7 @@ final class JvmOptions {
         setIfAbsent("chronicle.announcer.disable", "true");
     }
 
-    private JvmOptions() {
-    }
+    private JvmOptions() {}
 
     /** Fails with one message listing every missing option, or when the JVM has no compiler. */
     static void check() {
@@ -54,7 +53,8 @@ final class JvmOptions {
         StringBuilder msg = new StringBuilder();
         if (!missing.isEmpty()) {
             msg.append("the chronicle store needs these JVM options, add them to the java command line (or to the jar "
-                    + "manifest as Add-Opens/Add-Exports): ").append(String.join(" ", missing));
+                            + "manifest as Add-Opens/Add-Exports): ")
+                    .append(String.join(" ", missing));
         }
         if (compiler.isEmpty()) {
             msg.append(msg.length() > 0 ? "; and it" : "the chronicle store")

@@ -26,38 +26,58 @@ final class Maps {
     private static final int AVERAGE_ID_BYTES = 24;
     private static final double MAX_BLOAT = 1.5;
 
-    private Maps() {
-    }
+    private Maps() {}
 
     static ChronicleMapBuilder<String, byte[]> sessions(Layout l) {
         int average = Records.S_HEADER + l.averageSessionBytes() + 8;
         int max = Records.maxSessionRecord(l.maxSessionBytes());
-        return sized(ChronicleMapBuilder.of(String.class, byte[].class).name("hourglass-sessions")
-                .averageKeySize(AVERAGE_ID_BYTES).averageValueSize(average), l.maxSessions(), average, max);
+        return sized(
+                ChronicleMapBuilder.of(String.class, byte[].class)
+                        .name("hourglass-sessions")
+                        .averageKeySize(AVERAGE_ID_BYTES)
+                        .averageValueSize(average),
+                l.maxSessions(),
+                average,
+                max);
     }
 
     static ChronicleMapBuilder<String, byte[]> streams(Layout l) {
         int average = Records.T_HEADER + 256 + 2 * (Records.READER_NAME + 16);
         int max = Records.maxStreamRecord(l.maxSessionBytes());
-        return sized(ChronicleMapBuilder.of(String.class, byte[].class).name("hourglass-streams")
-                .averageKeySize(AVERAGE_ID_BYTES).averageValueSize(average), l.maxStreams(), average, max);
+        return sized(
+                ChronicleMapBuilder.of(String.class, byte[].class)
+                        .name("hourglass-streams")
+                        .averageKeySize(AVERAGE_ID_BYTES)
+                        .averageValueSize(average),
+                l.maxStreams(),
+                average,
+                max);
     }
 
     static ChronicleMapBuilder<byte[], byte[]> messages(Layout l) {
         int average = Records.M_HEADER + l.averageMessageBytes();
         int max = Records.maxMessageRecord(l.maxMessageBytes());
-        return sized(ChronicleMapBuilder.of(byte[].class, byte[].class).name("hourglass-messages")
-                .averageKeySize(8 + AVERAGE_ID_BYTES).averageValueSize(average), l.maxMessages(), average, max);
+        return sized(
+                ChronicleMapBuilder.of(byte[].class, byte[].class)
+                        .name("hourglass-messages")
+                        .averageKeySize(8 + AVERAGE_ID_BYTES)
+                        .averageValueSize(average),
+                l.maxMessages(),
+                average,
+                max);
     }
 
-    private static <K> ChronicleMapBuilder<K, byte[]> sized(ChronicleMapBuilder<K, byte[]> b, long capacity, int average,
-                                                            int max) {
+    private static <K> ChronicleMapBuilder<K, byte[]> sized(
+            ChronicleMapBuilder<K, byte[]> b, long capacity, int average, int max) {
         int entryBytes = average + AVERAGE_ID_BYTES + 16;
         long perSegment = Math.max(1024, 8L * (max + 512) / entryBytes);
         long entries = Math.max(capacity + capacity / 4 + 64, perSegment);
         long segments = Math.max(1, Math.min(4096, Long.highestOneBit(entries / perSegment)));
-        return b.entries(entries).actualSegments((int) segments).maxBloatFactor(MAX_BLOAT)
-                .checksumEntries(false).skipCloseOnExitHook(true);
+        return b.entries(entries)
+                .actualSegments((int) segments)
+                .maxBloatFactor(MAX_BLOAT)
+                .checksumEntries(false)
+                .skipCloseOnExitHook(true);
     }
 
     /** Opens (or creates) a map file; with {@code recover}, repairs it first (no other process may have it open). */

@@ -14,11 +14,11 @@ import net.openhft.chronicle.bytes.RandomDataInput;
  */
 final class Records {
 
-    private Records() {
-    }
+    private Records() {}
 
     /** Journal map codes. */
     static final int SESSIONS = 1;
+
     static final int STREAMS = 2;
     static final int MESSAGES = 3;
 
@@ -26,6 +26,7 @@ final class Records {
     static final int MAX_ID_BYTES = 256;
     /** The readers one stream keeps markers for. */
     static final int MAX_READERS = 64;
+
     static final int MAX_REASON_BYTES = 4096 * 3;
 
     // session: header, then the attributes in Attributes.toBytes() form
@@ -64,7 +65,10 @@ final class Records {
     }
 
     static int maxStreamRecord(int maxMetadataBytes) {
-        return T_HEADER + MAX_REASON_BYTES + maxMetadataBytes + encodingAllowance(maxMetadataBytes)
+        return T_HEADER
+                + MAX_REASON_BYTES
+                + maxMetadataBytes
+                + encodingAllowance(maxMetadataBytes)
                 + MAX_READERS * (READER_NAME + MAX_ID_BYTES);
     }
 
@@ -105,8 +109,8 @@ final class Records {
     /** The message count of a stream header, checked against the most messages the store holds. */
     static long checkCount(String id, long count, long maxCount) {
         if (count < 0 || count > maxCount) {
-            throw new CorruptDataException("stream '" + id + "' has a stored message count of " + count + ", outside 0.."
-                    + maxCount);
+            throw new CorruptDataException(
+                    "stream '" + id + "' has a stored message count of " + count + ", outside 0.." + maxCount);
         }
         return count;
     }
@@ -128,8 +132,7 @@ final class Records {
     }
 
     /** A message key decoded: the sequence number and the stream id; null when it is damaged. */
-    record MessageKey(long seq, String stream) {
-    }
+    record MessageKey(long seq, String stream) {}
 
     /** Decodes a message key (sequence, then the stream id in UTF-8); null when it cannot be one this store wrote. */
     static MessageKey messageKey(RandomDataInput in, long off, long size) {

@@ -67,16 +67,20 @@ final class StoreDirectory {
         try {
             real = Files.createDirectories(settings.dir()).toRealPath();
         } catch (IOException e) {
-            throw new StoreUnavailableException("cannot create the chronicle store directory " + settings.dir() + ": "
-                    + reason(e), e);
+            throw new StoreUnavailableException(
+                    "cannot create the chronicle store directory " + settings.dir() + ": " + reason(e), e);
         }
         synchronized (OPEN) {
             StoreDirectory d = OPEN.get(real);
             if (d != null) {
                 d.refs++;
                 if (!d.layout.covers(settings.layout())) {
-                    log.warn("store {} is already open in this JVM with {}; the larger sizes asked for ({}) take effect when "
-                            + "a single process opens it", d.dir, d.layout, settings.layout());
+                    log.warn(
+                            "store {} is already open in this JVM with {}; the larger sizes asked for ({}) take effect when "
+                                    + "a single process opens it",
+                            d.dir,
+                            d.layout,
+                            settings.layout());
                 }
                 return d;
             }
@@ -120,8 +124,11 @@ final class StoreDirectory {
 
     private StoreDirectory(Path dir, Layout wanted, Clock clock) throws IOException {
         this.dir = dir;
-        this.lockChannel = FileChannel.open(dir.resolve("hourglass.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.lockChannel = FileChannel.open(
+                dir.resolve("hourglass.lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         FileLock gate = null;
         ChronicleMap<String, byte[]> s = null;
         ChronicleMap<String, byte[]> t = null;
@@ -160,24 +167,36 @@ final class StoreDirectory {
             Layout target = grow && alone ? stored.union(wanted) : use;
             // attached before the maps are touched: a crash from here on (even while repairing) leaves this
             // journal behind, so the next single opener repairs the maps
-            Journal j = Journal.create(processes, UUID.randomUUID().toString(), Records.MAX_ID_BYTES + 8,
-                    Math.max(Records.maxSessionRecord(target.maxSessionBytes()),
-                            Math.max(Records.maxStreamRecord(target.maxSessionBytes()),
+            Journal j = Journal.create(
+                    processes,
+                    UUID.randomUUID().toString(),
+                    Records.MAX_ID_BYTES + 8,
+                    Math.max(
+                            Records.maxSessionRecord(target.maxSessionBytes()),
+                            Math.max(
+                                    Records.maxStreamRecord(target.maxSessionBytes()),
                                     Records.maxMessageRecord(target.maxMessageBytes()))));
             this.journal = j;
             journalCreated = j;
             if (recover) {
-                log.warn("the chronicle store in {} was not closed cleanly by {} process(es); repairing it", dir,
+                log.warn(
+                        "the chronicle store in {} was not closed cleanly by {} process(es); repairing it",
+                        dir,
                         abandoned.size());
             } else if (!abandoned.isEmpty()) {
-                log.warn("a process attached to the chronicle store in {} died without closing it; it is repaired when a "
-                        + "single process next opens it (until then, a lock it held fails calls after the lock timeout)", dir);
+                log.warn(
+                        "a process attached to the chronicle store in {} died without closing it; it is repaired when a "
+                                + "single process next opens it (until then, a lock it held fails calls after the lock timeout)",
+                        dir);
             }
             long start = System.nanoTime();
             s = Maps.open(Maps.sessions(use), dir.resolve(Maps.SESSIONS).toFile(), recover);
             t = Maps.open(Maps.streams(use), dir.resolve(Maps.STREAMS).toFile(), recover);
             m = Maps.open(Maps.messages(use), dir.resolve(Maps.MESSAGES).toFile(), recover);
-            l = Maps.open(ChronicleLimiters.builder(use), dir.resolve(ChronicleLimiters.FILE).toFile(), recover);
+            l = Maps.open(
+                    ChronicleLimiters.builder(use),
+                    dir.resolve(ChronicleLimiters.FILE).toFile(),
+                    recover);
             if (recover) {
                 replay(abandoned, use, s, t, m);
                 removeOrphanMessages(t, m);
@@ -186,8 +205,13 @@ final class StoreDirectory {
                 for (Path a : abandoned) {
                     Files.deleteIfExists(a);
                 }
-                log.info("repaired the chronicle store in {} in {} ms ({} sessions, {} streams, {} messages)", dir,
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), s.longSize(), t.longSize(), m.longSize());
+                log.info(
+                        "repaired the chronicle store in {} in {} ms ({} sessions, {} streams, {} messages)",
+                        dir,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                        s.longSize(),
+                        t.longSize(),
+                        m.longSize());
             }
             if (stored == null) {
                 use.write(dir);
@@ -200,8 +224,12 @@ final class StoreDirectory {
                 use.write(dir);
                 log.info("resized the chronicle store in {} from {} to {}", dir, stored, use);
             } else if (grow) {
-                log.warn("the chronicle store in {} was built for {}; the larger sizes asked for ({}) take effect when "
-                        + "a single process opens it", dir, stored, wanted);
+                log.warn(
+                        "the chronicle store in {} was built for {}; the larger sizes asked for ({}) take effect when "
+                                + "a single process opens it",
+                        dir,
+                        stored,
+                        wanted);
             }
             if (exclusive != null) {
                 exclusive.release();
@@ -217,8 +245,11 @@ final class StoreDirectory {
                 reindexLimiters(limiters, now);
             });
             this.attached = att;
-            this.sweepChannel = FileChannel.open(dir.resolve("sweeper.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE);
+            this.sweepChannel = FileChannel.open(
+                    dir.resolve("sweeper.lock"),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
         } catch (IOException | RuntimeException | Error e) {
             closeQuietly(s);
             closeQuietly(t);
@@ -259,8 +290,9 @@ final class StoreDirectory {
             }
             long now = System.currentTimeMillis();
             if (now > deadline) {
-                throw new StoreUnavailableException("another process has been opening or repairing the chronicle store in "
-                        + dir + " for " + TimeUnit.MILLISECONDS.toMinutes(GATE_WAIT_MILLIS) + " minutes");
+                throw new StoreUnavailableException(
+                        "another process has been opening or repairing the chronicle store in " + dir + " for "
+                                + TimeUnit.MILLISECONDS.toMinutes(GATE_WAIT_MILLIS) + " minutes");
             }
             if (now > nextLog) {
                 log.info("waiting for another process to finish opening or repairing the chronicle store in {}", dir);
@@ -270,7 +302,8 @@ final class StoreDirectory {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new StoreUnavailableException("interrupted while waiting to open the chronicle store in " + dir, e);
+                throw new StoreUnavailableException(
+                        "interrupted while waiting to open the chronicle store in " + dir, e);
             }
         }
     }
@@ -287,13 +320,21 @@ final class StoreDirectory {
         return found;
     }
 
-    private static void replay(List<Path> journals, Layout layout, ChronicleMap<String, byte[]> s,
-                               ChronicleMap<String, byte[]> t, ChronicleMap<byte[], byte[]> m) throws IOException {
+    private static void replay(
+            List<Path> journals,
+            Layout layout,
+            ChronicleMap<String, byte[]> s,
+            ChronicleMap<String, byte[]> t,
+            ChronicleMap<byte[], byte[]> m)
+            throws IOException {
         int[] n = {0};
         int[] damaged = {0};
         int maxKey = Records.MAX_ID_BYTES + 8;
-        int maxValue = Math.max(Records.maxSessionRecord(layout.maxSessionBytes()),
-                Math.max(Records.maxStreamRecord(layout.maxSessionBytes()), Records.maxMessageRecord(layout.maxMessageBytes())));
+        int maxValue = Math.max(
+                Records.maxSessionRecord(layout.maxSessionBytes()),
+                Math.max(
+                        Records.maxStreamRecord(layout.maxSessionBytes()),
+                        Records.maxMessageRecord(layout.maxMessageBytes())));
         for (Path j : journals) {
             damaged[0] += Journal.readActive(j, maxKey, maxValue, e -> {
                 if (!e.replayable(layout)) {
@@ -324,8 +365,12 @@ final class StoreDirectory {
                     Data<byte[]> k = e.key();
                     Records.MessageKey key = Records.messageKey(k.bytes(), k.offset(), k.size());
                     byte[] header = key == null ? null : t.get(key.stream());
-                    if (header == null || header.length < Records.T_HEADER || key.seq() > java.nio.ByteBuffer.wrap(header)
-                            .order(java.nio.ByteOrder.nativeOrder()).getLong(Records.T_COUNT)) {
+                    if (header == null
+                            || header.length < Records.T_HEADER
+                            || key.seq()
+                                    > java.nio.ByteBuffer.wrap(header)
+                                            .order(java.nio.ByteOrder.nativeOrder())
+                                            .getLong(Records.T_COUNT)) {
                         e.doRemove();
                         removed[0]++;
                     }
@@ -333,11 +378,14 @@ final class StoreDirectory {
             }
         }
         if (removed[0] > 0) {
-            log.info("removed {} message(s) of streams that were deleted, damaged or never finished appending", removed[0]);
+            log.info(
+                    "removed {} message(s) of streams that were deleted, damaged or never finished appending",
+                    removed[0]);
         }
     }
 
-    private void rebuildIndex(ChronicleMap<String, byte[]> s, ChronicleMap<String, byte[]> t, long now) throws IOException {
+    private void rebuildIndex(ChronicleMap<String, byte[]> s, ChronicleMap<String, byte[]> t, long now)
+            throws IOException {
         expiry.clear();
         reindex(s, t, now);
     }
@@ -353,7 +401,13 @@ final class StoreDirectory {
     }
 
     private void reindexLimiters(ChronicleMap<String, byte[]> l, long now) {
-        reindex(l, ExpiryLog.LIMITER, ChronicleLimiters.L_EXPIRES, ChronicleLimiters.L_DUE, ChronicleLimiters.L_HEADER, now);
+        reindex(
+                l,
+                ExpiryLog.LIMITER,
+                ChronicleLimiters.L_EXPIRES,
+                ChronicleLimiters.L_DUE,
+                ChronicleLimiters.L_HEADER,
+                now);
     }
 
     /**
@@ -368,7 +422,9 @@ final class StoreDirectory {
                     String id = k.get();
                     int idBytes = Utf8.length(id);
                     if (idBytes > Records.MAX_ID_BYTES) {
-                        log.warn("not filing an entry of {} in the expiry index: its id of {} bytes is damaged", map.name(),
+                        log.warn(
+                                "not filing an entry of {} in the expiry index: its id of {} bytes is damaged",
+                                map.name(),
                                 idBytes);
                         return;
                     }
@@ -385,15 +441,16 @@ final class StoreDirectory {
         }
     }
 
-    private <K> ChronicleMap<K, byte[]> resize(ChronicleMap<K, byte[]> old, ChronicleMapBuilder<K, byte[]> builder,
-                                              String name) throws IOException {
+    private <K> ChronicleMap<K, byte[]> resize(
+            ChronicleMap<K, byte[]> old, ChronicleMapBuilder<K, byte[]> builder, String name) throws IOException {
         Path file = dir.resolve(name);
         Path next = dir.resolve(name + ".resize");
         Files.deleteIfExists(next);
         try (ChronicleMap<K, byte[]> target = builder.createPersistedTo(next.toFile())) {
             for (int i = 0; i < old.segments(); i++) {
                 try (MapSegmentContext<K, byte[], ?> c = old.segmentContext(i)) {
-                    c.forEachSegmentEntry(e -> target.put(e.key().getUsing(null), e.value().getUsing(null)));
+                    c.forEachSegmentEntry(
+                            e -> target.put(e.key().getUsing(null), e.value().getUsing(null)));
                 }
             }
         }
@@ -456,7 +513,8 @@ final class StoreDirectory {
             try {
                 journal.close();
             } catch (IOException e) {
-                log.warn("cannot delete the journal {}: the next single opener will check the store", journal.file(), e);
+                log.warn(
+                        "cannot delete the journal {}: the next single opener will check the store", journal.file(), e);
             }
             attached.release();
             sweepChannel.close();

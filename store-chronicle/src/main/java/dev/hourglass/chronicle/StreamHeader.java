@@ -30,11 +30,17 @@ import net.openhft.chronicle.bytes.RandomDataInput;
  * A stream's stored header, decoded: used where the header is rewritten whole (open, fail, a new
  * reader) and for {@code state}. Appends, reads and completion touch single fields in place.
  */
-record StreamHeader(long expiresAt, long createdAt, long count, long due, int status, byte[] reason, byte[] metadata,
-                    List<Reader> readers) {
+record StreamHeader(
+        long expiresAt,
+        long createdAt,
+        long count,
+        long due,
+        int status,
+        byte[] reason,
+        byte[] metadata,
+        List<Reader> readers) {
 
-    record Reader(byte[] name, long marker) {
-    }
+    record Reader(byte[] name, long marker) {}
 
     static StreamHeader fresh(long expiresAt, long now, long due, byte[] metadata) {
         return new StreamHeader(expiresAt, now, 0, due, 0, new byte[0], metadata, List.of());
@@ -83,8 +89,15 @@ record StreamHeader(long expiresAt, long createdAt, long count, long due, int st
             }
             int status = in.readInt(off + T_STATUS);
             StreamStatus.ofCode(status);
-            return new StreamHeader(in.readLong(off + T_EXPIRES), in.readLong(off + T_CREATED), count,
-                    in.readLong(off + T_DUE), status, reason, metadata, list);
+            return new StreamHeader(
+                    in.readLong(off + T_EXPIRES),
+                    in.readLong(off + T_CREATED),
+                    count,
+                    in.readLong(off + T_DUE),
+                    status,
+                    reason,
+                    metadata,
+                    list);
         } catch (CorruptDataException e) {
             throw new CorruptDataException("stream '" + id + "' has a damaged header: " + e.getMessage(), e);
         }
@@ -120,7 +133,9 @@ record StreamHeader(long expiresAt, long createdAt, long count, long due, int st
         int reasonLength = in.readInt(off + T_REASON_LENGTH);
         int metadataLength = in.readInt(off + T_METADATA_LENGTH);
         int readers = in.readInt(off + T_READERS);
-        if (reasonLength < 0 || reasonLength > Records.MAX_REASON_BYTES || metadataLength < 0
+        if (reasonLength < 0
+                || reasonLength > Records.MAX_REASON_BYTES
+                || metadataLength < 0
                 || T_HEADER + (long) reasonLength + metadataLength > size) {
             throw new CorruptDataException("reason of " + reasonLength + " and metadata of " + metadataLength
                     + " bytes do not fit in " + size);
@@ -160,8 +175,8 @@ record StreamHeader(long expiresAt, long createdAt, long count, long due, int st
     static String reason(String id, RandomDataInput in, long off, long size) {
         int n = size < T_HEADER ? -1 : in.readInt(off + T_REASON_LENGTH);
         if (n < 0 || n > Records.MAX_REASON_BYTES || T_HEADER + (long) n > size) {
-            throw new CorruptDataException("stream '" + id + "' has a damaged header: a reason of " + n
-                    + " bytes does not fit in " + size);
+            throw new CorruptDataException(
+                    "stream '" + id + "' has a damaged header: a reason of " + n + " bytes does not fit in " + size);
         }
         String reason = Utf8.readStrict(in, off + T_HEADER, n);
         if (reason == null) {
@@ -198,8 +213,13 @@ record StreamHeader(long expiresAt, long createdAt, long count, long due, int st
 
     byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(size()).order(ByteOrder.nativeOrder());
-        b.putLong(T_EXPIRES, expiresAt).putLong(T_CREATED, createdAt).putLong(T_COUNT, count).putLong(T_DUE, due)
-                .putInt(T_STATUS, status).putInt(T_READERS, readers.size()).putInt(T_REASON_LENGTH, reason.length)
+        b.putLong(T_EXPIRES, expiresAt)
+                .putLong(T_CREATED, createdAt)
+                .putLong(T_COUNT, count)
+                .putLong(T_DUE, due)
+                .putInt(T_STATUS, status)
+                .putInt(T_READERS, readers.size())
+                .putInt(T_REASON_LENGTH, reason.length)
                 .putInt(T_METADATA_LENGTH, metadata.length);
         b.position(T_HEADER);
         b.put(reason).put(metadata);

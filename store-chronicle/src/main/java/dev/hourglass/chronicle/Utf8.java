@@ -10,8 +10,7 @@ import net.openhft.chronicle.bytes.RandomDataInput;
 /** UTF-8 straight into and out of off-heap bytes, without a byte[] in between. */
 final class Utf8 {
 
-    private Utf8() {
-    }
+    private Utf8() {}
 
     static int length(String s) {
         int n = 0;
@@ -86,8 +85,12 @@ final class Utf8 {
     /** The text of well-formed UTF-8 bytes; null when they are not (overlong forms, surrogates, truncation). */
     static String decodeStrict(byte[] b) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

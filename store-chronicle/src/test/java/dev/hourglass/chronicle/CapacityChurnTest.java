@@ -35,15 +35,25 @@ class CapacityChurnTest {
     private final FakeClock clock = new FakeClock();
 
     private Store open() {
-        return Hourglass.open("chronicle:" + dir + "?maxSessions=" + CAPACITY + "&averageSessionBytes=1024",
-                StoreOptions.builder().clock(clock).sweeperAutoStart(false).sweepBatchSize(5_000).build());
+        return Hourglass.open(
+                "chronicle:" + dir + "?maxSessions=" + CAPACITY + "&averageSessionBytes=1024",
+                StoreOptions.builder()
+                        .clock(clock)
+                        .sweeperAutoStart(false)
+                        .sweepBatchSize(5_000)
+                        .build());
     }
 
     private static Attributes value(SplittableRandom random, int round, int i) {
         byte[] blob = new byte[200 + random.nextInt(1_800)];
         random.nextBytes(blob);
-        return Attributes.of(Map.of("round", Integer.toString(round).getBytes(), "i", Integer.toString(i).getBytes(),
-                "blob", blob));
+        return Attributes.of(Map.of(
+                "round",
+                Integer.toString(round).getBytes(),
+                "i",
+                Integer.toString(i).getBytes(),
+                "blob",
+                blob));
     }
 
     @Test
@@ -82,25 +92,34 @@ class CapacityChurnTest {
             }
             assertThatThrownBy(() -> sessions.create(Attributes.empty(), TTL))
                     .isInstanceOf(StoreCapacityException.class)
-                    .hasMessageContaining("maxSessions").hasMessageContaining(Integer.toString(CAPACITY));
+                    .hasMessageContaining("maxSessions")
+                    .hasMessageContaining(Integer.toString(CAPACITY));
             assertThatThrownBy(() -> sessions.put("one-more", Attributes.empty(), TTL))
                     .isInstanceOf(StoreCapacityException.class);
             assertThat(sessions.count()).isEqualTo(CAPACITY);
             assertThat(sessions.get("first").orElseThrow().attributes()).isEqualTo(first.attributes());
-            assertThat(sessions.put("first", Attributes.strings(Map.of("a", "replaced")), TTL).attributes().string("a"))
-                    .as("replacing a session needs no room").isEqualTo("replaced");
+            assertThat(sessions.put("first", Attributes.strings(Map.of("a", "replaced")), TTL)
+                            .attributes()
+                            .string("a"))
+                    .as("replacing a session needs no room")
+                    .isEqualTo("replaced");
             clock.advance(Duration.ofSeconds(1));
             sessions.touch("first", Duration.ofHours(1));
             clock.advance(TTL);
-            assertThat(sessions.create(Attributes.empty(), TTL)).as("expired sessions make room").isNotNull();
+            assertThat(sessions.create(Attributes.empty(), TTL))
+                    .as("expired sessions make room")
+                    .isNotNull();
             assertThat(sessions.get("first")).isPresent();
         }
     }
 
     private long[] fileSizes() {
         try {
-            return new long[] {Files.size(dir.resolve(Maps.SESSIONS)), Files.size(dir.resolve(Maps.STREAMS)),
-                    Files.size(dir.resolve(Maps.MESSAGES))};
+            return new long[] {
+                Files.size(dir.resolve(Maps.SESSIONS)),
+                Files.size(dir.resolve(Maps.STREAMS)),
+                Files.size(dir.resolve(Maps.MESSAGES))
+            };
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

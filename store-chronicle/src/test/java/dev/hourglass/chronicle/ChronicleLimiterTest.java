@@ -36,7 +36,9 @@ class ChronicleLimiterTest extends LimiterContract {
         assertThat(d.limiters.longSize()).isEqualTo(600);
         clock.advance(Duration.ofSeconds(11));
         store.sweeper().orElseThrow().runNow();
-        assertThat(d.limiters.longSize()).as("the permits' keys ended with their leases").isEqualTo(300);
+        assertThat(d.limiters.longSize())
+                .as("the permits' keys ended with their leases")
+                .isEqualTo(300);
         clock.advance(Duration.ofSeconds(20));
         store.sweeper().orElseThrow().runNow();
         assertThat(d.limiters.longSize()).isZero();
@@ -52,7 +54,9 @@ class ChronicleLimiterTest extends LimiterContract {
             store.sweeper().orElseThrow().runNow();
             assertThat(d.limiters.longSize()).as("round %d", i).isEqualTo(1);
         }
-        assertThat(limiters.take(w, "user").remaining()).as("the take 5 s ago and this one").isEqualTo(98);
+        assertThat(limiters.take(w, "user").remaining())
+                .as("the take 5 s ago and this one")
+                .isEqualTo(98);
         clock.advance(Duration.ofSeconds(10));
         store.sweeper().orElseThrow().runNow();
         assertThat(d.limiters.longSize()).isZero();

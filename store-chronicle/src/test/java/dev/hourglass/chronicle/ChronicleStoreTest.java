@@ -52,7 +52,13 @@ class ChronicleStoreTest {
         try (Store store = Hourglass.open(uri("maxSessions=1000"), options())) {
             assertThat(store.sessions().get("kept").orElseThrow()).isEqualTo(s);
             assertThat(store.streams().state("st").orElseThrow().markers()).containsEntry("r", 1L);
-            assertThat(store.streams().next("st", "r").orElseThrow().message().orElseThrow().text()).isEqualTo("two");
+            assertThat(store.streams()
+                            .next("st", "r")
+                            .orElseThrow()
+                            .message()
+                            .orElseThrow()
+                            .text())
+                    .isEqualTo("two");
         }
     }
 
@@ -63,7 +69,9 @@ class ChronicleStoreTest {
                 a.sessions().put("x", Attributes.strings(Map.of("a", "1")), Duration.ofHours(1));
                 assertThat(b.sessions().get("x")).isPresent();
             }
-            assertThat(b.sessions().get("x")).as("closing one store leaves the other working").isPresent();
+            assertThat(b.sessions().get("x"))
+                    .as("closing one store leaves the other working")
+                    .isPresent();
             assertThat(b.isHealthy()).isTrue();
         }
     }
@@ -71,15 +79,22 @@ class ChronicleStoreTest {
     @Test
     void optionsAreValidatedNamingTheOptionAndTheValue() {
         assertThatThrownBy(() -> Hourglass.open(uri("maxSessions=0"), options()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSessions").hasMessageContaining("0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxSessions")
+                .hasMessageContaining("0");
         assertThatThrownBy(() -> Hourglass.open(uri("maxSession=10"), options()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSession").hasMessageContaining("maxSessions");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxSession")
+                .hasMessageContaining("maxSessions");
         assertThatThrownBy(() -> Hourglass.open(uri("averageSessionBytes=2048&maxSessionBytes=1024"), options()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("averageSessionBytes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("averageSessionBytes");
         assertThatThrownBy(() -> Hourglass.open(uri("sweepInterval=soon"), options()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sweepInterval");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sweepInterval");
         assertThatThrownBy(() -> Hourglass.open("chronicle:", options()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("directory");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("directory");
         assertThat(dir.resolve("layout.properties")).doesNotExist();
     }
 
@@ -87,24 +102,31 @@ class ChronicleStoreTest {
     void aLargerCapacityTakesEffectWhenOneProcessOpensTheDirectory() {
         try (Store store = Hourglass.open(uri("maxSessions=100"), options())) {
             for (int i = 0; i < 100; i++) {
-                store.sessions().put("s" + i, Attributes.strings(Map.of("i", Integer.toString(i))), Duration.ofHours(1));
+                store.sessions()
+                        .put("s" + i, Attributes.strings(Map.of("i", Integer.toString(i))), Duration.ofHours(1));
             }
             assertThatThrownBy(() -> store.sessions().put("more", Attributes.empty(), Duration.ofHours(1)))
-                    .isInstanceOf(StoreCapacityException.class).hasMessageContaining("maxSessions");
+                    .isInstanceOf(StoreCapacityException.class)
+                    .hasMessageContaining("maxSessions");
         }
         try (Store store = Hourglass.open(uri("maxSessions=300&maxSessionBytes=200000"), options())) {
             for (int i = 100; i < 300; i++) {
-                store.sessions().put("s" + i, Attributes.strings(Map.of("i", Integer.toString(i))), Duration.ofHours(1));
+                store.sessions()
+                        .put("s" + i, Attributes.strings(Map.of("i", Integer.toString(i))), Duration.ofHours(1));
             }
             assertThat(store.sessions().count()).isEqualTo(300);
-            assertThat(store.sessions().get("s7").orElseThrow().attributes().string("i")).isEqualTo("7");
+            assertThat(store.sessions().get("s7").orElseThrow().attributes().string("i"))
+                    .isEqualTo("7");
             assertThat(store.limits().maxSessionBytes()).isEqualTo(200_000);
             byte[] big = new byte[150_000];
             store.sessions().put("s7", Attributes.of(Map.of("big", big)), Duration.ofHours(1));
-            assertThat(store.sessions().get("s7").orElseThrow().attributes().bytes("big")).hasSize(150_000);
+            assertThat(store.sessions().get("s7").orElseThrow().attributes().bytes("big"))
+                    .hasSize(150_000);
         }
         try (Store store = Hourglass.open(uri("maxSessions=100"), options())) {
-            assertThat(store.sessions().count()).as("a smaller value never shrinks a store").isEqualTo(300);
+            assertThat(store.sessions().count())
+                    .as("a smaller value never shrinks a store")
+                    .isEqualTo(300);
         }
     }
 
@@ -131,14 +153,31 @@ class ChronicleStoreTest {
     @Test
     void fillAndCapacityAreGauges() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (Store store = Hourglass.open(uri("maxSessions=1000"),
+        try (Store store = Hourglass.open(
+                uri("maxSessions=1000"),
                 options().toBuilder().meterRegistry(registry).build())) {
             store.sessions().put("a", Attributes.empty(), Duration.ofHours(1));
             store.sessions().put("b", Attributes.empty(), Duration.ofHours(1));
-            assertThat(registry.get("hourglass.store.entries").tag("kind", "sessions").gauge().value()).isEqualTo(2);
-            assertThat(registry.get("hourglass.store.capacity").tag("kind", "sessions").gauge().value()).isEqualTo(1000);
-            assertThat(registry.get("hourglass.store.capacity").tag("kind", "messages").gauge().value()).isEqualTo(10_000);
-            assertThat(registry.get("hourglass.store.free.percent").tag("kind", "sessions").gauge().value()).isPositive();
+            assertThat(registry.get("hourglass.store.entries")
+                            .tag("kind", "sessions")
+                            .gauge()
+                            .value())
+                    .isEqualTo(2);
+            assertThat(registry.get("hourglass.store.capacity")
+                            .tag("kind", "sessions")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1000);
+            assertThat(registry.get("hourglass.store.capacity")
+                            .tag("kind", "messages")
+                            .gauge()
+                            .value())
+                    .isEqualTo(10_000);
+            assertThat(registry.get("hourglass.store.free.percent")
+                            .tag("kind", "sessions")
+                            .gauge()
+                            .value())
+                    .isPositive();
         }
         assertThat(registry.find("hourglass.store.entries").gauges()).isEmpty();
     }

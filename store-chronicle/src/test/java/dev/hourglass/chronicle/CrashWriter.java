@@ -29,8 +29,7 @@ public final class CrashWriter {
 
     static final Duration TTL = Duration.ofDays(1);
 
-    private CrashWriter() {
-    }
+    private CrashWriter() {}
 
     /** Deterministic content of write N: its number and 0..3000 bytes derived from it. */
     static byte[] content(long n) {
@@ -48,10 +47,11 @@ public final class CrashWriter {
     public static void main(String[] args) throws Exception {
         String uri = args[0];
         long n = Long.parseLong(args[1]);
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
-                StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(
+                new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
         SplittableRandom random = new SplittableRandom(n);
-        try (Store store = Hourglass.open(uri, StoreOptions.builder().sweeperAutoStart(false).build())) {
+        try (Store store = Hourglass.open(
+                uri, StoreOptions.builder().sweeperAutoStart(false).build())) {
             Sessions sessions = store.sessions();
             Streams streams = store.streams();
             long stream = n;
@@ -70,8 +70,8 @@ public final class CrashWriter {
                     out.println("u " + k + " " + n);
                 } else if (kind < 8) {
                     int k = random.nextInt(300);
-                    if (sessions.merge("u-" + k, Attributes.strings(Map.of("m", Long.toString(n))),
-                            java.util.Set.of()).isPresent()) {
+                    if (sessions.merge("u-" + k, Attributes.strings(Map.of("m", Long.toString(n))), java.util.Set.of())
+                            .isPresent()) {
                         out.println("m " + k + " " + n);
                     }
                     sessions.touch("c-" + (n - 1 - random.nextInt(50)), TTL);

@@ -43,7 +43,9 @@ class CursorBoundsTest {
 
     @BeforeAll
     static void open() {
-        backend = CursorProbe.open("chronicle:" + shared + OPTIONS, StoreOptions.builder().sweeperAutoStart(false).build());
+        backend = CursorProbe.open(
+                "chronicle:" + shared + OPTIONS,
+                StoreOptions.builder().sweeperAutoStart(false).build());
         for (int i = 0; i < 50; i++) {
             backend.sessions().put("s" + i, Attributes.empty(), NOW, NOW + 60_000);
         }
@@ -55,12 +57,9 @@ class CursorBoundsTest {
     }
 
     @ParameterizedTest(name = "{0} cursor {1}")
-    @CsvSource(delimiter = '|', value = {
-            "api|-2147483648:a",
-            "api|-1:x",
-            "spi|-2147483648:a",
-            "spi|-1:x",
-            "spi|2147483647:a"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"api|-2147483648:a", "api|-1:x", "spi|-2147483648:a", "spi|-1:x", "spi|2147483647:a"})
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aCraftedCursorIsRefusedNamingTheCursorAndTheJvmLivesOn(String mode, String cursor) throws Exception {
         List<String> out;
@@ -72,35 +71,61 @@ class CursorBoundsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-1:x", "-0:a", "+0:a", "00:a", "0", ":a", "x:a", "1x:a", "99999999999:a", "4096:a",
-            "0:a\u0000", "0:\ud800", "0:\udc00a", "0:\u0085"})
+    @ValueSource(
+            strings = {
+                "-1:x",
+                "-0:a",
+                "+0:a",
+                "00:a",
+                "0",
+                ":a",
+                "x:a",
+                "1x:a",
+                "99999999999:a",
+                "4096:a",
+                "0:a\u0000",
+                "0:\ud800",
+                "0:\udc00a",
+                "0:\u0085"
+            })
     void theBackendRefusesEveryMalformedCursorItself(String cursor) {
-        assertThatThrownBy(() -> backend.sessions().ids(cursor, 5, NOW)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("cursor '").hasMessageContaining("is not one this store returned");
+        assertThatThrownBy(() -> backend.sessions().ids(cursor, 5, NOW))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("cursor '")
+                .hasMessageContaining("is not one this store returned");
     }
 
     @Test
     void aSegmentPastTheRealSegmentCountIsRefusedAndTheLastOneIsNot() {
         int segments = ((ChronicleBackend) backend).directory().sessions.segments();
         assertThatThrownBy(() -> backend.sessions().ids(segments + ":a", 5, NOW))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0.." + (segments - 1));
-        assertThat(backend.sessions().ids((segments - 1) + ":", 100, NOW).next()).isEmpty();
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0.." + (segments - 1));
+        assertThat(backend.sessions().ids((segments - 1) + ":", 100, NOW).next())
+                .isEmpty();
     }
 
     @Test
     void anIdLongerThanAnyIdIsRefusedAndTheMessageStaysShort() {
         String cursor = "0:" + "é".repeat(Records.MAX_ID_BYTES / 2 + 1);
-        assertThatThrownBy(() -> backend.sessions().ids(cursor, 5, NOW)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("longer than any id").satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
-        assertThat(backend.sessions().ids("0:" + "é".repeat(Records.MAX_ID_BYTES / 2), 5, NOW)).isNotNull();
+        assertThatThrownBy(() -> backend.sessions().ids(cursor, 5, NOW))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("longer than any id")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+        assertThat(backend.sessions().ids("0:" + "é".repeat(Records.MAX_ID_BYTES / 2), 5, NOW))
+                .isNotNull();
     }
 
     @Test
     void aLimitBelowOneIsRefusedNamingTheLimit() {
-        assertThatThrownBy(() -> backend.sessions().ids(null, 0, NOW)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("limit").hasMessageContaining("0");
-        assertThatThrownBy(() -> backend.sessions().ids(null, -1, NOW)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("limit").hasMessageContaining("-1");
+        assertThatThrownBy(() -> backend.sessions().ids(null, 0, NOW))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit")
+                .hasMessageContaining("0");
+        assertThatThrownBy(() -> backend.sessions().ids(null, -1, NOW))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit")
+                .hasMessageContaining("-1");
     }
 
     @Test

@@ -31,7 +31,8 @@ class CursorFuzzTest {
     @BeforeAll
     static void open() throws IOException {
         dir = Files.createTempDirectory("hourglass-cursor-fuzz");
-        backend = CursorProbe.open("chronicle:" + dir + "?maxSessions=1000&maxStreams=10&maxMessages=100",
+        backend = CursorProbe.open(
+                "chronicle:" + dir + "?maxSessions=1000&maxStreams=10&maxMessages=100",
                 StoreOptions.builder().sweeperAutoStart(false).build());
         for (int i = 0; i < 100; i++) {
             String id = "id-" + i;

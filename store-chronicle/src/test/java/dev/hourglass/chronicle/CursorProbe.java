@@ -17,8 +17,7 @@ import java.time.Duration;
  */
 public final class CursorProbe {
 
-    private CursorProbe() {
-    }
+    private CursorProbe() {}
 
     public static void main(String[] args) {
         String uri = args[0];

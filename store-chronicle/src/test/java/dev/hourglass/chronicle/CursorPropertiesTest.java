@@ -48,7 +48,8 @@ class CursorPropertiesTest {
     static void open() throws IOException {
         dir = Files.createTempDirectory("hourglass-cursors");
         String uri = "chronicle:" + dir + "?maxSessions=1000&maxStreams=10&maxMessages=100";
-        StoreOptions options = StoreOptions.builder().clock(CLOCK).sweeperAutoStart(false).build();
+        StoreOptions options =
+                StoreOptions.builder().clock(CLOCK).sweeperAutoStart(false).build();
         store = Hourglass.open(uri, options);
         backend = CursorProbe.open(uri, options);
         for (int i = 0; i < SESSIONS; i++) {
@@ -70,8 +71,8 @@ class CursorPropertiesTest {
     }
 
     @Property(tries = 3000)
-    void arbitraryStringsAsCursorsGiveAPageOrAreRefusedNamingTheArgument(@ForAll("cursors") String cursor,
-                                                                         @ForAll @IntRange(min = -3, max = 400) int limit) {
+    void arbitraryStringsAsCursorsGiveAPageOrAreRefusedNamingTheArgument(
+            @ForAll("cursors") String cursor, @ForAll @IntRange(min = -3, max = 400) int limit) {
         check(cursor, limit, () -> backend.sessions().ids(cursor, limit, CLOCK.millis()));
         check(cursor, limit, () -> store.sessions().ids(cursor, limit));
     }
@@ -92,9 +93,13 @@ class CursorPropertiesTest {
 
     @Property(tries = 40)
     void theCursorsTheStoreReturnsPageThroughEveryIdOnce(@ForAll @IntRange(min = 1, max = 400) int limit) {
-        assertThat(walk(limit, (c, l) -> backend.sessions().ids(c, l, CLOCK.millis()))).hasSize(SESSIONS)
-                .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(IDS);
-        assertThat(walk(limit, (c, l) -> store.sessions().ids(c, l))).hasSize(SESSIONS).doesNotHaveDuplicates()
+        assertThat(walk(limit, (c, l) -> backend.sessions().ids(c, l, CLOCK.millis())))
+                .hasSize(SESSIONS)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(IDS);
+        assertThat(walk(limit, (c, l) -> store.sessions().ids(c, l)))
+                .hasSize(SESSIONS)
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(IDS);
     }
 
@@ -113,13 +118,20 @@ class CursorPropertiesTest {
 
     @Provide
     Arbitrary<String> cursors() {
-        Arbitrary<String> segments = Arbitraries.oneOf(Arbitraries.integers().map(String::valueOf),
-                Arbitraries.integers().between(0, 70).map(String::valueOf), Arbitraries.longs().map(String::valueOf),
-                Arbitraries.strings().withCharRange('0', '9').withChars('-', '+', ' ').ofMaxLength(12));
-        Arbitrary<String> rests = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(40),
+        Arbitrary<String> segments = Arbitraries.oneOf(
+                Arbitraries.integers().map(String::valueOf),
+                Arbitraries.integers().between(0, 70).map(String::valueOf),
+                Arbitraries.longs().map(String::valueOf),
+                Arbitraries.strings()
+                        .withCharRange('0', '9')
+                        .withChars('-', '+', ' ')
+                        .ofMaxLength(12));
+        Arbitrary<String> rests = Arbitraries.oneOf(
+                Arbitraries.strings().ofMaxLength(40),
                 Arbitraries.of(IDS.isEmpty() ? List.of("s-0") : new ArrayList<>(IDS)),
                 Arbitraries.strings().ofMinLength(250).ofMaxLength(400));
-        return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(60),
+        return Arbitraries.oneOf(
+                Arbitraries.strings().ofMaxLength(60),
                 net.jqwik.api.Combinators.combine(segments, rests).as((s, r) -> s + ":" + r));
     }
 }

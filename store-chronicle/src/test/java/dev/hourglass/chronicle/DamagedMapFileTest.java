@@ -30,7 +30,8 @@ class DamagedMapFileTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aDamagedSessionsFileIsRefusedOrOpenedNeverCrashesTheJvm(String damage) throws Exception {
         String uri = "chronicle:" + dir + "?maxSessions=1000&maxStreams=10&maxMessages=1000";
-        try (Store store = Hourglass.open(uri, StoreOptions.builder().sweeperAutoStart(false).build())) {
+        try (Store store = Hourglass.open(
+                uri, StoreOptions.builder().sweeperAutoStart(false).build())) {
             for (int i = 0; i < 200; i++) {
                 store.sessions().put("s" + i, Attributes.strings(java.util.Map.of("a", "v" + i)), Duration.ofHours(1));
             }
@@ -60,7 +61,8 @@ class DamagedMapFileTest {
             out = child.awaitSuccess(150, TimeUnit.SECONDS);
         }
         assertThat(out).hasSize(1);
-        assertThat(out.get(0)).matches("opened \\d+|refused (CorruptDataException|StoreUnavailableException|StoreException) .*")
+        assertThat(out.get(0))
+                .matches("opened \\d+|refused (CorruptDataException|StoreUnavailableException|StoreException) .*")
                 .doesNotContain("java.", "Exception:");
     }
 }

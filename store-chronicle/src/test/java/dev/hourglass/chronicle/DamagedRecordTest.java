@@ -49,9 +49,13 @@ class DamagedRecordTest {
 
     private static byte[] header(int reasonLength, int metadataLength, int readers, long count, int status) {
         byte[] b = StreamHeader.fresh(Long.MAX_VALUE, 0, 0, new byte[0]).encode();
-        ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()).putInt(Records.T_REASON_LENGTH, reasonLength)
-                .putInt(Records.T_METADATA_LENGTH, metadataLength).putInt(Records.T_READERS, readers)
-                .putLong(Records.T_COUNT, count).putInt(Records.T_STATUS, status);
+        ByteBuffer.wrap(b)
+                .order(ByteOrder.nativeOrder())
+                .putInt(Records.T_REASON_LENGTH, reasonLength)
+                .putInt(Records.T_METADATA_LENGTH, metadataLength)
+                .putInt(Records.T_READERS, readers)
+                .putLong(Records.T_COUNT, count)
+                .putInt(Records.T_STATUS, status);
         return b;
     }
 
@@ -60,8 +64,10 @@ class DamagedRecordTest {
         try (Store store = Hourglass.open(uri(), options())) {
             store.sessions().put("ok", Attributes.strings(Map.of("a", "1")), Duration.ofHours(1));
             directory().sessions.put("short", new byte[5]);
-            assertThatThrownBy(() -> store.sessions().get("short")).isInstanceOf(CorruptDataException.class)
-                    .hasMessageContaining("'short'").hasMessageContaining("5 bytes");
+            assertThatThrownBy(() -> store.sessions().get("short"))
+                    .isInstanceOf(CorruptDataException.class)
+                    .hasMessageContaining("'short'")
+                    .hasMessageContaining("5 bytes");
             assertThatThrownBy(() -> store.sessions().touch("short", Duration.ofHours(1)))
                     .isInstanceOf(CorruptDataException.class);
             assertThatThrownBy(() -> store.sessions().merge("short", Attributes.empty(), java.util.Set.of()))
@@ -71,11 +77,13 @@ class DamagedRecordTest {
             }
             assertThat(store.sessions().count()).isEqualTo(2);
             store.sessions().put("short", Attributes.strings(Map.of("b", "2")), Duration.ofHours(1));
-            assertThat(store.sessions().get("short").orElseThrow().attributes().string("b")).isEqualTo("2");
+            assertThat(store.sessions().get("short").orElseThrow().attributes().string("b"))
+                    .isEqualTo("2");
             directory().sessions.put("short", new byte[Records.S_HEADER - 1]);
             assertThat(store.sessions().delete("short")).isTrue();
             assertThat(directory().sessions.containsKey("short")).isFalse();
-            assertThat(store.sessions().get("ok").orElseThrow().attributes().string("a")).isEqualTo("1");
+            assertThat(store.sessions().get("ok").orElseThrow().attributes().string("a"))
+                    .isEqualTo("1");
         }
     }
 
@@ -85,10 +93,15 @@ class DamagedRecordTest {
             int attributes = Records.maxSessionRecord(1024) + 1 - Records.S_HEADER;
             byte[] form = Attributes.of(Map.of("b", new byte[attributes - 5])).toBytes();
             assertThat(form).hasSize(attributes);
-            byte[] big = ByteBuffer.allocate(Records.S_HEADER + form.length).order(ByteOrder.nativeOrder())
-                    .putLong(Long.MAX_VALUE).position(Records.S_HEADER).put(form).array();
+            byte[] big = ByteBuffer.allocate(Records.S_HEADER + form.length)
+                    .order(ByteOrder.nativeOrder())
+                    .putLong(Long.MAX_VALUE)
+                    .position(Records.S_HEADER)
+                    .put(form)
+                    .array();
             directory().sessions.put("big", big);
-            assertThatThrownBy(() -> store.sessions().get("big")).isInstanceOf(CorruptDataException.class)
+            assertThatThrownBy(() -> store.sessions().get("big"))
+                    .isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining("'big'");
         }
     }
@@ -109,9 +122,12 @@ class DamagedRecordTest {
                 String id = "t" + i;
                 directory().streams.put(id, damaged.get(i));
                 assertThatThrownBy(() -> {
-                    store.streams().state(id);
-                    store.streams().next(id, "r");
-                }).as("header %d", i).isInstanceOf(CorruptDataException.class).hasMessageContaining("'" + id + "'");
+                            store.streams().state(id);
+                            store.streams().next(id, "r");
+                        })
+                        .as("header %d", i)
+                        .isInstanceOf(CorruptDataException.class)
+                        .hasMessageContaining("'" + id + "'");
                 assertThat(store.streams().delete(id)).as("header %d", i).isTrue();
                 assertThat(directory().streams.containsKey(id)).isFalse();
             }
@@ -122,7 +138,8 @@ class DamagedRecordTest {
     void aFailedStreamWithADamagedReasonIsReported() {
         try (Store store = Hourglass.open(uri(), options())) {
             directory().streams.put("f", header(1 << 20, 0, 0, 0, 2));
-            assertThatThrownBy(() -> store.streams().next("f", "r")).isInstanceOf(CorruptDataException.class)
+            assertThatThrownBy(() -> store.streams().next("f", "r"))
+                    .isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining("reason");
         }
     }
@@ -136,13 +153,17 @@ class DamagedRecordTest {
             byte[] h = directory().streams.get("huge");
             ByteBuffer.wrap(h).order(ByteOrder.nativeOrder()).putLong(Records.T_COUNT, Long.MAX_VALUE);
             directory().streams.put("huge", h);
-            assertThatThrownBy(() -> store.streams().next("huge", "r")).isInstanceOf(CorruptDataException.class)
+            assertThatThrownBy(() -> store.streams().next("huge", "r"))
+                    .isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining("count");
-            assertThatThrownBy(() -> store.streams().append("huge", new byte[1])).isInstanceOf(CorruptDataException.class);
+            assertThatThrownBy(() -> store.streams().append("huge", new byte[1]))
+                    .isInstanceOf(CorruptDataException.class);
             clock.advance(Duration.ofSeconds(10));
             store.sweeper().orElseThrow().runNow();
             assertThat(directory().streams.containsKey("huge")).isFalse();
-            assertThat(directory().messages.longSize()).as("the one real message went with its stream").isZero();
+            assertThat(directory().messages.longSize())
+                    .as("the one real message went with its stream")
+                    .isZero();
         }
     }
 
@@ -159,7 +180,11 @@ class DamagedRecordTest {
             }
             assertThat(files).isNotEmpty();
             try (var ch = java.nio.channels.FileChannel.open(files.get(0), java.nio.file.StandardOpenOption.WRITE)) {
-                ByteBuffer junk = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(0x7fff_ffff).putInt(-1).flip();
+                ByteBuffer junk = ByteBuffer.allocate(8)
+                        .order(ByteOrder.nativeOrder())
+                        .putInt(0x7fff_ffff)
+                        .putInt(-1)
+                        .flip();
                 ch.write(junk, ExpiryLog.HEADER);
             }
             clock.advance(Duration.ofMinutes(1));
@@ -168,7 +193,9 @@ class DamagedRecordTest {
             clock.advance(Duration.ofSeconds(5));
             store.sweeper().orElseThrow().runNow();
             assertThat(store.sessions().count()).isEqualTo(1);
-            assertThat(directory().sessions.longSize()).as("the expired ones were swept").isEqualTo(1);
+            assertThat(directory().sessions.longSize())
+                    .as("the expired ones were swept")
+                    .isEqualTo(1);
         }
     }
 
@@ -182,7 +209,9 @@ class DamagedRecordTest {
             directory().messages.put(key(1, "gone"), new byte[20]);
         }
         Path processes = dir.resolve("processes");
-        Files.write(processes.resolve("garbage.journal"), "not a journal at all, just text".repeat(10).getBytes());
+        Files.write(
+                processes.resolve("garbage.journal"),
+                "not a journal at all, just text".repeat(10).getBytes());
         ByteBuffer j = ByteBuffer.allocate(64 + 4 * 4096).order(ByteOrder.nativeOrder());
         j.putLong(0, 0x4847_4c4a_4e4c_0001L).putInt(8, 4096);
         slot(j, 64, Records.SESSIONS, Integer.MAX_VALUE - 10, 8);
@@ -191,9 +220,18 @@ class DamagedRecordTest {
         slot(j, 64 + 3 * 4096, Records.STREAMS, 2, -1);
         Files.write(processes.resolve("crafted.journal"), j.array());
         try (Store store = Hourglass.open(uri(), options())) {
-            assertThat(store.sessions().get("kept").orElseThrow().attributes().string("a")).isEqualTo("1");
-            assertThat(store.streams().next("st", "r").orElseThrow().message().orElseThrow().text()).isEqualTo("m");
-            assertThat(directory().messages.longSize()).as("the damaged and orphan keys are gone").isEqualTo(1);
+            assertThat(store.sessions().get("kept").orElseThrow().attributes().string("a"))
+                    .isEqualTo("1");
+            assertThat(store.streams()
+                            .next("st", "r")
+                            .orElseThrow()
+                            .message()
+                            .orElseThrow()
+                            .text())
+                    .isEqualTo("m");
+            assertThat(directory().messages.longSize())
+                    .as("the damaged and orphan keys are gone")
+                    .isEqualTo(1);
         }
         try (Stream<Path> left = Files.list(processes)) {
             assertThat(left.count()).isZero();
@@ -201,12 +239,19 @@ class DamagedRecordTest {
     }
 
     private static ByteBuffer slot(ByteBuffer j, int base, int map, int keyLength, int valueLength) {
-        return j.putLong(base, 1).putInt(base + 8, map).putInt(base + 12, keyLength).putInt(base + 16, valueLength);
+        return j.putLong(base, 1)
+                .putInt(base + 8, map)
+                .putInt(base + 12, keyLength)
+                .putInt(base + 16, valueLength);
     }
 
     private static byte[] key(long seq, String id) {
         byte[] s = id.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + s.length).order(ByteOrder.nativeOrder()).putLong(seq).put(s).array();
+        return ByteBuffer.allocate(8 + s.length)
+                .order(ByteOrder.nativeOrder())
+                .putLong(seq)
+                .put(s)
+                .array();
     }
 
     @Test
@@ -216,12 +261,16 @@ class DamagedRecordTest {
         }
         Path layout = dir.resolve("layout.properties");
         String good = Files.readString(layout);
-        for (String bad : List.of(good.replaceAll("maxSessions=\\d+", "maxSessions=-5"),
+        for (String bad : List.of(
+                good.replaceAll("maxSessions=\\d+", "maxSessions=-5"),
                 good.replaceAll("maxSessionBytes=\\d+", "maxSessionBytes=2147483647"),
                 good.replaceAll("averageSessionBytes=\\d+", "averageSessionBytes=16777216"),
-                good + "\nbroken=\\uZZZZ\n", good.replaceAll("format=1", "format=9"), "x".repeat(70_000))) {
+                good + "\nbroken=\\uZZZZ\n",
+                good.replaceAll("format=1", "format=9"),
+                "x".repeat(70_000))) {
             Files.writeString(layout, bad);
-            assertThatThrownBy(() -> Hourglass.open(uri(), options()).close()).isInstanceOf(CorruptDataException.class)
+            assertThatThrownBy(() -> Hourglass.open(uri(), options()).close())
+                    .isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining("layout.properties");
         }
         Files.writeString(layout, good);

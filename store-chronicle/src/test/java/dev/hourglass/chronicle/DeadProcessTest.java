@@ -29,14 +29,20 @@ class DeadProcessTest {
     void aLockLeftByAKilledProcessFailsCallsInBoundedTimeUntilTheStoreIsRepaired() throws Exception {
         Path dir = root.resolve("store");
         String uri = "chronicle:" + dir + "?maxSessions=1000&maxStreams=10&maxMessages=1000";
-        StoreOptions options = StoreOptions.builder().sweeperAutoStart(false).timeout(Duration.ofSeconds(2)).build();
+        StoreOptions options = StoreOptions.builder()
+                .sweeperAutoStart(false)
+                .timeout(Duration.ofSeconds(2))
+                .build();
         Path ready = root.resolve("locked");
         try (Store store = Hourglass.open(uri, options)) {
             store.sessions().put("victim", Attributes.strings(Map.of("a", "1")), Duration.ofHours(1));
-            try (SecondJvm holder = SecondJvm.start(LockHolder.class, uri, dir.toString(), "victim", ready.toString())) {
+            try (SecondJvm holder =
+                    SecondJvm.start(LockHolder.class, uri, dir.toString(), "victim", ready.toString())) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
                 while (!Files.exists(ready)) {
-                    assertThat(holder.process().isAlive()).as("holder alive: %s", holder.errorTail()).isTrue();
+                    assertThat(holder.process().isAlive())
+                            .as("holder alive: %s", holder.errorTail())
+                            .isTrue();
                     assertThat(System.nanoTime()).isLessThan(deadline);
                     Thread.sleep(20);
                 }
@@ -44,15 +50,20 @@ class DeadProcessTest {
                 assertThat(holder.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
             long start = System.nanoTime();
-            assertThatThrownBy(() -> store.sessions().get("victim")).isInstanceOf(StoreUnavailableException.class)
+            assertThatThrownBy(() -> store.sessions().get("victim"))
+                    .isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("died");
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-            assertThat(seconds).as("a dead lock fails the call after the lock timeout, not 60 s").isLessThan(20);
+            assertThat(seconds)
+                    .as("a dead lock fails the call after the lock timeout, not 60 s")
+                    .isLessThan(20);
         }
         long start = System.nanoTime();
         try (Store store = Hourglass.open(uri, options)) {
-            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(30);
-            assertThat(store.sessions().get("victim").orElseThrow().attributes().string("a")).isEqualTo("1");
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
+                    .isLessThan(30);
+            assertThat(store.sessions().get("victim").orElseThrow().attributes().string("a"))
+                    .isEqualTo("1");
             store.sessions().put("victim", Attributes.strings(Map.of("a", "2")), Duration.ofHours(1));
         }
     }

@@ -40,12 +40,10 @@ final class Decoders {
     static final int MAX_HEADER = Records.maxStreamRecord(MAX_BYTES);
     static final int MAX_MESSAGE = Records.maxMessageRecord(MAX_BYTES);
 
-    private Decoders() {
-    }
+    private Decoders() {}
 
     /** Where a value under test lies. */
-    record Placed(RandomDataInput in, long off, long size) {
-    }
+    record Placed(RandomDataInput in, long off, long size) {}
 
     /** The decoder's outcome on {@code data}: "value ..." or "corrupt ...", the same whatever lies around it. */
     static String outcome(byte[] data, Function<Placed, String> decoder) {
@@ -138,8 +136,10 @@ final class Decoders {
     /** A message key as the repair reads it. */
     static String messageKey(Placed p) {
         Records.MessageKey k = Records.messageKey(p.in(), p.off(), p.size());
-        if (k != null && (k.seq() < 1 || k.stream().isEmpty()
-                || k.stream().getBytes(StandardCharsets.UTF_8).length + 8 != p.size())) {
+        if (k != null
+                && (k.seq() < 1
+                        || k.stream().isEmpty()
+                        || k.stream().getBytes(StandardCharsets.UTF_8).length + 8 != p.size())) {
             throw new AssertionError("a message key decoded inexactly: " + k);
         }
         return String.valueOf(k);
@@ -159,8 +159,7 @@ final class Decoders {
     }
 
     /** What one pass over an expiry index file handed on. */
-    record Drained(List<String> records, ExpiryLog.Pass pass) {
-    }
+    record Drained(List<String> records, ExpiryLog.Pass pass) {}
 
     /**
      * One file of the expiry index holding {@code data} (at least its header), drained as the
@@ -172,14 +171,20 @@ final class Decoders {
         Arrays.fill(all, file.length, all.length, (byte) 0x01);
         BytesStore<?, ?> bytes = BytesStore.wrap(all);
         List<String> records = new ArrayList<>();
-        ExpiryLog.Pass pass = ExpiryLog.drainFile(bytes, file.length, limit, (type, id) -> {
-            if ((type != ExpiryLog.SESSION && type != ExpiryLog.STREAM && type != ExpiryLog.LIMITER) || id.isEmpty()
-                    || Utf8.length(id) > Records.MAX_ID_BYTES * 3) {
-                throw new AssertionError("handed on a record of type " + type + " and id '" + id + "'");
-            }
-            records.add(type + ":" + id);
-            return records.size() % 2 == 0;
-        }, 0);
+        ExpiryLog.Pass pass = ExpiryLog.drainFile(
+                bytes,
+                file.length,
+                limit,
+                (type, id) -> {
+                    if ((type != ExpiryLog.SESSION && type != ExpiryLog.STREAM && type != ExpiryLog.LIMITER)
+                            || id.isEmpty()
+                            || Utf8.length(id) > Records.MAX_ID_BYTES * 3) {
+                        throw new AssertionError("handed on a record of type " + type + " and id '" + id + "'");
+                    }
+                    records.add(type + ":" + id);
+                    return records.size() % 2 == 0;
+                },
+                0);
         if (pass.position < 0 || pass.position > file.length || records.size() > file.length / 4) {
             throw new AssertionError("the pass ended at " + pass.position + " after " + records.size() + " records");
         }
@@ -202,10 +207,13 @@ final class Decoders {
             int maxKey = Records.MAX_ID_BYTES + 8;
             int maxValue = Math.max(MAX_SESSION, Math.max(MAX_HEADER, MAX_MESSAGE));
             int damaged = Journal.readActive(file, maxKey, maxValue, e -> {
-                if (e.map() < Records.SESSIONS || e.map() > Records.MESSAGES || e.key().length < 1
-                        || e.key().length > maxKey || e.value().length > maxValue) {
-                    throw new AssertionError("handed on a record out of range: " + e.map() + " " + e.key().length
-                            + " " + e.value().length);
+                if (e.map() < Records.SESSIONS
+                        || e.map() > Records.MESSAGES
+                        || e.key().length < 1
+                        || e.key().length > maxKey
+                        || e.value().length > maxValue) {
+                    throw new AssertionError("handed on a record out of range: " + e.map() + " " + e.key().length + " "
+                            + e.value().length);
                 }
                 if (e.replayable(LAYOUT) && e.map() != Records.MESSAGES && e.id() == null) {
                     throw new AssertionError("a record without an id is replayable");
@@ -213,7 +221,8 @@ final class Decoders {
                 entries.add(e);
             });
             if (damaged < 0 || entries.size() + damaged > Math.max(1, data.length / 4096 + 1)) {
-                throw new AssertionError(entries.size() + " records and " + damaged + " damaged in " + data.length + " bytes");
+                throw new AssertionError(
+                        entries.size() + " records and " + damaged + " damaged in " + data.length + " bytes");
             }
             return entries;
         } catch (IOException e) {

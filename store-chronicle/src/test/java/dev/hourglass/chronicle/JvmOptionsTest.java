@@ -35,9 +35,14 @@ class JvmOptionsTest {
         List<String> cmd = new java.util.ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(options);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NoJvmOptionsProbe.class.getName(),
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                NoJvmOptionsProbe.class.getName(),
                 "chronicle:" + dir.resolve("store")));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return out;

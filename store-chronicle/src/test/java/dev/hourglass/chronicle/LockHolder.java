@@ -14,11 +14,11 @@ import net.openhft.chronicle.map.ExternalMapQueryContext;
  */
 public final class LockHolder {
 
-    private LockHolder() {
-    }
+    private LockHolder() {}
 
     public static void main(String[] args) throws Exception {
-        Store store = Hourglass.open(args[0], StoreOptions.builder().sweeperAutoStart(false).build());
+        Store store = Hourglass.open(
+                args[0], StoreOptions.builder().sweeperAutoStart(false).build());
         StoreDirectory d = StoreDirectory.attached(Path.of(args[1]));
         ExternalMapQueryContext<String, byte[], ?> c = d.sessions.queryContext(args[2]);
         c.writeLock().lock();

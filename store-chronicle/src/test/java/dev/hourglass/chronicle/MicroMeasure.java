@@ -7,7 +7,6 @@ import dev.hourglass.Store;
 import dev.hourglass.StoreOptions;
 import java.io.File;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,8 +20,7 @@ import net.openhft.chronicle.map.ChronicleMap;
  */
 public final class MicroMeasure {
 
-    private MicroMeasure() {
-    }
+    private MicroMeasure() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
@@ -34,7 +32,8 @@ public final class MicroMeasure {
         for (int i = 0; i < n; i++) {
             ids[i] = String.format("session-%012d", i);
         }
-        try (Store store = Hourglass.open("chronicle:" + dir.resolve("store") + "?maxSessions=" + n,
+        try (Store store = Hourglass.open(
+                "chronicle:" + dir.resolve("store") + "?maxSessions=" + n,
                 StoreOptions.builder().sweeperAutoStart(false).build())) {
             Sessions s = store.sessions();
             long t = System.nanoTime();
@@ -49,7 +48,9 @@ public final class MicroMeasure {
                 for (String id : ids) {
                     raw.put(id, value);
                 }
-                double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+                double[] best = {
+                    Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE
+                };
                 long sink = 0;
                 int chunk = 200_000;
                 for (int rep = 0; rep < 15; rep++) {
@@ -80,13 +81,23 @@ public final class MicroMeasure {
                     }
                     best[4] = Math.min(best[4], (System.nanoTime() - t) / (double) (chunk / 4));
                 }
-                System.out.printf("best of 15 (ns/op): raw get %.0f, get %.0f (%.2fx), touch %.0f (%.2fx raw get), "
-                                + "raw put %.0f, put %.0f (%.2fx)  [%d]%n", best[0], best[1], best[1] / best[0], best[2],
-                        best[2] / best[0], best[3], best[4], best[4] / best[3], sink & 1);
+                System.out.printf(
+                        "best of 15 (ns/op): raw get %.0f, get %.0f (%.2fx), touch %.0f (%.2fx raw get), "
+                                + "raw put %.0f, put %.0f (%.2fx)  [%d]%n",
+                        best[0],
+                        best[1],
+                        best[1] / best[0],
+                        best[2],
+                        best[2] / best[0],
+                        best[3],
+                        best[4],
+                        best[4] / best[3],
+                        sink & 1);
             }
             System.gc();
             var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-            System.out.printf("heap used after GC %.1f MiB of max %.0f MiB; store directory on disk: %s%n",
+            System.out.printf(
+                    "heap used after GC %.1f MiB of max %.0f MiB; store directory on disk: %s%n",
                     heap.getUsed() / 1048576.0, heap.getMax() / 1048576.0, du(dir.resolve("store")));
         }
     }

@@ -5,8 +5,7 @@ import dev.hourglass.Hourglass;
 /** For {@link JvmOptionsTest}: opens a store in a JVM started without the options and prints why it failed. */
 public final class NoJvmOptionsProbe {
 
-    private NoJvmOptionsProbe() {
-    }
+    private NoJvmOptionsProbe() {}
 
     public static void main(String[] args) {
         try {

@@ -10,12 +10,12 @@ import dev.hourglass.StoreOptions;
  */
 public final class OpenProbe {
 
-    private OpenProbe() {
-    }
+    private OpenProbe() {}
 
     public static void main(String[] args) {
         String outcome;
-        try (Store store = Hourglass.open(args[0], StoreOptions.builder().sweeperAutoStart(false).build())) {
+        try (Store store = Hourglass.open(
+                args[0], StoreOptions.builder().sweeperAutoStart(false).build())) {
             store.sessions().get("s1");
             outcome = "opened " + store.sessions().count();
         } catch (RuntimeException e) {

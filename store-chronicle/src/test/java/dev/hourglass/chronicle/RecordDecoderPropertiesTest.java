@@ -64,8 +64,10 @@ class RecordDecoderPropertiesTest {
     }
 
     @Property(tries = 3000)
-    void streamHeadersWithArbitraryFieldsOverwritten(@ForAll("headers") StreamHeader h, @ForAll @Size(max = 4) List<
-            @IntRange(min = 0, max = 600) Integer> at, @ForAll @Size(min = 4, max = 4) List<Integer> values) {
+    void streamHeadersWithArbitraryFieldsOverwritten(
+            @ForAll("headers") StreamHeader h,
+            @ForAll @Size(max = 4) List<@IntRange(min = 0, max = 600) Integer> at,
+            @ForAll @Size(min = 4, max = 4) List<Integer> values) {
         byte[] b = h.encode();
         ByteBuffer buffer = ByteBuffer.wrap(b).order(ByteOrder.nativeOrder());
         for (int i = 0; i < at.size(); i++) {
@@ -84,9 +86,12 @@ class RecordDecoderPropertiesTest {
     }
 
     @Property(tries = 2000)
-    void arbitraryBytesAsAnExpiryIndexFile(@ForAll("files") byte[] data, @ForAll @IntRange(min = 1, max = 50) int limit) {
+    void arbitraryBytesAsAnExpiryIndexFile(
+            @ForAll("files") byte[] data, @ForAll @IntRange(min = 1, max = 50) int limit) {
         Decoders.Drained d = Decoders.expiryFile(data, limit);
-        assertThat(d.pass().removed).isLessThanOrEqualTo(limit).isEqualTo(d.records().size() / 2);
+        assertThat(d.pass().removed)
+                .isLessThanOrEqualTo(limit)
+                .isEqualTo(d.records().size() / 2);
     }
 
     @Property(tries = 500)
@@ -103,19 +108,32 @@ class RecordDecoderPropertiesTest {
     void layoutFilesWithArbitraryValues(@ForAll("layoutValues") Map<String, String> values) {
         StringBuilder sb = new StringBuilder("format=1\n");
         values.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-        assertThat(Decoders.layout(sb.toString().getBytes(StandardCharsets.ISO_8859_1))).matches("(?s)(value|corrupt) .*");
+        assertThat(Decoders.layout(sb.toString().getBytes(StandardCharsets.ISO_8859_1)))
+                .matches("(?s)(value|corrupt) .*");
     }
 
     // round trips
 
     @Property(tries = 1000)
-    void sessionRecordsRoundTrip(@ForAll long expires, @ForAll long accessed, @ForAll long version, @ForAll long created,
-                                 @ForAll long due, @ForAll("attributes") Attributes attributes) {
+    void sessionRecordsRoundTrip(
+            @ForAll long expires,
+            @ForAll long accessed,
+            @ForAll long version,
+            @ForAll long created,
+            @ForAll long due,
+            @ForAll("attributes") Attributes attributes) {
         byte[] a = attributes.toBytes();
-        byte[] value = ByteBuffer.allocate(Records.S_HEADER + a.length).order(ByteOrder.nativeOrder()).putLong(expires)
-                .putLong(accessed).putLong(version).putLong(created).putLong(due).put(a).array();
-        StringBuilder expected = new StringBuilder("value " + expires + "/" + accessed + "/" + version + "/" + created
-                + "/" + due);
+        byte[] value = ByteBuffer.allocate(Records.S_HEADER + a.length)
+                .order(ByteOrder.nativeOrder())
+                .putLong(expires)
+                .putLong(accessed)
+                .putLong(version)
+                .putLong(created)
+                .putLong(due)
+                .put(a)
+                .array();
+        StringBuilder expected =
+                new StringBuilder("value " + expires + "/" + accessed + "/" + version + "/" + created + "/" + due);
         for (String name : attributes.names()) {
             expected.append(' ').append(name).append('=').append(HexFormat.of().formatHex(attributes.bytes(name)));
         }
@@ -135,14 +153,25 @@ class RecordDecoderPropertiesTest {
     }
 
     @Property(tries = 1000)
-    void messagesAndTheirKeysRoundTrip(@ForAll long timestamp, @ForAll @Size(max = 300) byte[] payload,
-                                       @ForAll @IntRange(min = 1) int seq, @ForAll("ids") String id) {
-        byte[] value = ByteBuffer.allocate(Records.M_HEADER + payload.length).order(ByteOrder.nativeOrder())
-                .putLong(timestamp).put(payload).array();
+    void messagesAndTheirKeysRoundTrip(
+            @ForAll long timestamp,
+            @ForAll @Size(max = 300) byte[] payload,
+            @ForAll @IntRange(min = 1) int seq,
+            @ForAll("ids") String id) {
+        byte[] value = ByteBuffer.allocate(Records.M_HEADER + payload.length)
+                .order(ByteOrder.nativeOrder())
+                .putLong(timestamp)
+                .put(payload)
+                .array();
         assertThat(Decoders.outcome(value, Decoders::message))
-                .isEqualTo("value " + java.time.Instant.ofEpochMilli(timestamp) + " " + HexFormat.of().formatHex(payload));
+                .isEqualTo("value " + java.time.Instant.ofEpochMilli(timestamp) + " "
+                        + HexFormat.of().formatHex(payload));
         byte[] name = id.getBytes(StandardCharsets.UTF_8);
-        byte[] key = ByteBuffer.allocate(8 + name.length).order(ByteOrder.nativeOrder()).putLong(seq).put(name).array();
+        byte[] key = ByteBuffer.allocate(8 + name.length)
+                .order(ByteOrder.nativeOrder())
+                .putLong(seq)
+                .put(name)
+                .array();
         assertThat(Decoders.outcome(key, Decoders::messageKey)).isEqualTo("value " + new Records.MessageKey(seq, id));
     }
 
@@ -164,16 +193,22 @@ class RecordDecoderPropertiesTest {
         }
         assertThat(seen).isEqualTo(expected);
         assertThat(removed).isEqualTo(ids.size());
-        assertThat(log.drain(now + 20_000, Integer.MAX_VALUE, (type, id) -> seen.add(id))).isZero();
+        assertThat(log.drain(now + 20_000, Integer.MAX_VALUE, (type, id) -> seen.add(id)))
+                .isZero();
     }
 
     @Property(tries = 100)
-    void journalRecordsInFlightAreReadBackExactly(@ForAll("ids") String id, @ForAll @Size(max = 2000) byte[] tail,
-                                                  @ForAll @IntRange(min = 1, max = 3) int map) throws IOException {
+    void journalRecordsInFlightAreReadBackExactly(
+            @ForAll("ids") String id,
+            @ForAll @Size(max = 2000) byte[] tail,
+            @ForAll @IntRange(min = 1, max = 3) int map)
+            throws IOException {
         Path d = Files.createTempDirectory(dir, "journal");
         try (Journal j = Journal.create(d, "p", Records.MAX_ID_BYTES + 8, Decoders.MAX_SESSION)) {
             byte[] key = id.getBytes(StandardCharsets.UTF_8);
-            byte[] value = ByteBuffer.allocate(Records.S_HEADER + tail.length).put(new byte[Records.S_HEADER]).put(tail)
+            byte[] value = ByteBuffer.allocate(Records.S_HEADER + tail.length)
+                    .put(new byte[Records.S_HEADER])
+                    .put(tail)
                     .array();
             Journal.Slot slot = j.slot();
             slot.begin(map, key.length, value.length);
@@ -181,7 +216,8 @@ class RecordDecoderPropertiesTest {
             slot.store.write(slot.valueOffset(), value, 0, value.length);
             slot.activate(value.length);
             List<Journal.Entry> found = new ArrayList<>();
-            assertThat(Journal.readActive(j.file(), Records.MAX_ID_BYTES + 8, Decoders.MAX_SESSION, found::add)).isZero();
+            assertThat(Journal.readActive(j.file(), Records.MAX_ID_BYTES + 8, Decoders.MAX_SESSION, found::add))
+                    .isZero();
             slot.done();
             assertThat(found).hasSize(1);
             assertThat(found.get(0).map()).isEqualTo(map);
@@ -200,10 +236,19 @@ class RecordDecoderPropertiesTest {
     }
 
     @Property(tries = 200)
-    void layoutsRoundTrip(@ForAll @IntRange(min = 1) int maxSessions, @ForAll @IntRange(min = 16, max = 1 << 24) int maxBytes,
-                          @ForAll @IntRange(min = 1, max = 1 << 24) int average) throws IOException {
-        Layout l = new Layout(maxSessions, Math.min(average, maxBytes), maxBytes, maxSessions % (1 << 28) + 1, maxSessions,
-                Math.min(average, maxBytes), maxBytes);
+    void layoutsRoundTrip(
+            @ForAll @IntRange(min = 1) int maxSessions,
+            @ForAll @IntRange(min = 16, max = 1 << 24) int maxBytes,
+            @ForAll @IntRange(min = 1, max = 1 << 24) int average)
+            throws IOException {
+        Layout l = new Layout(
+                maxSessions,
+                Math.min(average, maxBytes),
+                maxBytes,
+                maxSessions % (1 << 28) + 1,
+                maxSessions,
+                Math.min(average, maxBytes),
+                maxBytes);
         Path d = Files.createTempDirectory(dir, "layout");
         l.write(d);
         assertThat(Layout.read(d)).isEqualTo(l);
@@ -213,13 +258,18 @@ class RecordDecoderPropertiesTest {
 
     @Provide
     Arbitrary<byte[]> stored() {
-        return Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofMaxSize(120),
-                Arbitraries.bytes().array(byte[].class).ofMinSize(Records.T_HEADER).ofMaxSize(700));
+        return Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(120),
+                Arbitraries.bytes()
+                        .array(byte[].class)
+                        .ofMinSize(Records.T_HEADER)
+                        .ofMaxSize(700));
     }
 
     @Provide
     Arbitrary<byte[]> files() {
-        return Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
+        return Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
                 Arbitraries.integers().between(0, 64).list().ofMaxSize(40).map(RecordDecoderPropertiesTest::sparse));
     }
 
@@ -235,40 +285,64 @@ class RecordDecoderPropertiesTest {
 
     @Provide
     Arbitrary<Map<String, String>> layoutValues() {
-        Arbitrary<String> names = Arbitraries.of("maxSessions", "averageSessionBytes", "maxSessionBytes", "maxStreams",
-                "maxMessages", "averageMessageBytes", "maxMessageBytes", "other");
-        Arbitrary<String> values = Arbitraries.oneOf(Arbitraries.longs().map(String::valueOf),
-                Arbitraries.integers().between(-2, 70_000).map(String::valueOf), Arbitraries.strings().ofMaxLength(12));
+        Arbitrary<String> names = Arbitraries.of(
+                "maxSessions",
+                "averageSessionBytes",
+                "maxSessionBytes",
+                "maxStreams",
+                "maxMessages",
+                "averageMessageBytes",
+                "maxMessageBytes",
+                "other");
+        Arbitrary<String> values = Arbitraries.oneOf(
+                Arbitraries.longs().map(String::valueOf),
+                Arbitraries.integers().between(-2, 70_000).map(String::valueOf),
+                Arbitraries.strings().ofMaxLength(12));
         return Arbitraries.maps(names, values).ofMaxSize(6);
     }
 
     @Provide
     Arbitrary<String> ids() {
-        return Arbitraries.strings().withCharRange(' ', '~').withCharRange('\u00a0', '\ud7ff').ofMinLength(1)
-                .ofMaxLength(80).filter(s -> Utf8.length(s) <= Records.MAX_ID_BYTES);
+        return Arbitraries.strings()
+                .withCharRange(' ', '~')
+                .withCharRange('\u00a0', '\ud7ff')
+                .ofMinLength(1)
+                .ofMaxLength(80)
+                .filter(s -> Utf8.length(s) <= Records.MAX_ID_BYTES);
     }
 
     @Provide
     Arbitrary<Attributes> attributes() {
-        Arbitrary<String> names = Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12);
-        return Arbitraries.maps(names, Arbitraries.bytes().array(byte[].class).ofMaxSize(40)).ofMaxSize(6)
+        Arbitrary<String> names =
+                Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12);
+        return Arbitraries.maps(names, Arbitraries.bytes().array(byte[].class).ofMaxSize(40))
+                .ofMaxSize(6)
                 .map(m -> Attributes.of(new LinkedHashMap<>(m)));
     }
 
     @Provide
     Arbitrary<StreamHeader> headers() {
-        Arbitrary<List<StreamHeader.Reader>> readers = Arbitraries.maps(ids(), Arbitraries.longs()).ofMaxSize(5)
+        Arbitrary<List<StreamHeader.Reader>> readers = Arbitraries.maps(ids(), Arbitraries.longs())
+                .ofMaxSize(5)
                 .map(m -> {
                     List<StreamHeader.Reader> list = new ArrayList<>();
-                    m.forEach((name, marker) -> list.add(new StreamHeader.Reader(name.getBytes(StandardCharsets.UTF_8), marker)));
+                    m.forEach((name, marker) ->
+                            list.add(new StreamHeader.Reader(name.getBytes(StandardCharsets.UTF_8), marker)));
                     return list;
                 });
-        Arbitrary<byte[]> reason = Arbitraries.strings().ofMaxLength(40).filter(s -> Utf8.decodeStrict(
-                s.getBytes(StandardCharsets.UTF_8)) != null && Utf8.decodeStrict(s.getBytes(StandardCharsets.UTF_8)).equals(s))
+        Arbitrary<byte[]> reason = Arbitraries.strings()
+                .ofMaxLength(40)
+                .filter(s -> Utf8.decodeStrict(s.getBytes(StandardCharsets.UTF_8)) != null
+                        && Utf8.decodeStrict(s.getBytes(StandardCharsets.UTF_8)).equals(s))
                 .map(s -> s.getBytes(StandardCharsets.UTF_8));
-        return Combinators.combine(Arbitraries.longs(), Arbitraries.longs().greaterOrEqual(0), Arbitraries.integers()
-                        .between(0, 2), reason, Arbitraries.bytes().array(byte[].class).ofMaxSize(60), readers)
-                .as((expires, count, status, why, metadata, list) -> new StreamHeader(expires, expires / 2, count, expires - 1,
-                        status, why, metadata, list));
+        return Combinators.combine(
+                        Arbitraries.longs(),
+                        Arbitraries.longs().greaterOrEqual(0),
+                        Arbitraries.integers().between(0, 2),
+                        reason,
+                        Arbitraries.bytes().array(byte[].class).ofMaxSize(60),
+                        readers)
+                .as((expires, count, status, why, metadata, list) ->
+                        new StreamHeader(expires, expires / 2, count, expires - 1, status, why, metadata, list));
     }
 }

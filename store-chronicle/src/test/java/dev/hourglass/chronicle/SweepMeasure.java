@@ -16,17 +16,21 @@ import java.util.Map;
  */
 public final class SweepMeasure {
 
-    private SweepMeasure() {
-    }
+    private SweepMeasure() {}
 
     public static void main(String[] args) {
         int live = Integer.parseInt(args[1]);
         int expiring = Integer.parseInt(args[2]);
         FakeClock clock = new FakeClock();
         Attributes attrs = Attributes.of(Map.of("doc", new byte[1000]));
-        try (Store store = Hourglass.open("chronicle:" + Path.of(args[0]) + "?maxSessions=" + (live + expiring),
-                StoreOptions.builder().clock(clock).sweeperAutoStart(false).sweepBatchSize(1_000)
-                        .sweepTimeBudget(Duration.ofMinutes(1)).build())) {
+        try (Store store = Hourglass.open(
+                "chronicle:" + Path.of(args[0]) + "?maxSessions=" + (live + expiring),
+                StoreOptions.builder()
+                        .clock(clock)
+                        .sweeperAutoStart(false)
+                        .sweepBatchSize(1_000)
+                        .sweepTimeBudget(Duration.ofMinutes(1))
+                        .build())) {
             for (int i = 0; i < live; i++) {
                 store.sessions().put("live-" + i, attrs, Duration.ofDays(7));
             }
@@ -38,9 +42,16 @@ public final class SweepMeasure {
                 long t = System.nanoTime();
                 SweeperStatus s = store.sweeper().orElseThrow().runNow();
                 long ns = System.nanoTime() - t;
-                System.out.printf("round %d: swept %d of %d expired among %d live in %.1f ms: %.2f us per removed entry, "
-                        + "backlog %d%n", round, s.removedLastRun(), expiring, live, ns / 1e6,
-                        ns / 1e3 / Math.max(1, s.removedLastRun()), s.backlog());
+                System.out.printf(
+                        "round %d: swept %d of %d expired among %d live in %.1f ms: %.2f us per removed entry, "
+                                + "backlog %d%n",
+                        round,
+                        s.removedLastRun(),
+                        expiring,
+                        live,
+                        ns / 1e6,
+                        ns / 1e3 / Math.max(1, s.removedLastRun()),
+                        s.backlog());
             }
         }
     }

@@ -32,7 +32,9 @@ final class Db {
             "53300", // too_many_connections
             "HYT00", "HYT01");
     /** MySQL/MariaDB errors of the same kind: lock wait timeout, too many connections, shutdown, query interrupted. */
-    private static final Set<Integer> UNAVAILABLE_CODES = Set.of(1205, 1040, 1053, 1317, 3024, 1969, 2002, 2003, 2006, 2013);
+    private static final Set<Integer> UNAVAILABLE_CODES =
+            Set.of(1205, 1040, 1053, 1317, 3024, 1969, 2002, 2003, 2006, 2013);
+
     private static final Set<String> CAPACITY_STATES = Set.of("53100", "53200", "54000");
     private static final Set<Integer> CAPACITY_CODES = Set.of(1114, 1153, 1021);
 
@@ -109,7 +111,9 @@ final class Db {
     static boolean isDeadlock(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s
-                    && ("40001".equals(s.getSQLState()) || "40P01".equals(s.getSQLState()) || s.getErrorCode() == 1213)) {
+                    && ("40001".equals(s.getSQLState())
+                            || "40P01".equals(s.getSQLState())
+                            || s.getErrorCode() == 1213)) {
                 return true;
             }
         }
@@ -118,8 +122,10 @@ final class Db {
 
     static boolean isUnavailable(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-                    || t instanceof SQLRecoverableException || t instanceof SQLTimeoutException
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLRecoverableException
+                    || t instanceof SQLTimeoutException
                     || t instanceof java.io.IOException) {
                 return true;
             }
@@ -136,7 +142,9 @@ final class Db {
 
     private static boolean isCapacity(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && ((s.getSQLState() != null && CAPACITY_STATES.contains(s.getSQLState())) || CAPACITY_CODES.contains(s.getErrorCode()))) {
+            if (t instanceof SQLException s
+                    && ((s.getSQLState() != null && CAPACITY_STATES.contains(s.getSQLState()))
+                            || CAPACITY_CODES.contains(s.getErrorCode()))) {
                 return true;
             }
             if (t.getClass().getSimpleName().equals("PacketTooBigException")) {
@@ -160,14 +168,16 @@ final class Db {
         String what = name + " store " + describe + ": " + op + (key == null ? "" : " of " + JdbcCodec.abbreviate(key));
         String detail = "(" + codes(e) + ")";
         if (isCapacity(e)) {
-            return new StoreCapacityException(what + " does not fit " + detail
-                    + "; lower the data per entry (options maxSessionBytes, maxMessageBytes) or raise the server's"
-                    + " limits (max_allowed_packet, disk space)", e);
+            return new StoreCapacityException(
+                    what + " does not fit " + detail
+                            + "; lower the data per entry (options maxSessionBytes, maxMessageBytes) or raise the server's"
+                            + " limits (max_allowed_packet, disk space)",
+                    e);
         }
         if (isUnavailable(e)) {
             evictIdleConnections();
-            return new StoreUnavailableException(what + " failed; the database is unreachable or did not answer in time "
-                    + detail, e);
+            return new StoreUnavailableException(
+                    what + " failed; the database is unreachable or did not answer in time " + detail, e);
         }
         return new StoreException(what + " failed " + detail, e);
     }

@@ -19,7 +19,8 @@ final class Dialect {
     /** The low bits of a session version that count writes; the high bits hold the creation time. */
     static final long COUNTER_MASK = (1L << 21) - 1;
 
-    private static final String BUMP = "CASE WHEN version % 2097152 >= 2097151 THEN version - 2097150 ELSE version + 1 END";
+    private static final String BUMP =
+            "CASE WHEN version % 2097152 >= 2097151 THEN version - 2097150 ELSE version + 1 END";
 
     final boolean mysql;
     final String prefix;
@@ -35,6 +36,7 @@ final class Dialect {
     final String put;
     /** {@link #put} without a result, for batches. */
     final String putBatch;
+
     final String createIfAbsent;
     final String compareAndSet;
     final String selectForUpdate;
@@ -120,7 +122,8 @@ final class Dialect {
         }
         putBatch = mysql ? put : put.substring(0, put.indexOf(" RETURNING"));
         touch = "UPDATE " + s + " SET accessed_at = ?, expires_at = ? WHERE id = ? AND expires_at > ?";
-        touchIfVersion = "UPDATE " + s + " SET accessed_at = ?, expires_at = ? WHERE id = ? AND version = ? AND expires_at > ?";
+        touchIfVersion =
+                "UPDATE " + s + " SET accessed_at = ?, expires_at = ? WHERE id = ? AND version = ? AND expires_at > ?";
         delete = "DELETE FROM " + s + " WHERE id = ? AND expires_at > ?";
         idsFirst = "SELECT id FROM " + s + " WHERE expires_at > ? ORDER BY id LIMIT ?";
         idsAfter = "SELECT id FROM " + s + " WHERE id > ? AND expires_at > ? ORDER BY id LIMIT ?";
@@ -140,7 +143,8 @@ final class Dialect {
                     + " WHERE id = ? AND expires_at > ? AND status = 0";
             appendInsert = "INSERT INTO " + messages + " (stream_id, seq, payload, created_at) VALUES (?, ?, ?, ?)";
             close = "UPDATE " + t + " SET status = ?, reason = ? WHERE id = ? AND expires_at > ? AND status = 0";
-            readLock = "SELECT status, reason, message_count FROM " + t + " WHERE id = ? AND expires_at > ? LOCK IN SHARE MODE";
+            readLock = "SELECT status, reason, message_count FROM " + t
+                    + " WHERE id = ? AND expires_at > ? LOCK IN SHARE MODE";
             claim = "INSERT INTO " + readers + " (stream_id, reader, marker) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE"
                     + " marker = LAST_INSERT_ID(CASE WHEN marker < ? THEN marker + 1 ELSE marker END)";
         } else {
@@ -151,7 +155,8 @@ final class Dialect {
                     + " SELECT ?, message_count, ?, ? FROM t RETURNING seq)"
                     + " SELECT seq, pg_notify(?, ?)::text FROM m";
             appendInsert = null;
-            close = "WITH u AS (UPDATE " + t + " SET status = ?, reason = ? WHERE id = ? AND expires_at > ? AND status = 0"
+            close = "WITH u AS (UPDATE " + t
+                    + " SET status = ?, reason = ? WHERE id = ? AND expires_at > ? AND status = 0"
                     + " RETURNING id) SELECT pg_notify(?, ?)::text FROM u";
             readLock = "SELECT status, reason, message_count FROM " + t + " WHERE id = ? AND expires_at > ? FOR SHARE";
             claim = "WITH c AS (INSERT INTO " + readers + " AS r (stream_id, reader, marker) VALUES (?, ?, 1)"
@@ -164,14 +169,19 @@ final class Dialect {
         peek = "SELECT t.status, t.reason, t.message_count, r.marker FROM " + t + " t LEFT JOIN " + readers
                 + " r ON r.stream_id = t.id AND r.reader = ? WHERE t.id = ? AND t.expires_at > ?";
         message = "SELECT payload, created_at FROM " + messages + " WHERE stream_id = ? AND seq = ?";
-        state = "SELECT t.metadata, t.status, t.reason, t.message_count, t.created_at, t.expires_at, r.reader, r.marker FROM "
-                + t + " t LEFT JOIN " + readers + " r ON r.stream_id = t.id WHERE t.id = ? AND t.expires_at > ?";
+        state =
+                "SELECT t.metadata, t.status, t.reason, t.message_count, t.created_at, t.expires_at, r.reader, r.marker FROM "
+                        + t + " t LEFT JOIN " + readers
+                        + " r ON r.stream_id = t.id WHERE t.id = ? AND t.expires_at > ?";
 
-        leaseAcquire = "UPDATE " + leases + " SET owner = ?, until_ms = ? WHERE name = ? AND (until_ms < ? OR owner = ?)";
+        leaseAcquire =
+                "UPDATE " + leases + " SET owner = ?, until_ms = ? WHERE name = ? AND (until_ms < ? OR owner = ?)";
         leaseRelease = "UPDATE " + leases + " SET until_ms = 0 WHERE name = ? AND owner = ?";
         if (mysql) {
-            sweepSessions = "SELECT id FROM " + s + " WHERE expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
-            sweepStreams = "SELECT id FROM " + t + " WHERE expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
+            sweepSessions =
+                    "SELECT id FROM " + s + " WHERE expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
+            sweepStreams =
+                    "SELECT id FROM " + t + " WHERE expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
         } else {
             sweepSessions = "DELETE FROM " + s + " WHERE id IN (SELECT id FROM " + s
                     + " WHERE expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED) AND expires_at <= ? RETURNING id";
@@ -200,8 +210,8 @@ final class Dialect {
 
     /** The live sessions among {@code n} ids. */
     String getIn(int n) {
-        return "SELECT id, attributes, created_at, accessed_at, expires_at, version FROM " + sessions
-                + " WHERE id IN (" + placeholders(n) + ") AND expires_at > ?";
+        return "SELECT id, attributes, created_at, accessed_at, expires_at, version FROM " + sessions + " WHERE id IN ("
+                + placeholders(n) + ") AND expires_at > ?";
     }
 
     private static String placeholders(int n) {

@@ -49,8 +49,13 @@ final class JdbcBackend implements Backend {
         this.db = new Db(ds, dialect, name, describe);
         Signals signals = new Signals();
         this.listener = s.listen()
-                ? new PgListener(new org.postgresql.Driver(), s.jdbcUrl(), s.connectionProperties(), dialect.channel(),
-                        signals, describe)
+                ? new PgListener(
+                        new org.postgresql.Driver(),
+                        s.jdbcUrl(),
+                        s.connectionProperties(),
+                        dialect.channel(),
+                        signals,
+                        describe)
                 : null;
         EnumSet<Capability> caps = EnumSet.of(Capability.PERSISTENT, Capability.CROSS_PROCESS, Capability.CROSS_NODE);
         if (listener != null) {
@@ -60,7 +65,8 @@ final class JdbcBackend implements Backend {
         this.sessions = new JdbcSessions(db);
         this.streams = new JdbcStreams(db, signals, listener);
         this.limiters = new JdbcLimiters(db);
-        String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String owner = ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
         long leaseMillis = Math.max(30_000, 3 * config.options().sweepInterval().toMillis());
         this.sweep = new JdbcSweep(db, config.expirySink(), owner, leaseMillis);
         this.sweeper = config.newSweeper(name, limiters.after(sweep));
@@ -81,7 +87,8 @@ final class JdbcBackend implements Backend {
         hc.setMaximumPoolSize(s.poolSize());
         hc.setMinimumIdle(s.poolSize());
         hc.setConnectionTimeout(s.connectionTimeout().toMillis());
-        hc.setValidationTimeout(Math.min(s.validationTimeout().toMillis(), s.connectionTimeout().toMillis()));
+        hc.setValidationTimeout(
+                Math.min(s.validationTimeout().toMillis(), s.connectionTimeout().toMillis()));
         hc.setAutoCommit(true);
         hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         // Start without a connection: an unreachable database then fails below as "unavailable".

@@ -20,8 +20,7 @@ final class JdbcCodec {
     /** Ids are at most this many bytes of UTF-8 (the columns are as wide). */
     static final int MAX_ID_BYTES = 256;
 
-    private JdbcCodec() {
-    }
+    private JdbcCodec() {}
 
     /** A stored attribute or metadata blob, in the binary form of {@link Attributes#toBytes()}. */
     static Attributes attributes(byte[] blob, String whose) {
@@ -44,8 +43,12 @@ final class JdbcCodec {
         }
         String s;
         try {
-            s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+            s = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new CorruptDataException("stored " + what + " is not UTF-8: " + show(raw), e);
         }
@@ -74,8 +77,8 @@ final class JdbcCodec {
     static String cursor(String cursor) {
         String problem = idProblem(cursor);
         if (problem != null) {
-            throw new IllegalArgumentException("cursor is not one this store returned: it " + problem + ": "
-                    + abbreviate(cursor));
+            throw new IllegalArgumentException(
+                    "cursor is not one this store returned: it " + problem + ": " + abbreviate(cursor));
         }
         return cursor;
     }

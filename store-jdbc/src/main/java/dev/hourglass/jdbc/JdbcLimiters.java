@@ -5,7 +5,6 @@ import dev.hourglass.spi.SweepTask;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,7 +37,8 @@ final class JdbcLimiters implements LimiterCells, SweepTask {
         String t = d.prefix + "limiters";
         this.select = "SELECT state, expires_at FROM " + t + " WHERE id = ? FOR UPDATE";
         this.placeholder = d.mysql
-                ? "INSERT INTO " + t + " (id, state, expires_at) VALUES (?, ?, 0) ON DUPLICATE KEY UPDATE expires_at = expires_at"
+                ? "INSERT INTO " + t
+                        + " (id, state, expires_at) VALUES (?, ?, 0) ON DUPLICATE KEY UPDATE expires_at = expires_at"
                 : "INSERT INTO " + t + " (id, state, expires_at) VALUES (?, ?, 0) ON CONFLICT (id) DO NOTHING";
         this.update = "UPDATE " + t + " SET state = ?, expires_at = ? WHERE id = ?";
         this.delete = "DELETE FROM " + t + " WHERE id = ?";
@@ -46,7 +46,8 @@ final class JdbcLimiters implements LimiterCells, SweepTask {
                 ? "SELECT id FROM " + t + " WHERE expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED"
                 : "DELETE FROM " + t + " WHERE id IN (SELECT id FROM " + t
                         + " WHERE expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED) AND expires_at <= ? RETURNING id";
-        this.backlog = "SELECT COUNT(*) FROM (SELECT id FROM " + t + " WHERE expires_at <= ? LIMIT " + BACKLOG_CAP + ") x";
+        this.backlog =
+                "SELECT COUNT(*) FROM (SELECT id FROM " + t + " WHERE expires_at <= ? LIMIT " + BACKLOG_CAP + ") x";
     }
 
     @Override

@@ -48,14 +48,16 @@ final class JdbcSessions implements SessionBackend {
 
     static long freshVersion(long now) {
         if (now < 0 || now > MAX_TIME) {
-            throw new IllegalArgumentException("clock reads " + Instant.ofEpochMilli(now)
-                    + ", outside the range this store keeps (1970 to 2109)");
+            throw new IllegalArgumentException(
+                    "clock reads " + Instant.ofEpochMilli(now) + ", outside the range this store keeps (1970 to 2109)");
         }
         return (now << COUNTER_BITS) | (1 + ThreadLocalRandom.current().nextLong(Dialect.COUNTER_MASK));
     }
 
     static long bump(long version) {
-        return (version & Dialect.COUNTER_MASK) >= Dialect.COUNTER_MASK ? version - Dialect.COUNTER_MASK + 1 : version + 1;
+        return (version & Dialect.COUNTER_MASK) >= Dialect.COUNTER_MASK
+                ? version - Dialect.COUNTER_MASK + 1
+                : version + 1;
     }
 
     static long createdAt(long version) {
@@ -63,14 +65,24 @@ final class JdbcSessions implements SessionBackend {
     }
 
     private static Session session(String id, Attributes a, long created, long accessed, long expires, long version) {
-        return new Session(id, a, Instant.ofEpochMilli(created), Instant.ofEpochMilli(accessed),
-                Instant.ofEpochMilli(expires), version);
+        return new Session(
+                id,
+                a,
+                Instant.ofEpochMilli(created),
+                Instant.ofEpochMilli(accessed),
+                Instant.ofEpochMilli(expires),
+                version);
     }
 
     /** Reads a row of {@code attributes, created_at, accessed_at, expires_at, version}. */
     private static Session read(String id, ResultSet rs) throws SQLException {
-        return session(id, JdbcCodec.attributes(rs.getBytes(1), "session '" + id + "'"), rs.getLong(2), rs.getLong(3),
-                rs.getLong(4), rs.getLong(5));
+        return session(
+                id,
+                JdbcCodec.attributes(rs.getBytes(1), "session '" + id + "'"),
+                rs.getLong(2),
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getLong(5));
     }
 
     private Session select(Connection c, String sql, String id, long now) throws SQLException {
@@ -114,8 +126,15 @@ final class JdbcSessions implements SessionBackend {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             String id = d.readId(rs, 1, "session id");
-                            found.put(id, session(id, JdbcCodec.attributes(rs.getBytes(2), "session '" + id + "'"), rs.getLong(3), rs.getLong(4),
-                                    rs.getLong(5), rs.getLong(6)));
+                            found.put(
+                                    id,
+                                    session(
+                                            id,
+                                            JdbcCodec.attributes(rs.getBytes(2), "session '" + id + "'"),
+                                            rs.getLong(3),
+                                            rs.getLong(4),
+                                            rs.getLong(5),
+                                            rs.getLong(6)));
                         }
                     }
                 }
@@ -212,7 +231,8 @@ final class JdbcSessions implements SessionBackend {
         if (current == null) {
             return null;
         }
-        Session merged = compareAndSet(id, current.version(), current.attributes().without(remove).withAll(set), now);
+        Session merged = compareAndSet(
+                id, current.version(), current.attributes().without(remove).withAll(set), now);
         if (merged != null) {
             return merged;
         }
@@ -222,7 +242,8 @@ final class JdbcSessions implements SessionBackend {
             if (locked == null) {
                 return null;
             }
-            return cas(c, id, locked.version(), locked.attributes().without(remove).withAll(set), now);
+            return cas(
+                    c, id, locked.version(), locked.attributes().without(remove).withAll(set), now);
         });
     }
 
@@ -249,8 +270,15 @@ final class JdbcSessions implements SessionBackend {
                     d.bindId(ps, 3, id);
                     ps.setLong(4, now);
                     try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? session(id, JdbcCodec.attributes(rs.getBytes(1), "session '" + id + "'"), rs.getLong(2), now, expiresAt,
-                                rs.getLong(3)) : null;
+                        return rs.next()
+                                ? session(
+                                        id,
+                                        JdbcCodec.attributes(rs.getBytes(1), "session '" + id + "'"),
+                                        rs.getLong(2),
+                                        now,
+                                        expiresAt,
+                                        rs.getLong(3))
+                                : null;
                     }
                 }
             });
@@ -261,7 +289,9 @@ final class JdbcSessions implements SessionBackend {
             if (current == null) {
                 return null;
             }
-            return touchIfVersion(c, id, current.version(), now, expiresAt) ? touched(current, now, expiresAt) : LOST_RACE;
+            return touchIfVersion(c, id, current.version(), now, expiresAt)
+                    ? touched(current, now, expiresAt)
+                    : LOST_RACE;
         });
         return result == LOST_RACE ? lockedGetAndTouch(id, now, expiresAt) : (Session) result;
     }
@@ -276,7 +306,8 @@ final class JdbcSessions implements SessionBackend {
         });
     }
 
-    private boolean touchIfVersion(Connection c, String id, long version, long now, long expiresAt) throws SQLException {
+    private boolean touchIfVersion(Connection c, String id, long version, long now, long expiresAt)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(d.touchIfVersion)) {
             ps.setLong(1, now);
             ps.setLong(2, expiresAt);
@@ -288,7 +319,12 @@ final class JdbcSessions implements SessionBackend {
     }
 
     private static Session touched(Session s, long now, long expiresAt) {
-        return new Session(s.id(), s.attributes(), s.createdAt(), Instant.ofEpochMilli(now), Instant.ofEpochMilli(expiresAt),
+        return new Session(
+                s.id(),
+                s.attributes(),
+                s.createdAt(),
+                Instant.ofEpochMilli(now),
+                Instant.ofEpochMilli(expiresAt),
                 s.version());
     }
 
@@ -309,7 +345,8 @@ final class JdbcSessions implements SessionBackend {
         return db.call("compareAndSet", id, c -> cas(c, id, expectedVersion, attributes, now));
     }
 
-    private Session cas(Connection c, String id, long expectedVersion, Attributes attributes, long now) throws SQLException {
+    private Session cas(Connection c, String id, long expectedVersion, Attributes attributes, long now)
+            throws SQLException {
         long next = bump(expectedVersion);
         try (PreparedStatement ps = c.prepareStatement(d.compareAndSet)) {
             ps.setBytes(1, attributes.toBytes());

@@ -10,13 +10,31 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** A JDBC store's URI and options, validated, with the driver properties derived from them. */
-record JdbcSettings(boolean mysql, String jdbcUrl, String user, String password, int poolSize,
-                    Duration connectionTimeout, Duration validationTimeout, String tablePrefix,
-                    long maxSessionBytes, long maxMessageBytes, boolean listen, Properties driverProperties) {
+record JdbcSettings(
+        boolean mysql,
+        String jdbcUrl,
+        String user,
+        String password,
+        int poolSize,
+        Duration connectionTimeout,
+        Duration validationTimeout,
+        String tablePrefix,
+        long maxSessionBytes,
+        long maxMessageBytes,
+        boolean listen,
+        Properties driverProperties) {
 
     static final Pattern PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,30}");
-    static final Set<String> OPTIONS = Set.of("poolSize", "connectionTimeout", "validationTimeout", "tablePrefix",
-            "maxSessionBytes", "maxMessageBytes", "user", "password", "listen");
+    static final Set<String> OPTIONS = Set.of(
+            "poolSize",
+            "connectionTimeout",
+            "validationTimeout",
+            "tablePrefix",
+            "maxSessionBytes",
+            "maxMessageBytes",
+            "user",
+            "password",
+            "listen");
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(250);
     private static final long MAX_BYTES = 256L << 20;
 
@@ -52,7 +70,8 @@ record JdbcSettings(boolean mysql, String jdbcUrl, String user, String password,
         Duration timeout = max(config.timeout(), MIN_TIMEOUT);
         // A little under the store's timeout, so that a caller waiting for a connection fails within it.
         Duration poolWait = max(timeout.minus(min(timeout.dividedBy(10), Duration.ofMillis(200))), MIN_TIMEOUT);
-        Duration connectionTimeout = config.duration("connectionTimeout", poolWait, MIN_TIMEOUT, Duration.ofMinutes(10));
+        Duration connectionTimeout =
+                config.duration("connectionTimeout", poolWait, MIN_TIMEOUT, Duration.ofMinutes(10));
         Duration validationTimeout = config.duration("validationTimeout", timeout, MIN_TIMEOUT, Duration.ofMinutes(10));
         String prefix = config.string("tablePrefix", "hg_");
         if (!PREFIX.matcher(prefix).matches()) {
@@ -99,10 +118,20 @@ record JdbcSettings(boolean mysql, String jdbcUrl, String user, String password,
             }
         });
         String scheme = mysql ? "jdbc:mysql://" : "jdbc:postgresql://";
-        return new JdbcSettings(mysql, scheme + authority + path, user, password, poolSize, connectionTimeout,
-                validationTimeout, prefix, maxSessionBytes, maxMessageBytes, listen && !mysql, props);
+        return new JdbcSettings(
+                mysql,
+                scheme + authority + path,
+                user,
+                password,
+                poolSize,
+                connectionTimeout,
+                validationTimeout,
+                prefix,
+                maxSessionBytes,
+                maxMessageBytes,
+                listen && !mysql,
+                props);
     }
-
 
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);

@@ -188,7 +188,6 @@ final class JdbcStreams implements StreamBackend {
         }
     }
 
-
     @Override
     public boolean complete(String id, long now) {
         return close(id, StreamStatus.COMPLETED, null, now);
@@ -236,7 +235,9 @@ final class JdbcStreams implements StreamBackend {
                     }
                     long count = rs.getLong(3);
                     long marker = rs.getLong(4);
-                    return marker < count ? PENDING : Poll.of(null, JdbcCodec.status(rs.getInt(1), id), rs.getString(2));
+                    return marker < count
+                            ? PENDING
+                            : Poll.of(null, JdbcCodec.status(rs.getInt(1), id), rs.getString(2));
                 }
             }
         });
@@ -280,8 +281,13 @@ final class JdbcStreams implements StreamBackend {
                         return Poll.of(null, status, reason);
                     }
                     long seq = rs.getLong(1);
-                    return Poll.of(new Message(seq, JdbcCodec.payload(rs.getBytes(2), seq, id), Instant.ofEpochMilli(rs.getLong(3))),
-                            status, reason);
+                    return Poll.of(
+                            new Message(
+                                    seq,
+                                    JdbcCodec.payload(rs.getBytes(2), seq, id),
+                                    Instant.ofEpochMilli(rs.getLong(3))),
+                            status,
+                            reason);
                 }
             }
             int n = ps.executeUpdate();
@@ -296,11 +302,16 @@ final class JdbcStreams implements StreamBackend {
                 m.setLong(2, seq);
                 try (ResultSet rs = m.executeQuery()) {
                     if (!rs.next()) {
-                        throw new CorruptDataException("message " + seq + " of stream '" + id + "' is missing below its count "
-                                + count);
+                        throw new CorruptDataException(
+                                "message " + seq + " of stream '" + id + "' is missing below its count " + count);
                     }
-                    return Poll.of(new Message(seq, JdbcCodec.payload(rs.getBytes(1), seq, id), Instant.ofEpochMilli(rs.getLong(2))),
-                            status, reason);
+                    return Poll.of(
+                            new Message(
+                                    seq,
+                                    JdbcCodec.payload(rs.getBytes(1), seq, id),
+                                    Instant.ofEpochMilli(rs.getLong(2))),
+                            status,
+                            reason);
                 }
             }
         }
@@ -343,8 +354,15 @@ final class JdbcStreams implements StreamBackend {
                             markers.put(d.readId(rs, 7, "reader name of stream '" + id + "'"), rs.getLong(8));
                         }
                     } while (rs.next());
-                    return new StreamState(id, metadata, status, Optional.ofNullable(reason), count, markers,
-                            Instant.ofEpochMilli(created), Instant.ofEpochMilli(expires));
+                    return new StreamState(
+                            id,
+                            metadata,
+                            status,
+                            Optional.ofNullable(reason),
+                            count,
+                            markers,
+                            Instant.ofEpochMilli(created),
+                            Instant.ofEpochMilli(expires));
                 }
             }
         });

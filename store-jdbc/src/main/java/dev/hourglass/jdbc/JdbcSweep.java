@@ -33,6 +33,7 @@ final class JdbcSweep implements SweepTask {
     private static final int MAX_IN = 1024;
     /** Streams take their messages with them: fewer per batch keeps each transaction short. */
     private static final int MAX_STREAMS = 100;
+
     private static final int BACKLOG_CAP = 100_000;
 
     private final Db db;
@@ -153,7 +154,8 @@ final class JdbcSweep implements SweepTask {
         return selectIds(c, sql, now, limit, false);
     }
 
-    private List<String> selectIds(Connection c, String sql, long now, int limit, boolean nowTwice) throws SQLException {
+    private List<String> selectIds(Connection c, String sql, long now, int limit, boolean nowTwice)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, now);
             ps.setInt(2, limit);
@@ -186,7 +188,8 @@ final class JdbcSweep implements SweepTask {
 
     @Override
     public long backlog(long now) {
-        return db.call("sweeper backlog", null, c -> count(c, d.backlogSessions, now) + count(c, d.backlogStreams, now));
+        return db.call(
+                "sweeper backlog", null, c -> count(c, d.backlogSessions, now) + count(c, d.backlogStreams, now));
     }
 
     private static long count(Connection c, String sql, long now) throws SQLException {

@@ -81,7 +81,9 @@ final class PgListener implements AutoCloseable {
                     break;
                 }
                 if (listening) {
-                    log.warn("stream notifications from {} stopped; blocking reads poll until they are back ({})", describe,
+                    log.warn(
+                            "stream notifications from {} stopped; blocking reads poll until they are back ({})",
+                            describe,
                             e instanceof SQLException s ? Db.codes(s) : "the listener failed");
                     log.debug("stream notifications from {} stopped", describe, e);
                 }

@@ -27,8 +27,7 @@ final class Schema {
     static final String COMPONENT = "hourglass";
     private static final String DEFAULT_PREFIX = "hg_";
 
-    private Schema() {
-    }
+    private Schema() {}
 
     /** The statements of the dialect's script with the configured prefix. */
     static List<String> statements(Dialect d) {
@@ -82,13 +81,15 @@ final class Schema {
 
     /** The version recorded, 0 when the tables are absent, failing when it is newer than this library. */
     private static int installedVersion(Connection c, Dialect d) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT version FROM " + d.schemaVersion + " WHERE component = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT version FROM " + d.schemaVersion + " WHERE component = ?")) {
             ps.setString(1, COMPONENT);
             try (ResultSet rs = ps.executeQuery()) {
                 int v = rs.next() ? rs.getInt(1) : 0;
                 if (v > VERSION) {
                     throw new StoreException("tables with prefix '" + d.prefix + "' are at schema version " + v
-                            + ", newer than this library's " + VERSION + ": upgrade the library, or use another tablePrefix");
+                            + ", newer than this library's " + VERSION
+                            + ": upgrade the library, or use another tablePrefix");
                 }
                 return v;
             }
@@ -129,8 +130,8 @@ final class Schema {
                 st.execute("SET LOCAL statement_timeout = " + lockSeconds * 1000L);
                 st.execute("SET LOCAL lock_timeout = " + lockSeconds * 1000L);
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT pg_advisory_xact_lock(18503, hashtext(current_schema() || ':' || ?))")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT pg_advisory_xact_lock(18503, hashtext(current_schema() || ':' || ?))")) {
                 ps.setString(1, d.prefix);
                 ps.executeQuery().close();
             }

@@ -14,8 +14,7 @@ final class Databases {
     private static MariaDbServer mariaDb;
     private static PostgresServer postgres;
 
-    private Databases() {
-    }
+    private Databases() {}
 
     static synchronized MariaDbServer mariaDb() {
         if (mariaDb == null) {
@@ -43,8 +42,8 @@ final class Databases {
     /** {@code jdbc:mariadb://root@127.0.0.1:port/hourglass?tablePrefix=...}. */
     static String mariaDbUri(String prefix) {
         MariaDbServer db = mariaDb();
-        return "jdbc:mariadb://root@" + db.host() + ":" + db.port() + "/" + MariaDbServer.DATABASE
-                + "?tablePrefix=" + prefix;
+        return "jdbc:mariadb://root@" + db.host() + ":" + db.port() + "/" + MariaDbServer.DATABASE + "?tablePrefix="
+                + prefix;
     }
 
     /** {@code jdbc:postgresql://postgres@127.0.0.1:port/hourglass?tablePrefix=...}. */

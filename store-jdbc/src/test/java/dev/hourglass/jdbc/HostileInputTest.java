@@ -31,17 +31,29 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HostileInputTest {
 
     private static final Duration HOUR = Duration.ofHours(1);
-    private static final StoreOptions OPTIONS = StoreOptions.builder().sweeperAutoStart(false).timeout(Duration.ofSeconds(10)).build();
-    private static final List<String> IDS = List.of("a", "x' OR '1'='1", "b\"; DROP TABLE t; --", "c\\", "d%", "e_",
-            "f\u00e9", "g\ud83d\ude00", "h/../", "i$1");
+    private static final StoreOptions OPTIONS = StoreOptions.builder()
+            .sweeperAutoStart(false)
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    private static final List<String> IDS = List.of(
+            "a",
+            "x' OR '1'='1",
+            "b\"; DROP TABLE t; --",
+            "c\\",
+            "d%",
+            "e_",
+            "f\u00e9",
+            "g\ud83d\ude00",
+            "h/../",
+            "i$1");
 
-    private record Db(String uri, Function<String, String> sql) {
-    }
+    private record Db(String uri, Function<String, String> sql) {}
 
     private static Db db(String engine, String prefix) {
         return engine.equals("mariadb")
                 ? new Db(Databases.mariaDbUri(prefix), s -> Databases.mariaDb().sql(s))
-                : new Db(Databases.postgresUri(prefix), s -> Databases.postgres().sql(s));
+                : new Db(
+                        Databases.postgresUri(prefix), s -> Databases.postgres().sql(s));
     }
 
     /** The backend itself, as the store sees it below its sealing of cursors. */
@@ -60,12 +72,18 @@ class HostileInputTest {
                 b.sessions().put(id, Attributes.strings(Map.of("v", id)), now, now + HOUR.toMillis());
             }
             for (String c : List.of("", "a\u0000b", "\u0001", "\ud800x", "x".repeat(257), "\u0085")) {
-                assertThatThrownBy(() -> b.sessions().ids(c, 10, now)).as("cursor %.20s", c)
-                        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("cursor ");
+                assertThatThrownBy(() -> b.sessions().ids(c, 10, now))
+                        .as("cursor %.20s", c)
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageStartingWith("cursor ");
             }
             for (String c : List.of("-2147483648:a", "' OR 1=1 --", "a", "\uffff")) {
-                assertThat(b.sessions().ids(c, 100, now).items()).as(c).containsExactlyElementsOf(IDS.stream()
-                        .filter(i -> compareBytes(i, c) > 0).sorted(HostileInputTest::compareBytes).toList());
+                assertThat(b.sessions().ids(c, 100, now).items())
+                        .as(c)
+                        .containsExactlyElementsOf(IDS.stream()
+                                .filter(i -> compareBytes(i, c) > 0)
+                                .sorted(HostileInputTest::compareBytes)
+                                .toList());
             }
             List<String> listed = new ArrayList<>();
             String cursor = null;
@@ -74,7 +92,9 @@ class HostileInputTest {
                 listed.addAll(page.items());
                 cursor = page.next().orElse(null);
             } while (cursor != null);
-            assertThat(listed).containsExactlyElementsOf(IDS.stream().sorted(HostileInputTest::compareBytes).toList());
+            assertThat(listed)
+                    .containsExactlyElementsOf(
+                            IDS.stream().sorted(HostileInputTest::compareBytes).toList());
             for (String id : IDS) {
                 assertThat(b.sessions().get(id, now).attributes().string("v")).isEqualTo(id);
             }
@@ -93,8 +113,11 @@ class HostileInputTest {
         boolean pg = engine.equals("postgresql");
         try (Store store = Hourglass.open(db.uri(), OPTIONS)) {
             store.sessions().put("s", Attributes.strings(Map.of("a", "1")), HOUR);
-            db.sql().apply("UPDATE " + prefix + "sessions SET attributes = " + (pg ? "'\\xffffffff'::bytea" : "X'FFFFFFFF'"));
-            assertThatThrownBy(() -> store.sessions().get("s")).isInstanceOf(CorruptDataException.class)
+            db.sql()
+                    .apply("UPDATE " + prefix + "sessions SET attributes = "
+                            + (pg ? "'\\xffffffff'::bytea" : "X'FFFFFFFF'"));
+            assertThatThrownBy(() -> store.sessions().get("s"))
+                    .isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining("session 's'");
             assertThatThrownBy(() -> store.sessions().getAll(List.of("s"))).isInstanceOf(CorruptDataException.class);
             assertThatThrownBy(() -> store.sessions().getAndTouch("s", HOUR)).isInstanceOf(CorruptDataException.class);
@@ -102,14 +125,18 @@ class HostileInputTest {
             store.streams().open("q", Attributes.empty(), HOUR);
             store.streams().append("q", "m".getBytes(StandardCharsets.UTF_8));
             db.sql().apply("UPDATE " + prefix + "streams SET status = 7");
-            assertThatThrownBy(() -> store.streams().state("q")).isInstanceOf(CorruptDataException.class)
+            assertThatThrownBy(() -> store.streams().state("q"))
+                    .isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining("status of stream 'q'");
             assertThatThrownBy(() -> store.streams().next("q", "r")).isInstanceOf(CorruptDataException.class);
 
             if (!pg) {
-                db.sql().apply("INSERT INTO " + prefix + "sessions (id, attributes, created_at, accessed_at, expires_at, version)"
-                        + " VALUES (X'C0AF', X'00', 1, 1, 9000000000000000, 1)");
-                assertThatThrownBy(() -> store.sessions().ids(null, 100)).isInstanceOf(CorruptDataException.class)
+                db.sql()
+                        .apply("INSERT INTO " + prefix
+                                + "sessions (id, attributes, created_at, accessed_at, expires_at, version)"
+                                + " VALUES (X'C0AF', X'00', 1, 1, 9000000000000000, 1)");
+                assertThatThrownBy(() -> store.sessions().ids(null, 100))
+                        .isInstanceOf(CorruptDataException.class)
                         .hasMessageContaining("not UTF-8");
             }
         }
@@ -121,12 +148,20 @@ class HostileInputTest {
         int dead = FreePorts.next();
         String scheme = engine.equals("mariadb") ? "jdbc:mariadb" : "jdbc:postgresql";
         String uri = scheme + "://app:Zz-s3cret-zZ@127.0.0.1:" + dead + "/app?password=Yy-other-yY";
-        assertThatThrownBy(() -> Hourglass.open(uri, StoreOptions.builder().timeout(Duration.ofMillis(500)).build()))
+        assertThatThrownBy(() -> Hourglass.open(
+                        uri,
+                        StoreOptions.builder().timeout(Duration.ofMillis(500)).build()))
                 .isInstanceOf(StoreException.class)
-                .satisfies(e -> assertThat(e.getMessage()).startsWith(scheme + " store " + scheme + "://****@127.0.0.1:" + dead)
-                        .doesNotContain("s3cret").doesNotContain("other").doesNotContain("Exception")
-                        .doesNotContain("com.mysql").doesNotContain("org.postgresql").doesNotContain("hikari")
-                        .doesNotContain("refused").doesNotContain("Communications link"))
+                .satisfies(e -> assertThat(e.getMessage())
+                        .startsWith(scheme + " store " + scheme + "://****@127.0.0.1:" + dead)
+                        .doesNotContain("s3cret")
+                        .doesNotContain("other")
+                        .doesNotContain("Exception")
+                        .doesNotContain("com.mysql")
+                        .doesNotContain("org.postgresql")
+                        .doesNotContain("hikari")
+                        .doesNotContain("refused")
+                        .doesNotContain("Communications link"))
                 .satisfies(e -> assertThat(e.getCause()).isNotNull());
     }
 }

@@ -46,7 +46,8 @@ class JdbcCodecFuzzTest {
         String cursor = data.consumeRemainingAsString();
         try {
             assertThat(JdbcCodec.cursor(cursor)).isEqualTo(cursor);
-            assertThat(JdbcCodec.id(cursor.getBytes(StandardCharsets.UTF_8), "id")).isEqualTo(cursor);
+            assertThat(JdbcCodec.id(cursor.getBytes(StandardCharsets.UTF_8), "id"))
+                    .isEqualTo(cursor);
         } catch (IllegalArgumentException expected) {
             assertThat(expected.getMessage()).startsWith("cursor is not one this store returned");
         }

@@ -1,11 +1,11 @@
 package dev.hourglass.jdbc;
 
-import dev.hourglass.spi.StoreConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourglass.Attributes;
 import dev.hourglass.CorruptDataException;
+import dev.hourglass.spi.StoreConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -48,9 +48,11 @@ class JdbcCodecPropertiesTest {
 
     @Example
     void aMissingBlobIsCorrupt() {
-        assertThatThrownBy(() -> JdbcCodec.attributes(null, "stream 'q'")).isInstanceOf(CorruptDataException.class)
+        assertThatThrownBy(() -> JdbcCodec.attributes(null, "stream 'q'"))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("stream 'q'");
-        assertThatThrownBy(() -> JdbcCodec.payload(null, 3, "q")).isInstanceOf(CorruptDataException.class)
+        assertThatThrownBy(() -> JdbcCodec.payload(null, 3, "q"))
+                .isInstanceOf(CorruptDataException.class)
                 .hasMessageContaining("message 3 of stream 'q'");
     }
 
@@ -85,8 +87,10 @@ class JdbcCodecPropertiesTest {
 
     @Example
     void cursorsThatCouldNotBeIdsAreRefused() {
-        for (String c : List.of("", "a\u0000b", "\n", "x\u0085", "\ud800", "a\udc00", "é".repeat(129), "x".repeat(257))) {
-            assertThatThrownBy(() -> JdbcCodec.cursor(c)).isInstanceOf(IllegalArgumentException.class)
+        for (String c :
+                List.of("", "a\u0000b", "\n", "x\u0085", "\ud800", "a\udc00", "é".repeat(129), "x".repeat(257))) {
+            assertThatThrownBy(() -> JdbcCodec.cursor(c))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("cursor ");
         }
         assertThat(JdbcCodec.cursor("x".repeat(256))).hasSize(256);
@@ -121,9 +125,14 @@ class JdbcCodecPropertiesTest {
 
     @Provide
     Arbitrary<String> forms() {
-        return Arbitraries.of("jdbc:mysql://app:PW@db1:3306/app", "jdbc:mariadb://:PW@db1/app?poolSize=2",
-                "jdbc:postgresql://db1:5432/app?user=app&password=PW", "jdbc:postgresql://db1/app?PASSWORD=PW&x=1",
-                "jdbc:mysql://(host=db1,port=3306,user=app,password=PW)/app", "jdbc:mysql://db1/app?pwd=PW",
-                "jdbc:postgresql://app:PW@db1/app?password=PW", "jdbc:mysql://db1/app?cursorKey=PW");
+        return Arbitraries.of(
+                "jdbc:mysql://app:PW@db1:3306/app",
+                "jdbc:mariadb://:PW@db1/app?poolSize=2",
+                "jdbc:postgresql://db1:5432/app?user=app&password=PW",
+                "jdbc:postgresql://db1/app?PASSWORD=PW&x=1",
+                "jdbc:mysql://(host=db1,port=3306,user=app,password=PW)/app",
+                "jdbc:mysql://db1/app?pwd=PW",
+                "jdbc:postgresql://app:PW@db1/app?password=PW",
+                "jdbc:mysql://db1/app?cursorKey=PW");
     }
 }

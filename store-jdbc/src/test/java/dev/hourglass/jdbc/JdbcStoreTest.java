@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Options, schema creation, capabilities and the sweeper lease of the JDBC stores. */
 class JdbcStoreTest {
 
-    private static final StoreOptions OPTIONS = StoreOptions.builder().sweeperAutoStart(false).build();
+    private static final StoreOptions OPTIONS =
+            StoreOptions.builder().sweeperAutoStart(false).build();
 
     private static JdbcSettings parse(String uri) {
         String scheme = uri.substring(0, uri.indexOf(':', 5));
@@ -50,7 +51,9 @@ class JdbcStoreTest {
         assertThat(s.user()).isEqualTo("app");
         assertThat(s.password()).isEqualTo("s@cret");
         assertThat(s.poolSize()).isEqualTo(3);
-        assertThat(s.driverProperties()).containsEntry("sslMode", "DISABLED").containsEntry("useServerPrepStmts", "true")
+        assertThat(s.driverProperties())
+                .containsEntry("sslMode", "DISABLED")
+                .containsEntry("useServerPrepStmts", "true")
                 .doesNotContainKeys("poolSize", "password");
         assertThat(s.tablePrefix()).isEqualTo("hg_");
         assertThat(s.listen()).isFalse();
@@ -64,7 +67,9 @@ class JdbcStoreTest {
         assertThat(s.user()).isEqualTo("app");
         assertThat(s.password()).isEqualTo("pw");
         assertThat(s.connectionTimeout()).isLessThanOrEqualTo(OPTIONS.timeout());
-        assertThat(s.driverProperties()).containsEntry("socketTimeout", "30").containsEntry("prepareThreshold", "1")
+        assertThat(s.driverProperties())
+                .containsEntry("socketTimeout", "30")
+                .containsEntry("prepareThreshold", "1")
                 .containsKey("options");
         assertThat(s.listen()).isTrue();
     }
@@ -73,31 +78,41 @@ class JdbcStoreTest {
     @ValueSource(strings = {"1abc", "hg-", "a b", "x;DROP", "_hg", "abcdefghijklmnopqrstuvwxyz0123456789"})
     void aBadTablePrefixIsRejectedNamingTheOption(String prefix) {
         assertThatThrownBy(() -> parse("jdbc:mysql://db1/app?tablePrefix=" + prefix))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tablePrefix").hasMessageContaining(prefix);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tablePrefix")
+                .hasMessageContaining(prefix);
     }
 
     @Test
     void aUriWithoutHostIsRejected() {
-        assertThatThrownBy(() -> parse("jdbc:mysql:app")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> parse("jdbc:mysql:app"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("jdbc:mysql://host:port/database");
-        assertThatThrownBy(() -> parse("jdbc:postgresql:///app")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> parse("jdbc:postgresql:///app"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no host");
     }
 
     @Test
     void badOptionValuesAreRejectedNamingTheOption() {
         assertThatThrownBy(() -> parse("jdbc:mysql://db1/app?poolSize=0")).hasMessageContaining("poolSize");
-        assertThatThrownBy(() -> parse("jdbc:mysql://db1/app?connectionTimeout=soon")).hasMessageContaining("connectionTimeout");
-        assertThatThrownBy(() -> parse("jdbc:postgresql://db1/app?listen=maybe")).hasMessageContaining("listen");
+        assertThatThrownBy(() -> parse("jdbc:mysql://db1/app?connectionTimeout=soon"))
+                .hasMessageContaining("connectionTimeout");
+        assertThatThrownBy(() -> parse("jdbc:postgresql://db1/app?listen=maybe"))
+                .hasMessageContaining("listen");
     }
 
     @Test
     void anUnreachableDatabaseFailsTheOpenAsUnavailableWithinTheTimeout() {
         int port = FreePorts.next();
-        StoreOptions options = StoreOptions.builder().timeout(Duration.ofSeconds(1)).sweeperAutoStart(false).build();
+        StoreOptions options = StoreOptions.builder()
+                .timeout(Duration.ofSeconds(1))
+                .sweeperAutoStart(false)
+                .build();
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> Hourglass.open("jdbc:mysql://u:secret@127.0.0.1:" + port + "/x", options))
-                .isInstanceOf(StoreUnavailableException.class).hasMessageNotContaining("secret");
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageNotContaining("secret");
         assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(4));
     }
 
@@ -105,10 +120,10 @@ class JdbcStoreTest {
     void capabilitiesNameAndRedactedUri() {
         String uri = Databases.mariaDbUri(Databases.freshPrefix()).replace("root@", "root:@") + "&password=";
         try (Store maria = Hourglass.open(uri, OPTIONS);
-             Store pg = Hourglass.open(Databases.postgresUri(Databases.freshPrefix()), OPTIONS)) {
+                Store pg = Hourglass.open(Databases.postgresUri(Databases.freshPrefix()), OPTIONS)) {
             assertThat(maria.backend()).isEqualTo("jdbc:mariadb");
-            assertThat(maria.capabilities()).containsExactlyInAnyOrder(Capability.PERSISTENT, Capability.CROSS_PROCESS,
-                    Capability.CROSS_NODE);
+            assertThat(maria.capabilities())
+                    .containsExactlyInAnyOrder(Capability.PERSISTENT, Capability.CROSS_PROCESS, Capability.CROSS_NODE);
             assertThat(pg.capabilities()).contains(Capability.BLOCKING_READS_NOTIFIED, Capability.CROSS_NODE);
             assertThat(maria.isHealthy()).isTrue();
             assertThat(pg.isHealthy()).isTrue();
@@ -134,15 +149,19 @@ class JdbcStoreTest {
     @Test
     void theVersionCounterWrapsInTheDatabaseAsInJava() {
         FakeClock clock = new FakeClock();
-        StoreOptions options = StoreOptions.builder().clock(clock).sweeperAutoStart(false).build();
+        StoreOptions options =
+                StoreOptions.builder().clock(clock).sweeperAutoStart(false).build();
         String prefix = Databases.freshPrefix();
         try (Store store = Hourglass.open(Databases.mariaDbUri(prefix), options)) {
             store.sessions().put("w", Attributes.empty(), Duration.ofHours(1));
             long top = (clock.millis() << 21) | Dialect.COUNTER_MASK;
             Databases.mariaDb().sql("UPDATE " + prefix + "sessions SET version = " + top);
-            long v = store.sessions().put("w", Attributes.empty(), Duration.ofHours(1)).version();
+            long v = store.sessions()
+                    .put("w", Attributes.empty(), Duration.ofHours(1))
+                    .version();
             assertThat(v).isEqualTo(JdbcSessions.bump(top));
-            assertThat(store.sessions().get("w").orElseThrow().createdAt().toEpochMilli()).isEqualTo(clock.millis());
+            assertThat(store.sessions().get("w").orElseThrow().createdAt().toEpochMilli())
+                    .isEqualTo(clock.millis());
         }
     }
 
@@ -158,8 +177,10 @@ class JdbcStoreTest {
                 assertThat(s.sessions().get("a")).isPresent();
             }
         }
-        assertThat(Databases.mariaDb().sql("SELECT version FROM " + maria + "schema_version")).isEqualTo("2");
-        assertThat(Databases.postgres().sql("SELECT version FROM " + pg + "schema_version")).isEqualTo("2");
+        assertThat(Databases.mariaDb().sql("SELECT version FROM " + maria + "schema_version"))
+                .isEqualTo("2");
+        assertThat(Databases.postgres().sql("SELECT version FROM " + pg + "schema_version"))
+                .isEqualTo("2");
     }
 
     private static String script(String resource, String prefix) throws IOException {
@@ -174,12 +195,14 @@ class JdbcStoreTest {
         Hourglass.open(Databases.mariaDbUri(prefix), OPTIONS).close();
         Databases.mariaDb().sql("UPDATE " + prefix + "schema_version SET version = 3");
         assertThatThrownBy(() -> Hourglass.open(Databases.mariaDbUri(prefix), OPTIONS))
-                .isInstanceOf(StoreException.class).hasMessageContaining("schema version 3");
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("schema version 3");
     }
 
     @Test
     void fourNodesOpeningAtOnceCreateTheTablesOnce() throws Exception {
-        for (Function<String, String> uri : List.<Function<String, String>>of(Databases::mariaDbUri, Databases::postgresUri)) {
+        for (Function<String, String> uri :
+                List.<Function<String, String>>of(Databases::mariaDbUri, Databases::postgresUri)) {
             String prefix = Databases.freshPrefix();
             CyclicBarrier start = new CyclicBarrier(4);
             ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -210,7 +233,8 @@ class JdbcStoreTest {
     @Test
     void oneNodeSweepsAtATimeAndHandsTheLeaseOverWhenClosed() {
         FakeClock clock = new FakeClock();
-        StoreOptions options = StoreOptions.builder().clock(clock).sweeperAutoStart(false).build();
+        StoreOptions options =
+                StoreOptions.builder().clock(clock).sweeperAutoStart(false).build();
         String uri = Databases.mariaDbUri(Databases.freshPrefix());
         try (Store second = Hourglass.open(uri, options)) {
             Store first = Hourglass.open(uri, options);
@@ -219,7 +243,9 @@ class JdbcStoreTest {
             assertThat(first.sweeper().orElseThrow().runNow().removedLastRun()).isEqualTo(1);
             first.sessions().put("b", Attributes.empty(), Duration.ofSeconds(1));
             clock.advance(Duration.ofSeconds(2));
-            assertThat(second.sweeper().orElseThrow().runNow().removedLastRun()).as("the lease is taken").isZero();
+            assertThat(second.sweeper().orElseThrow().runNow().removedLastRun())
+                    .as("the lease is taken")
+                    .isZero();
             first.close();
             assertThat(second.sweeper().orElseThrow().runNow().removedLastRun()).isEqualTo(1);
         }
@@ -228,9 +254,11 @@ class JdbcStoreTest {
     @Test
     void aLapsedLeaseIsTakenOver() {
         FakeClock clock = new FakeClock();
-        StoreOptions options = StoreOptions.builder().clock(clock).sweeperAutoStart(false).build();
+        StoreOptions options =
+                StoreOptions.builder().clock(clock).sweeperAutoStart(false).build();
         String uri = Databases.postgresUri(Databases.freshPrefix());
-        try (Store first = Hourglass.open(uri, options); Store second = Hourglass.open(uri, options)) {
+        try (Store first = Hourglass.open(uri, options);
+                Store second = Hourglass.open(uri, options)) {
             first.sessions().put("a", Attributes.empty(), Duration.ofSeconds(1));
             clock.advance(Duration.ofSeconds(2));
             assertThat(first.sweeper().orElseThrow().runNow().removedLastRun()).isEqualTo(1);
@@ -246,12 +274,16 @@ class JdbcStoreTest {
     void postgresNotifiesOtherNodesEvenWithAMixedCasePrefix() throws Exception {
         String uri = Databases.postgresUri("Mx" + Databases.freshPrefix());
         int messages = 6;
-        try (Store writer = Hourglass.open(uri, OPTIONS); Store reader = Hourglass.open(uri, OPTIONS)) {
+        try (Store writer = Hourglass.open(uri, OPTIONS);
+                Store reader = Hourglass.open(uri, OPTIONS)) {
             writer.streams().open("n", Attributes.empty(), Duration.ofHours(1));
             long[] receivedAt = new long[messages + 1];
             Thread t = new Thread(() -> {
                 for (int i = 0; i < messages; ) {
-                    var m = reader.streams().next("n", "r", Duration.ofSeconds(10)).orElseThrow().message();
+                    var m = reader.streams()
+                            .next("n", "r", Duration.ofSeconds(10))
+                            .orElseThrow()
+                            .message();
                     if (m.isPresent()) {
                         receivedAt[(int) m.get().sequence()] = System.nanoTime();
                         i++;

@@ -48,11 +48,16 @@ class MariaDbLimiterTest extends LimiterContract {
         Databases.mariaDb().sql("UPDATE " + prefix + "schema_version SET version = 1");
         store = Hourglass.open(Databases.mariaDbUri(prefix), options());
         limiters = store.limiters();
-        assertThat(limiters.take(Quota.rolling("upgraded", 1, Duration.ofMinutes(1)), "k").admitted()).isTrue();
-        assertThat(Databases.mariaDb().sql("SELECT version FROM " + prefix + "schema_version")).isEqualTo("2");
+        assertThat(limiters.take(Quota.rolling("upgraded", 1, Duration.ofMinutes(1)), "k")
+                        .admitted())
+                .isTrue();
+        assertThat(Databases.mariaDb().sql("SELECT version FROM " + prefix + "schema_version"))
+                .isEqualTo("2");
     }
 
     private long rows() {
-        return Long.parseLong(Databases.mariaDb().sql("SELECT COUNT(*) FROM " + prefix + "limiters").strip());
+        return Long.parseLong(Databases.mariaDb()
+                .sql("SELECT COUNT(*) FROM " + prefix + "limiters")
+                .strip());
     }
 }

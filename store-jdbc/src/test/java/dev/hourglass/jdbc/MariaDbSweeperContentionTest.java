@@ -43,9 +43,14 @@ class MariaDbSweeperContentionTest {
     void fourNodesWritingAndSweepingTogetherSeeNoErrorAndLeaveNoExpiredRow() throws Exception {
         String prefix = Databases.freshPrefix();
         FakeClock clock = new FakeClock();
-        StoreOptions options = StoreOptions.builder().clock(clock).timeout(Duration.ofSeconds(5))
-                .sweepInterval(Duration.ofMillis(100)).sweepBatchSize(1_000).sweepTimeBudget(Duration.ofMillis(200))
-                .sweeperAutoStart(true).build();
+        StoreOptions options = StoreOptions.builder()
+                .clock(clock)
+                .timeout(Duration.ofSeconds(5))
+                .sweepInterval(Duration.ofMillis(100))
+                .sweepBatchSize(1_000)
+                .sweepTimeBudget(Duration.ofMillis(200))
+                .sweeperAutoStart(true)
+                .build();
         List<Store> stores = new ArrayList<>();
         LongAdder reported = new LongAdder();
         for (int i = 0; i < STORES; i++) {
@@ -89,12 +94,20 @@ class MariaDbSweeperContentionTest {
                 swept += st.removedTotal();
                 assertThat(st.lastError()).as("sweeper error").isEmpty();
             }
-            System.out.printf("contention: %d ops in %d s by %d threads on %d stores, slowest call %d ms, "
+            System.out.printf(
+                    "contention: %d ops in %d s by %d threads on %d stores, slowest call %d ms, "
                             + "%d expired rows swept during the load, %d expiries reported%n",
-                    ops.sum(), LOAD.toSeconds(), STORES * THREADS_PER_STORE, STORES, slowest.get() / 1_000_000, swept,
+                    ops.sum(),
+                    LOAD.toSeconds(),
+                    STORES * THREADS_PER_STORE,
+                    STORES,
+                    slowest.get() / 1_000_000,
+                    swept,
                     reported.sum());
             assertThat(errors).as("errors surfaced to callers").isEmpty();
-            assertThat(swept).as("the sweepers removed expired rows during the load").isPositive();
+            assertThat(swept)
+                    .as("the sweepers removed expired rows during the load")
+                    .isPositive();
 
             for (Store s : stores) {
                 s.sweeper().orElseThrow().stop();
@@ -109,12 +122,18 @@ class MariaDbSweeperContentionTest {
                     break;
                 }
             }
-            assertThat(Databases.mariaDb().sql("SELECT COUNT(*) FROM " + prefix + "sessions").strip()).isEqualTo("0");
-            long total = stores.stream().map(Store::sweeper).map(o -> o.orElseThrow().status().removedTotal())
+            assertThat(Databases.mariaDb()
+                            .sql("SELECT COUNT(*) FROM " + prefix + "sessions")
+                            .strip())
+                    .isEqualTo("0");
+            long total = stores.stream()
+                    .map(Store::sweeper)
+                    .map(o -> o.orElseThrow().status().removedTotal())
                     .reduce(0L, Long::sum);
             assertThat(reported.sum()).as("each removed session reported").isGreaterThanOrEqualTo(total);
             for (Store s : stores) {
-                assertThat(s.sweeper().map(Sweeper::status).orElseThrow().backlog()).isZero();
+                assertThat(s.sweeper().map(Sweeper::status).orElseThrow().backlog())
+                        .isZero();
             }
         } finally {
             running.set(false);
@@ -122,8 +141,8 @@ class MariaDbSweeperContentionTest {
         }
     }
 
-    private static void work(Sessions sessions, AtomicBoolean running, Queue<Throwable> errors, LongAdder ops,
-                             AtomicLong slowest) {
+    private static void work(
+            Sessions sessions, AtomicBoolean running, Queue<Throwable> errors, LongAdder ops, AtomicLong slowest) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         while (running.get()) {
             String id = "k" + r.nextInt(KEYS);
@@ -132,7 +151,8 @@ class MariaDbSweeperContentionTest {
             try {
                 int op = r.nextInt(100);
                 if (op < 40) {
-                    sessions.put(id, Attributes.strings(Map.of("v", Integer.toString(op), "pad", "x".repeat(200))), ttl);
+                    sessions.put(
+                            id, Attributes.strings(Map.of("v", Integer.toString(op), "pad", "x".repeat(200))), ttl);
                 } else if (op < 60) {
                     sessions.touch(id, ttl);
                 } else if (op < 75) {

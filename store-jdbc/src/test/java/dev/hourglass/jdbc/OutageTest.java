@@ -40,24 +40,35 @@ class OutageTest {
     @Test
     void mariaDbStoppedAndRestarted() throws Exception {
         try (MariaDbServer db = MariaDbServer.start()) {
-            outage("MariaDB", "jdbc:mariadb://root@" + db.host() + ":" + db.port() + "/" + MariaDbServer.DATABASE
-                    + "?poolSize=4", db::stop, db::restart);
+            outage(
+                    "MariaDB",
+                    "jdbc:mariadb://root@" + db.host() + ":" + db.port() + "/" + MariaDbServer.DATABASE + "?poolSize=4",
+                    db::stop,
+                    db::restart);
         }
     }
 
     @Test
     void postgresStoppedAndRestarted() throws Exception {
         try (PostgresServer db = PostgresServer.start()) {
-            outage("PostgreSQL", "jdbc:postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/"
-                    + PostgresServer.DATABASE + "?poolSize=4", db::stop, db::restart);
+            outage(
+                    "PostgreSQL",
+                    "jdbc:postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + PostgresServer.DATABASE
+                            + "?poolSize=4",
+                    db::stop,
+                    db::restart);
         }
     }
 
     private void outage(String engine, String uri, Runnable stop, Runnable restart) throws Exception {
         {
-            StoreOptions options = StoreOptions.builder().timeout(TIMEOUT).sweeperAutoStart(false).build();
+            StoreOptions options = StoreOptions.builder()
+                    .timeout(TIMEOUT)
+                    .sweeperAutoStart(false)
+                    .build();
             try (Store store = Hourglass.open(uri, options)) {
-                Session before = store.sessions().put("kept", Attributes.strings(Map.of("a", "1")), Duration.ofHours(1));
+                Session before =
+                        store.sessions().put("kept", Attributes.strings(Map.of("a", "1")), Duration.ofHours(1));
 
                 AtomicBoolean running = new AtomicBoolean(true);
                 LongAdder ok = new LongAdder();
@@ -98,7 +109,9 @@ class OutageTest {
                 stop.run();
                 long okAtStop = ok.sum();
                 sleep(TIMEOUT.toMillis() + 3_000);
-                assertThat(unavailable.sum()).as("calls failed as unavailable while the database was down").isPositive();
+                assertThat(unavailable.sum())
+                        .as("calls failed as unavailable while the database was down")
+                        .isPositive();
                 long okWhileDown = ok.sum() - okAtStop;
                 assertThat(store.isHealthy()).isFalse();
 
@@ -114,13 +127,22 @@ class OutageTest {
                 for (Thread th : threads) {
                     th.join(10_000);
                 }
-                System.out.printf(engine + " outage: %d calls failed as unavailable, slowest failure %d ms (timeout %d ms); "
-                                + "first success %d ms after the restart%n", unavailable.sum(),
-                        slowestFailure.get() / 1_000_000, TIMEOUT.toMillis(), recoveryMs);
+                System.out.printf(
+                        engine + " outage: %d calls failed as unavailable, slowest failure %d ms (timeout %d ms); "
+                                + "first success %d ms after the restart%n",
+                        unavailable.sum(),
+                        slowestFailure.get() / 1_000_000,
+                        TIMEOUT.toMillis(),
+                        recoveryMs);
 
-                assertThat(unexpected).as("exceptions other than StoreUnavailableException").isEmpty();
-                assertThat(okWhileDown).as("at most the calls in flight at the stop succeeded").isLessThanOrEqualTo(4);
-                assertThat(slowestFailure.get()).as("failures arrive within the timeout")
+                assertThat(unexpected)
+                        .as("exceptions other than StoreUnavailableException")
+                        .isEmpty();
+                assertThat(okWhileDown)
+                        .as("at most the calls in flight at the stop succeeded")
+                        .isLessThanOrEqualTo(4);
+                assertThat(slowestFailure.get())
+                        .as("failures arrive within the timeout")
                         .isLessThan(TimeUnit.MILLISECONDS.toNanos(TIMEOUT.toMillis() + SLACK_MS));
                 assertThat(ok.sum()).as("calls succeed again after the restart").isGreaterThan(okBeforeRecovery);
                 assertThat(store.isHealthy()).isTrue();

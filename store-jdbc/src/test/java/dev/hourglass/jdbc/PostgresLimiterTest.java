@@ -40,6 +40,8 @@ class PostgresLimiterTest extends LimiterContract {
     }
 
     private long rows() {
-        return Long.parseLong(Databases.postgres().sql("SELECT COUNT(*) FROM " + prefix + "limiters").strip());
+        return Long.parseLong(Databases.postgres()
+                .sql("SELECT COUNT(*) FROM " + prefix + "limiters")
+                .strip());
     }
 }

@@ -24,26 +24,40 @@ class SweeperRateTest {
 
     @Test
     void mariaDbSweepsAHundredThousandExpiredRows() {
-        measure("MariaDB", Databases::mariaDbUri, (prefix) -> Databases.mariaDb().sql(
-                "INSERT INTO " + prefix + "sessions (id, attributes, created_at, accessed_at, expires_at, version)"
-                        + " SELECT CONCAT('s', seq), REPEAT('x', 200), 1, 1, IF(seq <= " + EXPIRED + ", 1000 + seq, 9e15), 1"
-                        + " FROM seq_1_to_" + (EXPIRED + LIVE)));
+        measure(
+                "MariaDB",
+                Databases::mariaDbUri,
+                (prefix) -> Databases.mariaDb()
+                        .sql("INSERT INTO " + prefix
+                                + "sessions (id, attributes, created_at, accessed_at, expires_at, version)"
+                                + " SELECT CONCAT('s', seq), REPEAT('x', 200), 1, 1, IF(seq <= " + EXPIRED
+                                + ", 1000 + seq, 9e15), 1"
+                                + " FROM seq_1_to_" + (EXPIRED + LIVE)));
     }
 
     @Test
     void postgresSweepsAHundredThousandExpiredRows() {
-        measure("PostgreSQL", Databases::postgresUri, (prefix) -> Databases.postgres().sql(
-                "INSERT INTO " + prefix + "sessions (id, attributes, created_at, accessed_at, expires_at, version)"
-                        + " SELECT 's' || g, convert_to(repeat('x', 200), 'UTF8'), 1, 1,"
-                        + " CASE WHEN g <= " + EXPIRED + " THEN 1000 + g ELSE 9000000000000000 END, 1"
-                        + " FROM generate_series(1, " + (EXPIRED + LIVE) + ") g; ANALYZE " + prefix + "sessions"));
+        measure(
+                "PostgreSQL",
+                Databases::postgresUri,
+                (prefix) -> Databases.postgres()
+                        .sql("INSERT INTO " + prefix
+                                + "sessions (id, attributes, created_at, accessed_at, expires_at, version)"
+                                + " SELECT 's' || g, convert_to(repeat('x', 200), 'UTF8'), 1, 1,"
+                                + " CASE WHEN g <= " + EXPIRED + " THEN 1000 + g ELSE 9000000000000000 END, 1"
+                                + " FROM generate_series(1, " + (EXPIRED + LIVE) + ") g; ANALYZE " + prefix
+                                + "sessions"));
     }
 
     private void measure(String engine, java.util.function.Function<String, String> uri, Consumer<String> fill) {
         String prefix = Databases.freshPrefix();
         FakeClock clock = new FakeClock(10_000_000L);
-        StoreOptions options = StoreOptions.builder().clock(clock).sweeperAutoStart(false)
-                .sweepBatchSize(1_000).sweepTimeBudget(Duration.ofMinutes(2)).build();
+        StoreOptions options = StoreOptions.builder()
+                .clock(clock)
+                .sweeperAutoStart(false)
+                .sweepBatchSize(1_000)
+                .sweepTimeBudget(Duration.ofMinutes(2))
+                .build();
         try (Store store = Hourglass.open(uri.apply(prefix), options)) {
             fill.accept(prefix);
             LongAdder reported = new LongAdder();
@@ -52,7 +66,8 @@ class SweeperRateTest {
             SweeperStatus status = store.sweeper().orElseThrow().runNow();
             double seconds = (System.nanoTime() - t0) / 1e9;
             double rate = status.removedLastRun() / seconds;
-            System.out.printf("%s sweeper: %d expired rows removed in %.2f s = %.0f rows/s (batches of 1000)%n",
+            System.out.printf(
+                    "%s sweeper: %d expired rows removed in %.2f s = %.0f rows/s (batches of 1000)%n",
                     engine, status.removedLastRun(), seconds, rate);
             assertThat(status.removedLastRun()).isEqualTo(EXPIRED);
             assertThat(reported.sum()).isEqualTo(EXPIRED);

@@ -41,8 +41,7 @@ final class Codec {
     /** The longest timestamp prefix of a stored message ({@code -9223372036854775808:}). */
     private static final int MAX_TIMESTAMP_DIGITS = 20;
 
-    private Codec() {
-    }
+    private Codec() {}
 
     static byte[] ascii(long n) {
         return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
@@ -109,8 +108,12 @@ final class Codec {
             throw new CorruptDataException("stored " + what + " is missing");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new CorruptDataException("stored " + what + " is not UTF-8: " + show(b), e);
         }
@@ -136,15 +139,18 @@ final class Codec {
 
     private static Object element(List<Object> reply, int index, String what) {
         if (reply == null || index >= reply.size()) {
-            throw new CorruptDataException("the reply has no " + what + " (" + (reply == null ? 0 : reply.size())
-                    + " elements)");
+            throw new CorruptDataException(
+                    "the reply has no " + what + " (" + (reply == null ? 0 : reply.size()) + " elements)");
         }
         return reply.get(index);
     }
 
     private static CorruptDataException wrongShape(Object o, String what) {
-        String kind = o == null ? "nil" : o instanceof byte[] ? "a string" : o instanceof Long ? "an integer"
-                : o instanceof List ? "an array" : "an unknown reply";
+        String kind = o == null
+                ? "nil"
+                : o instanceof byte[]
+                        ? "a string"
+                        : o instanceof Long ? "an integer" : o instanceof List ? "an array" : "an unknown reply";
         return new CorruptDataException("the reply's " + what + " is " + kind);
     }
 
@@ -176,7 +182,9 @@ final class Codec {
         }
         SessionReader r = new SessionReader(flat.size() / 2);
         for (int i = 0; i < flat.size(); i += 2) {
-            r.field(bytes(flat, i, "field name of session '" + id + "'"), bytes(flat, i + 1, "field value of session '" + id + "'"));
+            r.field(
+                    bytes(flat, i, "field name of session '" + id + "'"),
+                    bytes(flat, i + 1, "field value of session '" + id + "'"));
         }
         return r.session(id, now);
     }
@@ -205,8 +213,7 @@ final class Codec {
                     case CREATED -> created = value;
                     case ACCESSED -> accessed = value;
                     case VERSION -> version = value;
-                    default -> {
-                    }
+                    default -> {}
                 }
             } else {
                 attributes.put(name, value);
@@ -229,17 +236,24 @@ final class Codec {
                 }
                 values.put(text(a.getKey(), "attribute name of " + whose), a.getValue());
             }
-            return new Session(id, attributes(values, whose),
+            return new Session(
+                    id,
+                    attributes(values, whose),
                     Instant.ofEpochMilli(parseLong(created, "creation time of " + whose)),
                     Instant.ofEpochMilli(parseLong(accessed, "access time of " + whose)),
-                    Instant.ofEpochMilli(e), parseLong(version, "version of " + whose));
+                    Instant.ofEpochMilli(e),
+                    parseLong(version, "version of " + whose));
         }
     }
 
     /** The put script's reply {createdAt, version} as the session it wrote. */
     static Session putReply(String id, List<Object> r, Attributes attributes, long now, long expiresAt) {
-        return new Session(id, attributes, Instant.ofEpochMilli(parseLong(bytes(r, 0, "creation time"), "creation time")),
-                Instant.ofEpochMilli(now), Instant.ofEpochMilli(expiresAt),
+        return new Session(
+                id,
+                attributes,
+                Instant.ofEpochMilli(parseLong(bytes(r, 0, "creation time"), "creation time")),
+                Instant.ofEpochMilli(now),
+                Instant.ofEpochMilli(expiresAt),
                 parseLong(bytes(r, 1, "version"), "version"));
     }
 
@@ -248,8 +262,12 @@ final class Codec {
         if (isNil(r)) {
             return null;
         }
-        return new Session(id, attributes, Instant.ofEpochMilli(parseLong(bytes(r, 1, "creation time"), "creation time")),
-                Instant.ofEpochMilli(now), Instant.ofEpochMilli(parseLong(bytes(r, 0, "expiry"), "expiry")),
+        return new Session(
+                id,
+                attributes,
+                Instant.ofEpochMilli(parseLong(bytes(r, 1, "creation time"), "creation time")),
+                Instant.ofEpochMilli(now),
+                Instant.ofEpochMilli(parseLong(bytes(r, 0, "expiry"), "expiry")),
                 parseLong(bytes(r, 2, "version"), "version"));
     }
 
@@ -263,8 +281,7 @@ final class Codec {
     }
 
     /** What the next script said: the poll, and the message count it saw when it had nothing to hand out. */
-    record Next(Poll poll, long count) {
-    }
+    record Next(Poll poll, long count) {}
 
     /**
      * The next script's reply {status, reason, count} or {status, reason, sequence, message}; null
@@ -339,8 +356,7 @@ final class Codec {
                     case STATUS -> status = v;
                     case REASON -> reason = v;
                     case COUNT -> count = v;
-                    default -> {
-                    }
+                    default -> {}
                 }
             } else if (k.length > 0 && k[0] == MARKER) {
                 long at = parseLong(v, "marker of " + whose);
@@ -365,13 +381,19 @@ final class Codec {
         if (n < 0) {
             throw new CorruptDataException("stored message count of " + whose + " is " + n);
         }
-        return new StreamState(id, attributes(metadata, whose), st, Optional.ofNullable(why), n, markers,
-                Instant.ofEpochMilli(parseLong(created, "creation time of " + whose)), Instant.ofEpochMilli(expiresAt));
+        return new StreamState(
+                id,
+                attributes(metadata, whose),
+                st,
+                Optional.ofNullable(why),
+                n,
+                markers,
+                Instant.ofEpochMilli(parseLong(created, "creation time of " + whose)),
+                Instant.ofEpochMilli(expiresAt));
     }
 
     /** The sweep script's reply: -1 streams when another node holds the lease. */
-    record Swept(long streams, boolean more, List<String> sessions) {
-    }
+    record Swept(long streams, boolean more, List<String> sessions) {}
 
     /** The sweep script's reply {-1} or {streams removed, 1 when more else 0, session id...}. */
     static Swept swept(List<Object> r) {

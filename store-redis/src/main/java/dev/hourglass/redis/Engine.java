@@ -70,8 +70,10 @@ final class Engine implements AutoCloseable {
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisClusterAsyncCommands<byte[], byte[]> async;
     private final io.lettuce.core.RedisURI uri;
-    private final java.util.concurrent.ConcurrentLinkedQueue<Blocking> idleBlocking = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger blockingCount = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Blocking> idleBlocking =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger blockingCount =
+            new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     Engine(RedisSettings settings, String describe) {
@@ -81,7 +83,11 @@ final class Engine implements AutoCloseable {
         this.requestQueueSize = settings.requestQueueSize();
         this.uri = settings.uris().get(0);
         ClientResources resources = acquireResources();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).tcpNoDelay(true).build();
+        SocketOptions socket = SocketOptions.builder()
+                .connectTimeout(timeout)
+                .keepAlive(true)
+                .tcpNoDelay(true)
+                .build();
         RedisClient standalone = null;
         RedisClusterClient clustered = null;
         try {
@@ -113,7 +119,8 @@ final class Engine implements AutoCloseable {
                         .build();
                 standalone = RedisClient.create(resources);
                 standalone.setOptions(options);
-                StatefulRedisConnection<byte[], byte[]> c = standalone.connect(ByteArrayCodec.INSTANCE, settings.uris().get(0));
+                StatefulRedisConnection<byte[], byte[]> c = standalone.connect(
+                        ByteArrayCodec.INSTANCE, settings.uris().get(0));
                 c.setTimeout(timeout);
                 connection = c;
                 async = c.async();
@@ -136,7 +143,8 @@ final class Engine implements AutoCloseable {
         synchronized (RESOURCES_LOCK) {
             if (sharedResources == null) {
                 sharedResources = DefaultClientResources.builder()
-                        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                        .reconnectDelay(Delay.exponential(
+                                Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                         .build();
             }
             resourceUsers++;
@@ -158,16 +166,24 @@ final class Engine implements AutoCloseable {
     }
 
     /** An HGETALL streaming its fields into {@code channel}, not yet sent. */
-    static AsyncCommand<byte[], byte[], Long> hgetallCommand(byte[] key, KeyValueStreamingChannel<byte[], byte[]> channel) {
-        return new AsyncCommand<>(new Command<>(CommandType.HGETALL,
+    static AsyncCommand<byte[], byte[], Long> hgetallCommand(
+            byte[] key, KeyValueStreamingChannel<byte[], byte[]> channel) {
+        return new AsyncCommand<>(new Command<>(
+                CommandType.HGETALL,
                 new KeyValueStreamingOutput<>(ByteArrayCodec.INSTANCE, channel),
                 new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(key)));
     }
 
     /** An EVALSHA with a nested multi-bulk reply, not yet sent. */
     static AsyncCommand<byte[], byte[], List<Object>> evalshaCommand(Script script, byte[][] keys, byte[][] args) {
-        return new AsyncCommand<>(new Command<>(CommandType.EVALSHA, new NestedMultiOutput<>(ByteArrayCodec.INSTANCE),
-                new CommandArgs<>(ByteArrayCodec.INSTANCE).add(script.sha).add(keys.length).addKeys(keys).addValues(args)));
+        return new AsyncCommand<>(new Command<>(
+                CommandType.EVALSHA,
+                new NestedMultiOutput<>(ByteArrayCodec.INSTANCE),
+                new CommandArgs<>(ByteArrayCodec.INSTANCE)
+                        .add(script.sha)
+                        .add(keys.length)
+                        .addKeys(keys)
+                        .addValues(args)));
     }
 
     /**
@@ -217,8 +233,7 @@ final class Engine implements AutoCloseable {
     }
 
     /** A connection lent to one blocking command at a time. */
-    record Blocking(StatefulConnection<byte[], byte[]> connection, RedisClusterAsyncCommands<byte[], byte[]> async) {
-    }
+    record Blocking(StatefulConnection<byte[], byte[]> connection, RedisClusterAsyncCommands<byte[], byte[]> async) {}
 
     RedisClusterAsyncCommands<byte[], byte[]> async() {
         return async;
@@ -259,8 +274,10 @@ final class Engine implements AutoCloseable {
             return f.get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new StoreUnavailableException("redis store " + describe + ": " + op + " got no reply within "
-                    + timeout.toMillis() + " ms (option timeout)", e);
+            throw new StoreUnavailableException(
+                    "redis store " + describe + ": " + op + " got no reply within " + timeout.toMillis()
+                            + " ms (option timeout)",
+                    e);
         } catch (CancellationException e) {
             throw map(op, e);
         } catch (InterruptedException e) {
@@ -286,16 +303,18 @@ final class Engine implements AutoCloseable {
     /** The asynchronous form of {@link #eval}: EVALSHA, then EVAL when the script is missing. */
     <T> CompletableFuture<T> evalAsync(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
         RedisFuture<T> f = async.evalsha(script.sha, type, keys, args);
-        return f.toCompletableFuture().handle((v, e) -> {
-            if (e == null) {
-                return CompletableFuture.completedFuture(v);
-            }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof RedisNoScriptException) {
-                return async.<T>eval(script.source, type, keys, args).toCompletableFuture();
-            }
-            return CompletableFuture.<T>failedFuture(cause);
-        }).thenCompose(x -> x);
+        return f.toCompletableFuture()
+                .handle((v, e) -> {
+                    if (e == null) {
+                        return CompletableFuture.completedFuture(v);
+                    }
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (cause instanceof RedisNoScriptException) {
+                        return async.<T>eval(script.source, type, keys, args).toCompletableFuture();
+                    }
+                    return CompletableFuture.<T>failedFuture(cause);
+                })
+                .thenCompose(x -> x);
     }
 
     /** Sets the layout marker if absent and returns the stored value (the given one when set now). */
@@ -347,21 +366,31 @@ final class Engine implements AutoCloseable {
             String msg = String.valueOf(rce.getMessage());
             String code = errorCode(msg);
             if (code.equals("OOM")) {
-                return new StoreCapacityException(where + " refused: Redis is at its maxmemory limit (OOM);"
-                        + " raise maxmemory or lower session sizes and TTLs", e);
+                return new StoreCapacityException(
+                        where + " refused: Redis is at its maxmemory limit (OOM);"
+                                + " raise maxmemory or lower session sizes and TTLs",
+                        e);
             }
-            if (code.equals("LOADING") || code.equals("BUSY") || code.equals("CLUSTERDOWN") || code.equals("TRYAGAIN")
-                    || code.equals("MASTERDOWN") || code.equals("READONLY") || code.equals("NOREPLICAS")) {
+            if (code.equals("LOADING")
+                    || code.equals("BUSY")
+                    || code.equals("CLUSTERDOWN")
+                    || code.equals("TRYAGAIN")
+                    || code.equals("MASTERDOWN")
+                    || code.equals("READONLY")
+                    || code.equals("NOREPLICAS")) {
                 return new StoreUnavailableException(where + " failed: Redis answered " + code, e);
             }
             if (code.equals("WRONGTYPE") || msg.contains("not an integer") || msg.contains("not a valid float")) {
-                return new CorruptDataException(where + " found a key of the wrong shape (Redis answered " + code + ")", e);
+                return new CorruptDataException(
+                        where + " found a key of the wrong shape (Redis answered " + code + ")", e);
             }
             return new StoreException(where + " failed: Redis answered " + code, e);
         }
         if (String.valueOf(e.getMessage()).startsWith("Request queue size exceeded")) {
-            return new StoreUnavailableException(where + " refused: " + requestQueueSize
-                    + " commands already wait for Redis (option requestQueueSize)", e);
+            return new StoreUnavailableException(
+                    where + " refused: " + requestQueueSize
+                            + " commands already wait for Redis (option requestQueueSize)",
+                    e);
         }
         if (e instanceof RedisConnectionException) {
             return new StoreUnavailableException(where + " failed: cannot connect to Redis", e);

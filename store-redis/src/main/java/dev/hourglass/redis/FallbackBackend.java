@@ -68,8 +68,10 @@ final class FallbackBackend implements Backend {
             redis = new RedisBackend(config, settings);
         } catch (StoreUnavailableException e) {
             degraded = true;
-            log.warn("redis store {} is unreachable at open ({}); serving from this node's memory until it answers."
-                    + " Sessions written meanwhile live only on this node and are dropped when Redis is back", describe,
+            log.warn(
+                    "redis store {} is unreachable at open ({}); serving from this node's memory until it answers."
+                            + " Sessions written meanwhile live only on this node and are dropped when Redis is back",
+                    describe,
                     e.getMessage());
         }
         this.sweeper = config.newSweeper("redis-fallback", new SweepTask() {
@@ -84,7 +86,10 @@ final class FallbackBackend implements Backend {
                         enterDegraded(e);
                     }
                 }
-                return n + memory.sweeper().map(s -> (int) s.runNow().removedLastRun()).orElse(0);
+                return n
+                        + memory.sweeper()
+                                .map(s -> (int) s.runNow().removedLastRun())
+                                .orElse(0);
             }
 
             @Override
@@ -101,9 +106,16 @@ final class FallbackBackend implements Backend {
 
     private Backend newMemory() {
         StoreOptions o = config.options();
-        StoreOptions plain = StoreOptions.builder().clock(o.clock()).timeout(o.timeout()).sweepInterval(o.sweepInterval())
-                .sweepBatchSize(o.sweepBatchSize()).sweepTimeBudget(o.sweepTimeBudget()).sweeperAutoStart(false).build();
-        String uri = "memory:?maxSessionBytes=" + settings.maxSessionBytes() + "&maxMessageBytes=" + settings.maxMessageBytes();
+        StoreOptions plain = StoreOptions.builder()
+                .clock(o.clock())
+                .timeout(o.timeout())
+                .sweepInterval(o.sweepInterval())
+                .sweepBatchSize(o.sweepBatchSize())
+                .sweepTimeBudget(o.sweepTimeBudget())
+                .sweeperAutoStart(false)
+                .build();
+        String uri = "memory:?maxSessionBytes=" + settings.maxSessionBytes() + "&maxMessageBytes="
+                + settings.maxMessageBytes();
         return new MemoryProvider().open(config.withUri(uri, "memory").withOptions(plain));
     }
 
@@ -151,9 +163,12 @@ final class FallbackBackend implements Backend {
         synchronized (lock) {
             if (!degraded) {
                 degraded = true;
-                log.warn("redis store {} is unreachable ({}); serving from this node's memory until it answers."
-                        + " Sessions and streams written meanwhile live only on this node, other nodes do not see"
-                        + " them, and they are dropped when Redis is back", describe, cause.getMessage());
+                log.warn(
+                        "redis store {} is unreachable ({}); serving from this node's memory until it answers."
+                                + " Sessions and streams written meanwhile live only on this node, other nodes do not see"
+                                + " them, and they are dropped when Redis is back",
+                        describe,
+                        cause.getMessage());
             }
         }
     }
@@ -200,8 +215,11 @@ final class FallbackBackend implements Backend {
         }
         dropped.addAndGet(lost);
         old.close();
-        log.warn("redis store {} answers again; serving from Redis. {} live sessions written during the outage"
-                + " existed only on this node and were dropped, with any streams opened meanwhile", describe, lost);
+        log.warn(
+                "redis store {} answers again; serving from Redis. {} live sessions written during the outage"
+                        + " existed only on this node and were dropped, with any streams opened meanwhile",
+                describe,
+                lost);
     }
 
     @Override
@@ -283,40 +301,50 @@ final class FallbackBackend implements Backend {
 
         @Override
         public void putAll(Map<String, Attributes> batch, long now, long expiresAt) {
-            call(r -> {
-                r.sessions().putAll(batch, now, expiresAt);
-                return null;
-            }, m -> {
-                m.sessions().putAll(batch, now, expiresAt);
-                return null;
-            });
+            call(
+                    r -> {
+                        r.sessions().putAll(batch, now, expiresAt);
+                        return null;
+                    },
+                    m -> {
+                        m.sessions().putAll(batch, now, expiresAt);
+                        return null;
+                    });
         }
 
         @Override
         public Session put(String id, Attributes attributes, long now, long expiresAt) {
-            return call(r -> r.sessions().put(id, attributes, now, expiresAt),
+            return call(
+                    r -> r.sessions().put(id, attributes, now, expiresAt),
                     m -> m.sessions().put(id, attributes, now, expiresAt));
         }
 
         @Override
         public Session createIfAbsent(String id, Attributes attributes, long now, long expiresAt) {
-            return call(r -> r.sessions().createIfAbsent(id, attributes, now, expiresAt),
+            return call(
+                    r -> r.sessions().createIfAbsent(id, attributes, now, expiresAt),
                     m -> m.sessions().createIfAbsent(id, attributes, now, expiresAt));
         }
 
         @Override
         public Session merge(String id, Attributes set, Set<String> remove, long now) {
-            return call(r -> r.sessions().merge(id, set, remove, now), m -> m.sessions().merge(id, set, remove, now));
+            return call(
+                    r -> r.sessions().merge(id, set, remove, now),
+                    m -> m.sessions().merge(id, set, remove, now));
         }
 
         @Override
         public boolean touch(String id, long now, long expiresAt) {
-            return call(r -> r.sessions().touch(id, now, expiresAt), m -> m.sessions().touch(id, now, expiresAt));
+            return call(
+                    r -> r.sessions().touch(id, now, expiresAt),
+                    m -> m.sessions().touch(id, now, expiresAt));
         }
 
         @Override
         public Session getAndTouch(String id, long now, long expiresAt) {
-            return call(r -> r.sessions().getAndTouch(id, now, expiresAt), m -> m.sessions().getAndTouch(id, now, expiresAt));
+            return call(
+                    r -> r.sessions().getAndTouch(id, now, expiresAt),
+                    m -> m.sessions().getAndTouch(id, now, expiresAt));
         }
 
         @Override
@@ -326,7 +354,8 @@ final class FallbackBackend implements Backend {
 
         @Override
         public Session compareAndSet(String id, long expectedVersion, Attributes attributes, long now) {
-            return call(r -> r.sessions().compareAndSet(id, expectedVersion, attributes, now),
+            return call(
+                    r -> r.sessions().compareAndSet(id, expectedVersion, attributes, now),
                     m -> m.sessions().compareAndSet(id, expectedVersion, attributes, now));
         }
 
@@ -339,7 +368,8 @@ final class FallbackBackend implements Backend {
             if (cursor != null) {
                 checkSide(cursor);
             }
-            return call(r -> tag("r", r.sessions().ids(side(cursor, 'r'), limit, now)),
+            return call(
+                    r -> tag("r", r.sessions().ids(side(cursor, 'r'), limit, now)),
                     m -> tag("m", m.sessions().ids(side(cursor, 'm'), limit, now)));
         }
 
@@ -369,12 +399,15 @@ final class FallbackBackend implements Backend {
     private final StreamBackend streams = new StreamBackend() {
         @Override
         public boolean open(String id, Attributes metadata, long now, long expiresAt) {
-            return call(r -> r.streams().open(id, metadata, now, expiresAt), m -> m.streams().open(id, metadata, now, expiresAt));
+            return call(
+                    r -> r.streams().open(id, metadata, now, expiresAt),
+                    m -> m.streams().open(id, metadata, now, expiresAt));
         }
 
         @Override
         public long append(String id, byte[] payload, long now) {
-            return call(r -> r.streams().append(id, payload, now), m -> m.streams().append(id, payload, now));
+            return call(
+                    r -> r.streams().append(id, payload, now), m -> m.streams().append(id, payload, now));
         }
 
         @Override

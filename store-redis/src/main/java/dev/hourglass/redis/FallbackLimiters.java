@@ -38,13 +38,15 @@ final class FallbackLimiters implements LimiterBackend {
 
     @Override
     public PermitDecision acquire(String key, Permits permits, String permitId, long now, long leaseEnd) {
-        return route.call(r -> of(r).acquire(key, permits, permitId, now, leaseEnd),
+        return route.call(
+                r -> of(r).acquire(key, permits, permitId, now, leaseEnd),
                 m -> of(m).acquire(key, permits, permitId, now, leaseEnd));
     }
 
     @Override
     public boolean renew(String key, String permitId, long now, long leaseEnd) {
-        return route.call(r -> of(r).renew(key, permitId, now, leaseEnd), m -> of(m).renew(key, permitId, now, leaseEnd));
+        return route.call(
+                r -> of(r).renew(key, permitId, now, leaseEnd), m -> of(m).renew(key, permitId, now, leaseEnd));
     }
 
     @Override

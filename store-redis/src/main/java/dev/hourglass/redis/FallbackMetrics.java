@@ -7,8 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /** Micrometer meters of degraded mode; loaded only when a registry is given. */
 final class FallbackMetrics {
 
-    private FallbackMetrics() {
-    }
+    private FallbackMetrics() {}
 
     static void bind(Object registry, FallbackBackend backend) {
         MeterRegistry r = (MeterRegistry) registry;

@@ -9,8 +9,7 @@ package dev.hourglass.redis;
  */
 final class RateLimitScripts {
 
-    private RateLimitScripts() {
-    }
+    private RateLimitScripts() {}
 
     /** KEYS quota hash; ARGV now, limit, n, end of a new window, grace -> {admitted, count, window end}. */
     static final Script QUOTA = new Script("limiter-quota", """

@@ -6,7 +6,6 @@ import dev.hourglass.Limits;
 import dev.hourglass.Sweeper;
 import dev.hourglass.spi.Backend;
 import dev.hourglass.spi.LimiterBackend;
-import dev.hourglass.spi.SessionBackend;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StreamBackend;
 import java.util.EnumSet;
@@ -37,12 +36,14 @@ final class RedisBackend implements Backend {
             engine.loadScripts();
             String existing = engine.claimLayout(keys.layout(), layout);
             if (!existing.equals(layout)) {
-                if (!existing.startsWith(LAYOUT) || !existing.substring(LAYOUT.length()).matches("[0-9]{1,5}")) {
+                if (!existing.startsWith(LAYOUT)
+                        || !existing.substring(LAYOUT.length()).matches("[0-9]{1,5}")) {
                     throw new CorruptDataException("redis store " + describe + ": the layout marker under prefix '"
                             + settings.prefix() + "' is not one this store writes");
                 }
                 throw new IllegalArgumentException("redis store " + describe + ": the data under prefix '"
-                        + settings.prefix() + "' was written with " + existing.substring(LAYOUT.length() - "buckets=".length())
+                        + settings.prefix() + "' was written with "
+                        + existing.substring(LAYOUT.length() - "buckets=".length())
                         + " but this store was opened with buckets=" + settings.buckets()
                         + "; open it with the same option 'buckets' or use another prefix");
             }
@@ -54,7 +55,8 @@ final class RedisBackend implements Backend {
         this.sessions = new RedisSessions(engine, keys, grace);
         this.streams = new RedisStreams(engine, keys, grace, settings.blockingConnections());
         this.limiters = new RedisLimiters(engine, settings.prefix(), grace);
-        long leaseMillis = Math.max(10_000, 3 * config.options().sweepTimeBudget().toMillis());
+        long leaseMillis =
+                Math.max(10_000, 3 * config.options().sweepTimeBudget().toMillis());
         this.sweep = new RedisSweep(engine, keys, config.expirySink(), leaseMillis);
         this.sweeper = config.newSweeper("redis", sweep);
     }
@@ -71,7 +73,10 @@ final class RedisBackend implements Backend {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.NATIVE_TTL, Capability.CROSS_PROCESS, Capability.CROSS_NODE,
+        return EnumSet.of(
+                Capability.NATIVE_TTL,
+                Capability.CROSS_PROCESS,
+                Capability.CROSS_NODE,
                 Capability.BLOCKING_READS_NOTIFIED);
     }
 

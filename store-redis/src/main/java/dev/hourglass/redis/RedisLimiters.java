@@ -42,59 +42,116 @@ final class RedisLimiters implements LimiterBackend {
     public RateDecision take(String key, RateLimit limit, long n, long now) {
         byte[][] keys = keys(key);
         if (limit instanceof Quota q) {
-            List<Object> r = engine.eval(RateLimitScripts.QUOTA, ScriptOutputType.MULTI, keys, number(now),
-                    number(q.limit()), number(n), number(q.windowEnd(now)), grace);
+            List<Object> r = engine.eval(
+                    RateLimitScripts.QUOTA,
+                    ScriptOutputType.MULTI,
+                    keys,
+                    number(now),
+                    number(q.limit()),
+                    number(n),
+                    number(q.windowEnd(now)),
+                    grace);
             boolean admitted = integer(r, 0, key) == 1;
             long count = integer(r, 1, key);
             Duration reset = Duration.ofMillis(Math.max(0, integer(r, 2, key) - now));
-            return new RateDecision(admitted, q.limit(), Math.max(0, q.limit() - count),
-                    admitted ? Duration.ZERO : reset, reset);
+            return new RateDecision(
+                    admitted, q.limit(), Math.max(0, q.limit() - count), admitted ? Duration.ZERO : reset, reset);
         }
         if (limit instanceof SlidingWindow w && w.exact()) {
             String token = Long.toHexString(ThreadLocalRandom.current().nextLong());
-            List<Object> r = engine.eval(RateLimitScripts.EXACT, ScriptOutputType.MULTI, keys, number(now),
-                    number(w.limit()), number(n), number(w.window().toMillis()), grace, token.getBytes(StandardCharsets.US_ASCII));
+            List<Object> r = engine.eval(
+                    RateLimitScripts.EXACT,
+                    ScriptOutputType.MULTI,
+                    keys,
+                    number(now),
+                    number(w.limit()),
+                    number(n),
+                    number(w.window().toMillis()),
+                    grace,
+                    token.getBytes(StandardCharsets.US_ASCII));
             boolean admitted = integer(r, 0, key) == 1;
             long count = integer(r, 1, key);
             Duration retry = admitted ? Duration.ZERO : Duration.ofMillis(Math.max(1, integer(r, 2, key) - now));
-            return new RateDecision(admitted, w.limit(), Math.max(0, w.limit() - count), retry,
+            return new RateDecision(
+                    admitted,
+                    w.limit(),
+                    Math.max(0, w.limit() - count),
+                    retry,
                     Duration.ofMillis(Math.max(0, integer(r, 3, key) - now)));
         }
         if (limit instanceof SlidingWindow w) {
-            List<Object> r = engine.eval(RateLimitScripts.APPROXIMATE, ScriptOutputType.MULTI, keys, number(now),
-                    number(w.limit()), number(n), number(w.window().toMillis()), grace);
-            return LimiterStates.approximateAnswer(w, integer(r, 0, key) == 1, integer(r, 3, key), integer(r, 1, key),
-                    integer(r, 2, key), n, now);
+            List<Object> r = engine.eval(
+                    RateLimitScripts.APPROXIMATE,
+                    ScriptOutputType.MULTI,
+                    keys,
+                    number(now),
+                    number(w.limit()),
+                    number(n),
+                    number(w.window().toMillis()),
+                    grace);
+            return LimiterStates.approximateAnswer(
+                    w, integer(r, 0, key) == 1, integer(r, 3, key), integer(r, 1, key), integer(r, 2, key), n, now);
         }
         TokenBucket b = (TokenBucket) limit;
-        List<Object> r = engine.eval(RateLimitScripts.BUCKET, ScriptOutputType.MULTI, keys, number(now), number(n),
-                number(b.capacity()), number(b.refillTokens()), number(b.refillPeriod().toMillis()), grace);
+        List<Object> r = engine.eval(
+                RateLimitScripts.BUCKET,
+                ScriptOutputType.MULTI,
+                keys,
+                number(now),
+                number(n),
+                number(b.capacity()),
+                number(b.refillTokens()),
+                number(b.refillPeriod().toMillis()),
+                grace);
         return LimiterStates.bucketAnswer(b, integer(r, 0, key) == 1, integer(r, 1, key), integer(r, 2, key), n, now);
     }
 
     @Override
     public PermitDecision acquire(String key, Permits permits, String permitId, long now, long leaseEnd) {
-        List<Object> r = engine.eval(RateLimitScripts.ACQUIRE, ScriptOutputType.MULTI, keys(key), number(now),
-                number(permits.max()), permitId.getBytes(StandardCharsets.UTF_8), number(leaseEnd), grace);
+        List<Object> r = engine.eval(
+                RateLimitScripts.ACQUIRE,
+                ScriptOutputType.MULTI,
+                keys(key),
+                number(now),
+                number(permits.max()),
+                permitId.getBytes(StandardCharsets.UTF_8),
+                number(leaseEnd),
+                grace);
         long inUse = integer(r, 1, key);
         if (integer(r, 0, key) == 1) {
-            return new PermitDecision(Optional.of(new Permit(permitId, Instant.ofEpochMilli(leaseEnd))), permits.max(),
-                    Math.max(0, permits.max() - inUse), Duration.ZERO);
+            return new PermitDecision(
+                    Optional.of(new Permit(permitId, Instant.ofEpochMilli(leaseEnd))),
+                    permits.max(),
+                    Math.max(0, permits.max() - inUse),
+                    Duration.ZERO);
         }
-        return new PermitDecision(Optional.empty(), permits.max(), Math.max(0, permits.max() - inUse),
+        return new PermitDecision(
+                Optional.empty(),
+                permits.max(),
+                Math.max(0, permits.max() - inUse),
                 Duration.ofMillis(Math.max(1, integer(r, 2, key) - now)));
     }
 
     @Override
     public boolean renew(String key, String permitId, long now, long leaseEnd) {
-        Long r = engine.eval(RateLimitScripts.RENEW, ScriptOutputType.INTEGER, keys(key), number(now),
-                permitId.getBytes(StandardCharsets.UTF_8), number(leaseEnd), grace);
+        Long r = engine.eval(
+                RateLimitScripts.RENEW,
+                ScriptOutputType.INTEGER,
+                keys(key),
+                number(now),
+                permitId.getBytes(StandardCharsets.UTF_8),
+                number(leaseEnd),
+                grace);
         return r != null && r == 1;
     }
 
     @Override
     public boolean release(String key, String permitId, long now) {
-        Long r = engine.eval(RateLimitScripts.RELEASE, ScriptOutputType.INTEGER, keys(key), number(now),
+        Long r = engine.eval(
+                RateLimitScripts.RELEASE,
+                ScriptOutputType.INTEGER,
+                keys(key),
+                number(now),
                 permitId.getBytes(StandardCharsets.UTF_8));
         return r != null && r == 1;
     }

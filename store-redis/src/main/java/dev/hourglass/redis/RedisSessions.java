@@ -6,18 +6,17 @@ import static dev.hourglass.redis.Codec.parseLong;
 import dev.hourglass.Attributes;
 import dev.hourglass.Page;
 import dev.hourglass.Session;
-import dev.hourglass.spi.SessionBackend;
 import dev.hourglass.StoreException;
+import dev.hourglass.spi.SessionBackend;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScoredValueScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import java.nio.charset.StandardCharsets;
+import io.lettuce.core.protocol.AsyncCommand;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -120,13 +119,15 @@ final class RedisSessions implements SessionBackend {
 
     @Override
     public Session put(String id, Attributes attributes, long now, long expiresAt) {
-        List<Object> r = engine.eval(Script.PUT, ScriptOutputType.MULTI, keyAndIndex(id), writeArgs(id, attributes, now, expiresAt));
+        List<Object> r = engine.eval(
+                Script.PUT, ScriptOutputType.MULTI, keyAndIndex(id), writeArgs(id, attributes, now, expiresAt));
         return Codec.putReply(id, r, attributes, now, expiresAt);
     }
 
     @Override
     public Session createIfAbsent(String id, Attributes attributes, long now, long expiresAt) {
-        byte[] v = engine.eval(Script.CREATE, ScriptOutputType.VALUE, keyAndIndex(id), writeArgs(id, attributes, now, expiresAt));
+        byte[] v = engine.eval(
+                Script.CREATE, ScriptOutputType.VALUE, keyAndIndex(id), writeArgs(id, attributes, now, expiresAt));
         if (v == null) {
             return null;
         }
@@ -167,25 +168,31 @@ final class RedisSessions implements SessionBackend {
 
     @Override
     public boolean touch(String id, long now, long expiresAt) {
-        Long r = engine.eval(Script.TOUCH, ScriptOutputType.INTEGER, keyAndIndex(id), touchArgs(id, now, expiresAt, false));
+        Long r = engine.eval(
+                Script.TOUCH, ScriptOutputType.INTEGER, keyAndIndex(id), touchArgs(id, now, expiresAt, false));
         return r != null && r == 1L;
     }
 
     @Override
     public Session getAndTouch(String id, long now, long expiresAt) {
-        List<Object> hash = engine.eval(Script.TOUCH, ScriptOutputType.MULTI, keyAndIndex(id), touchArgs(id, now, expiresAt, true));
+        List<Object> hash =
+                engine.eval(Script.TOUCH, ScriptOutputType.MULTI, keyAndIndex(id), touchArgs(id, now, expiresAt, true));
         return Codec.session(id, hash, now);
     }
 
     private byte[][] touchArgs(String id, long now, long expiresAt, boolean returnSession) {
-        return new byte[][] {ascii(now), ascii(expiresAt), pttl(now, expiresAt), Codec.utf8(id),
-                returnSession ? new byte[] {'1'} : new byte[] {'0'}};
+        return new byte[][] {
+            ascii(now),
+            ascii(expiresAt),
+            pttl(now, expiresAt),
+            Codec.utf8(id),
+            returnSession ? new byte[] {'1'} : new byte[] {'0'}
+        };
     }
 
     @Override
     public boolean delete(String id, long now) {
-        Long r = engine.eval(Script.DELETE, ScriptOutputType.INTEGER, keyAndIndex(id),
-                ascii(now), Codec.utf8(id));
+        Long r = engine.eval(Script.DELETE, ScriptOutputType.INTEGER, keyAndIndex(id), ascii(now), Codec.utf8(id));
         return r != null && r == 1L;
     }
 
@@ -216,8 +223,10 @@ final class RedisSessions implements SessionBackend {
         while (bucket < keys.buckets()) {
             int room = limit - ids.size();
             int stepCount = count > 0 ? count : Math.max(room, 16);
-            ScoredValueScanCursor<byte[]> step = engine.await("ids", engine.async().zscan(keys.sessionIndex(bucket),
-                    ScanCursor.of(scan), ScanArgs.Builder.limit(stepCount)));
+            ScoredValueScanCursor<byte[]> step = engine.await(
+                    "ids",
+                    engine.async()
+                            .zscan(keys.sessionIndex(bucket), ScanCursor.of(scan), ScanArgs.Builder.limit(stepCount)));
             List<ScoredValue<byte[]>> values = step.getValues();
             for (int i = skip; i < values.size(); i++) {
                 if (ids.size() == limit) {

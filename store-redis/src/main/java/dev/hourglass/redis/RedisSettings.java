@@ -26,8 +26,20 @@ record RedisSettings(
         long maxSessionBytes,
         long maxMessageBytes) {
 
-    static final Set<String> KNOWN = Set.of("prefix", "timeout", "buckets", "expiryGrace", "requestQueueSize",
-            "fallback", "blockingConnections", "maxSessionBytes", "maxMessageBytes", "database", "clientName", "masterId", "verifyPeer");
+    static final Set<String> KNOWN = Set.of(
+            "prefix",
+            "timeout",
+            "buckets",
+            "expiryGrace",
+            "requestQueueSize",
+            "fallback",
+            "blockingConnections",
+            "maxSessionBytes",
+            "maxMessageBytes",
+            "database",
+            "clientName",
+            "masterId",
+            "verifyPeer");
 
     static RedisSettings parse(StoreConfig config) {
         config.requireKnown(KNOWN);
@@ -40,13 +52,15 @@ record RedisSettings(
         Duration timeout = config.duration("timeout", config.timeout(), Duration.ofMillis(10), Duration.ofMinutes(10));
         int buckets = config.intValue("buckets", 256, 1, 16384);
         if (Integer.bitCount(buckets) != 1) {
-            throw new IllegalArgumentException("option 'buckets' must be a power of two (1, 2, 4 ... 16384), was " + buckets);
+            throw new IllegalArgumentException(
+                    "option 'buckets' must be a power of two (1, 2, 4 ... 16384), was " + buckets);
         }
         Duration grace = config.duration("expiryGrace", Duration.ofSeconds(1), Duration.ZERO, Duration.ofDays(1));
         int queue = config.intValue("requestQueueSize", 10_000, 1, 1_000_000);
         if (queue < 2 * buckets + 64) {
-            throw new IllegalArgumentException("option 'requestQueueSize' must be at least 2 x buckets + 64 = "
-                    + (2 * buckets + 64) + " (count and the sweeper send one command per bucket at once), was " + queue);
+            throw new IllegalArgumentException(
+                    "option 'requestQueueSize' must be at least 2 x buckets + 64 = " + (2 * buckets + 64)
+                            + " (count and the sweeper send one command per bucket at once), was " + queue);
         }
         int blocking = config.intValue("blockingConnections", 16, 0, 1024);
         String fallback = config.string("fallback", "none").trim().toLowerCase(Locale.ROOT);
@@ -57,10 +71,20 @@ record RedisSettings(
         long maxMessage = config.longValue("maxMessageBytes", 1 << 20, 1, 512L << 20);
         boolean cluster = scheme.equals("redis-cluster");
         List<RedisURI> uris = uris(config, scheme, cluster, timeout);
-        return new RedisSettings(scheme, uris, cluster, prefix, timeout, buckets, grace, queue, blocking,
-                fallback.equals("memory"), maxSession, maxMessage);
+        return new RedisSettings(
+                scheme,
+                uris,
+                cluster,
+                prefix,
+                timeout,
+                buckets,
+                grace,
+                queue,
+                blocking,
+                fallback.equals("memory"),
+                maxSession,
+                maxMessage);
     }
-
 
     private static List<RedisURI> uris(StoreConfig config, String scheme, boolean cluster, Duration timeout) {
         String location = config.location();
@@ -95,7 +119,8 @@ record RedisSettings(
         } else if (scheme.equals("redis-sentinel")) {
             if (masterId == null || masterId.isBlank()) {
                 throw new IllegalArgumentException("a redis-sentinel URI needs the master's name, as in"
-                        + " redis-sentinel://host:26379/0#mymaster or ?masterId=mymaster, was '" + StoreConfig.redact(config.uri()) + "'");
+                        + " redis-sentinel://host:26379/0#mymaster or ?masterId=mymaster, was '"
+                        + StoreConfig.redact(config.uri()) + "'");
             }
             specs.add("redis-sentinel:" + location + "#" + masterId);
         } else {
@@ -107,8 +132,10 @@ record RedisSettings(
             try {
                 uri = RedisURI.create(spec);
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("cannot read the Redis address in '" + StoreConfig.redact(config.uri())
-                        + "': expected host:port or [host]:port after an optional user:password@", e);
+                throw new IllegalArgumentException(
+                        "cannot read the Redis address in '" + StoreConfig.redact(config.uri())
+                                + "': expected host:port or [host]:port after an optional user:password@",
+                        e);
             }
             uri.setTimeout(timeout);
             String db = config.parameters().get("database");

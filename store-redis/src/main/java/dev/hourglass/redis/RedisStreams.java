@@ -51,8 +51,11 @@ final class RedisStreams implements StreamBackend {
         args[2] = ascii(Math.max(1, expiresAt - now + graceMillis));
         args[3] = raw;
         Codec.putAttributes(args, 4, metadata);
-        Long r = engine.eval(Script.STREAM_OPEN, ScriptOutputType.INTEGER,
-                new byte[][] {keys.meta(b, raw), keys.messages(b, raw), keys.streamIndex(b), keys.wake(b, raw)}, args);
+        Long r = engine.eval(
+                Script.STREAM_OPEN,
+                ScriptOutputType.INTEGER,
+                new byte[][] {keys.meta(b, raw), keys.messages(b, raw), keys.streamIndex(b), keys.wake(b, raw)},
+                args);
         return r != null && r == 1L;
     }
 
@@ -97,15 +100,21 @@ final class RedisStreams implements StreamBackend {
 
     private boolean close(String id, StreamStatus status, String reason, long now) {
         byte[][] k = streamKeys(id);
-        Long r = engine.eval(Script.CLOSE, ScriptOutputType.INTEGER, new byte[][] {k[0], k[2]},
-                ascii(now), ascii(status.code()), Codec.utf8(reason));
+        Long r = engine.eval(
+                Script.CLOSE,
+                ScriptOutputType.INTEGER,
+                new byte[][] {k[0], k[2]},
+                ascii(now),
+                ascii(status.code()),
+                Codec.utf8(reason));
         return r != null && r == 1L;
     }
 
     @Override
     public Poll next(String id, String reader, long now) {
         byte[][] k = streamKeys(id);
-        List<Object> r = engine.eval(Script.NEXT, ScriptOutputType.MULTI, new byte[][] {k[0], k[1]}, ascii(now), marker(reader));
+        List<Object> r =
+                engine.eval(Script.NEXT, ScriptOutputType.MULTI, new byte[][] {k[0], k[1]}, ascii(now), marker(reader));
         Codec.Next n = Codec.next(id, r);
         if (n == null || n.poll().message().isPresent() || n.poll().status() != StreamStatus.OPEN) {
             SEEN.remove();
@@ -136,9 +145,15 @@ final class RedisStreams implements StreamBackend {
         long blockMillis = Math.min(1_000, left / 1_000_000);
         boolean healthy = false;
         try {
-            engine.awaitUntil("blocking read", b.async().xread(XReadArgs.Builder.block(blockMillis).count(1),
-                    XReadArgs.StreamOffset.from(streamKeys(id)[2], seen.count + "-0")),
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(blockMillis) + engine.timeout().toNanos());
+            engine.awaitUntil(
+                    "blocking read",
+                    b.async()
+                            .xread(
+                                    XReadArgs.Builder.block(blockMillis).count(1),
+                                    XReadArgs.StreamOffset.from(streamKeys(id)[2], seen.count + "-0")),
+                    System.nanoTime()
+                            + TimeUnit.MILLISECONDS.toNanos(blockMillis)
+                            + engine.timeout().toNanos());
             healthy = true;
         } finally {
             engine.returnBlocking(b, healthy);
@@ -150,8 +165,7 @@ final class RedisStreams implements StreamBackend {
     }
 
     /** What this thread's last {@code next} saw of an open stream with nothing to read. */
-    private record Seen(String id, long count) {
-    }
+    private record Seen(String id, long count) {}
 
     private static final ThreadLocal<Seen> SEEN = new ThreadLocal<>();
 
@@ -173,9 +187,12 @@ final class RedisStreams implements StreamBackend {
     public boolean delete(String id, long now) {
         byte[] raw = Codec.utf8(id);
         int b = keys.bucket(raw);
-        Long r = engine.eval(Script.STREAM_DELETE, ScriptOutputType.INTEGER,
+        Long r = engine.eval(
+                Script.STREAM_DELETE,
+                ScriptOutputType.INTEGER,
                 new byte[][] {keys.meta(b, raw), keys.messages(b, raw), keys.streamIndex(b), keys.wake(b, raw)},
-                ascii(now), raw);
+                ascii(now),
+                raw);
         return r != null && r == 1L;
     }
 }

@@ -50,10 +50,18 @@ final class RedisSweep implements SweepTask {
             List<CompletableFuture<List<Object>>> replies = new ArrayList<>(fire);
             for (int i = 0; i < fire; i++) {
                 int b = active.get(i);
-                replies.add(engine.evalAsync(Script.SWEEP, ScriptOutputType.MULTI,
+                replies.add(engine.evalAsync(
+                        Script.SWEEP,
+                        ScriptOutputType.MULTI,
                         new byte[][] {keys.sessionIndex(b), keys.streamIndex(b), keys.lease(b)},
-                        nowBytes, ascii(per), owner, leaseMillis, keys.sessionPrefix(b), keys.metaPrefix(b),
-                        keys.messagesPrefix(b), keys.wakePrefix(b)));
+                        nowBytes,
+                        ascii(per),
+                        owner,
+                        leaseMillis,
+                        keys.sessionPrefix(b),
+                        keys.metaPrefix(b),
+                        keys.messagesPrefix(b),
+                        keys.wakePrefix(b)));
             }
             List<Integer> more = new ArrayList<>();
             for (int i = 0; i < fire; i++) {

@@ -233,8 +233,8 @@ final class Script {
             return 0
             """);
 
-    static final java.util.List<Script> ALL = java.util.List.of(PUT, CREATE, MERGE, TOUCH, DELETE, CAS, SWEEP,
-            STREAM_OPEN, APPEND, CLOSE, NEXT, STREAM_DELETE);
+    static final java.util.List<Script> ALL = java.util.List.of(
+            PUT, CREATE, MERGE, TOUCH, DELETE, CAS, SWEEP, STREAM_OPEN, APPEND, CLOSE, NEXT, STREAM_DELETE);
 
     final String name;
     final byte[] source;
@@ -244,7 +244,8 @@ final class Script {
         this.name = name;
         this.source = source.getBytes(StandardCharsets.UTF_8);
         try {
-            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(this.source));
+            this.sha =
+                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(this.source));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is missing from this JVM", e);
         }

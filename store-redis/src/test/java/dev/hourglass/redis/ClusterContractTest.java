@@ -43,7 +43,9 @@ class ClusterContractTest extends StoreContract {
             sessions.put("spread-" + i, Attributes.empty(), HOUR);
         }
         for (RedisServer s : cluster.servers()) {
-            assertThat(((Number) s.command("DBSIZE")).longValue() - before.get(s)).as("new keys on %s", s).isGreaterThan(30);
+            assertThat(((Number) s.command("DBSIZE")).longValue() - before.get(s))
+                    .as("new keys on %s", s)
+                    .isGreaterThan(30);
         }
         assertThat(sessions.count()).isEqualTo(300);
     }

@@ -68,11 +68,14 @@ class CodecFuzzTest {
                         assertThat(st.expiresAt().toEpochMilli()).isGreaterThan(now);
                     }
                 }
-                case 2 -> assertThat(Codec.message(1 + (now & 0xFFFF), data.consumeRemainingAsBytes(), "q").sequence())
-                        .isPositive();
+                case 2 ->
+                    assertThat(Codec.message(1 + (now & 0xFFFF), data.consumeRemainingAsBytes(), "q")
+                                    .sequence())
+                            .isPositive();
                 case 3 -> {
                     Codec.Swept swept = Codec.swept(reply(data, 0));
-                    assertThat(swept.streams() >= 0 || swept.sessions().isEmpty()).isTrue();
+                    assertThat(swept.streams() >= 0 || swept.sessions().isEmpty())
+                            .isTrue();
                 }
                 case 4 -> Codec.putReply("s", reply(data, 0), dev.hourglass.Attributes.empty(), now, now + 1);
                 default -> Codec.casReply("s", reply(data, 0), dev.hourglass.Attributes.empty(), now);

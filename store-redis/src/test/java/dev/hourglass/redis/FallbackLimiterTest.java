@@ -35,26 +35,42 @@ class FallbackLimiterTest {
         try (RedisServer redis = RedisServer.start()) {
             String uri = redis.uri() + "?prefix=fbl:&fallback=memory";
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            try (Store store = Hourglass.open(uri, StoreOptions.builder().timeout(Duration.ofSeconds(2))
-                    .meterRegistry(meters).sweeperAutoStart(false).build());
-                 Store plain = Hourglass.open(redis.uri() + "?prefix=fbl:", StoreOptions.builder().sweeperAutoStart(false)
-                         .build())) {
+            try (Store store = Hourglass.open(
+                            uri,
+                            StoreOptions.builder()
+                                    .timeout(Duration.ofSeconds(2))
+                                    .meterRegistry(meters)
+                                    .sweeperAutoStart(false)
+                                    .build());
+                    Store plain = Hourglass.open(
+                            redis.uri() + "?prefix=fbl:",
+                            StoreOptions.builder().sweeperAutoStart(false).build())) {
                 awaitRedis(meters);
                 assertThat(store.limiters().take(q, "k", 2).remaining()).isEqualTo(1);
-                assertThat(plain.limiters().take(q, "k").remaining()).as("counted in Redis").isZero();
+                assertThat(plain.limiters().take(q, "k").remaining())
+                        .as("counted in Redis")
+                        .isZero();
                 assertThat(store.limiters().acquire(p, "k").admitted()).isTrue();
 
                 redis.kill();
-                assertThat(store.limiters().take(q, "k").remaining()).as("served at once from memory").isEqualTo(2);
+                assertThat(store.limiters().take(q, "k").remaining())
+                        .as("served at once from memory")
+                        .isEqualTo(2);
                 assertThat(degraded(meters)).isTrue();
-                assertThat(store.limiters().take(q, "k").remaining()).as("this node's own count").isEqualTo(1);
-                assertThat(store.limiters().acquire(p, "k").admitted()).as("Redis's permit is not seen").isTrue();
+                assertThat(store.limiters().take(q, "k").remaining())
+                        .as("this node's own count")
+                        .isEqualTo(1);
+                assertThat(store.limiters().acquire(p, "k").admitted())
+                        .as("Redis's permit is not seen")
+                        .isTrue();
                 assertThat(store.limiters().inUse(p, "k")).isEqualTo(1);
 
                 redis.restart();
                 awaitRedis(meters);
                 assertThat(store.limiters().take(q, "after").remaining()).isEqualTo(2);
-                assertThat(plain.limiters().take(q, "after").remaining()).as("counted in Redis again").isEqualTo(1);
+                assertThat(plain.limiters().take(q, "after").remaining())
+                        .as("counted in Redis again")
+                        .isEqualTo(1);
             }
         }
     }

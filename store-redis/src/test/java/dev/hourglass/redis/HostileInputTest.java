@@ -7,13 +7,12 @@ import dev.hourglass.Attributes;
 import dev.hourglass.CorruptDataException;
 import dev.hourglass.Hourglass;
 import dev.hourglass.Page;
-import dev.hourglass.StoreCapacityException;
 import dev.hourglass.Store;
+import dev.hourglass.StoreCapacityException;
 import dev.hourglass.StoreException;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.StoreUnavailableException;
 import dev.hourglass.spi.Backend;
-import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.TestConfigs;
 import dev.hourglass.testkit.FreePorts;
 import dev.hourglass.testkit.RedisServer;
@@ -41,8 +40,20 @@ import org.junit.jupiter.api.Test;
 class HostileInputTest {
 
     private static final Duration HOUR = Duration.ofHours(1);
-    private static final List<String> BAD_CURSORS = List.of("-2147483648:a", "-1:x", "-1.0.0.0", "256.0.0.0", "0.0.5.0",
-            "0.18446744073709551616.0.0", "0.x.0.16", "0.0.0.10001", "", "1.2.3", "01.0.0.0", "0.0.0.0.0", "z".repeat(10_000));
+    private static final List<String> BAD_CURSORS = List.of(
+            "-2147483648:a",
+            "-1:x",
+            "-1.0.0.0",
+            "256.0.0.0",
+            "0.0.5.0",
+            "0.18446744073709551616.0.0",
+            "0.x.0.16",
+            "0.0.0.10001",
+            "",
+            "1.2.3",
+            "01.0.0.0",
+            "0.0.0.0.0",
+            "z".repeat(10_000));
 
     private static RedisServer redis;
     private static RedisClient client;
@@ -63,7 +74,11 @@ class HostileInputTest {
     }
 
     private static StoreOptions options(String prefix) {
-        return StoreOptions.builder().sweeperAutoStart(false).timeout(Duration.ofSeconds(2)).property("prefix", prefix).build();
+        return StoreOptions.builder()
+                .sweeperAutoStart(false)
+                .timeout(Duration.ofSeconds(2))
+                .property("prefix", prefix)
+                .build();
     }
 
     private static byte[] b(String s) {
@@ -72,27 +87,32 @@ class HostileInputTest {
 
     /** The backend itself, as the store sees it below its sealing of cursors. */
     private static Backend backend(String uri, String prefix) {
-        return new RedisStoreProvider().open(TestConfigs.of(uri, "redis", options(prefix), id -> { }));
+        return new RedisStoreProvider().open(TestConfigs.of(uri, "redis", options(prefix), id -> {}));
     }
 
     @Test
     void madeUpCursorsAreRefusedAndIssuedOnesListEveryIdOnce() {
         String prefix = TestStores.freshPrefix();
         long now = System.currentTimeMillis();
-        try (Backend plain = backend(redis.uri(), prefix); Backend fallback = backend(redis.uri() + "?fallback=memory", prefix)) {
+        try (Backend plain = backend(redis.uri(), prefix);
+                Backend fallback = backend(redis.uri() + "?fallback=memory", prefix)) {
             for (int i = 0; i < 300; i++) {
                 plain.sessions().put("id-" + i, Attributes.empty(), now, now + HOUR.toMillis());
             }
             for (Backend b : List.of(plain, fallback)) {
                 for (String c : BAD_CURSORS) {
                     String sent = b == fallback ? "r" + c : c;
-                    assertThatThrownBy(() -> b.sessions().ids(sent, 10, now)).as("cursor %.40s", sent)
-                            .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("cursor ");
+                    assertThatThrownBy(() -> b.sessions().ids(sent, 10, now))
+                            .as("cursor %.40s", sent)
+                            .isInstanceOf(IllegalArgumentException.class)
+                            .hasMessageStartingWith("cursor ");
                 }
             }
             for (String c : List.of("x0.0.0.0", "r", "m", "", "0.0.0.0")) {
-                assertThatThrownBy(() -> fallback.sessions().ids(c, 10, now)).as(c)
-                        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("cursor ");
+                assertThatThrownBy(() -> fallback.sessions().ids(c, 10, now))
+                        .as(c)
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageStartingWith("cursor ");
             }
             for (Backend b : List.of(plain, fallback)) {
                 Set<String> seen = new HashSet<>();
@@ -120,18 +140,21 @@ class HostileInputTest {
             byte[] key = keys.session(keys.bucket(id), id);
 
             r.hset(key, Codec.field(Codec.VERSION), b("99999999999999999999"));
-            assertThatThrownBy(() -> store.sessions().get("s")).isInstanceOf(CorruptDataException.class)
+            assertThatThrownBy(() -> store.sessions().get("s"))
+                    .isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining("version of session 's'");
             r.hset(key, Codec.field(Codec.VERSION), b("3"));
             r.hset(key, new byte[] {(byte) 0xC0, (byte) 0xAF}, b("overlong"));
-            assertThatThrownBy(() -> store.sessions().get("s")).isInstanceOf(CorruptDataException.class)
+            assertThatThrownBy(() -> store.sessions().get("s"))
+                    .isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining("not UTF-8");
             assertThatThrownBy(() -> store.sessions().getAndTouch("s", HOUR)).isInstanceOf(CorruptDataException.class);
             r.hdel(key, new byte[] {(byte) 0xC0, (byte) 0xAF});
             assertThat(store.sessions().get("s")).isPresent();
 
             r.zadd(keys.sessionIndex(0), 9e15, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
-            assertThatThrownBy(() -> store.sessions().ids(null, 10_000)).isInstanceOf(CorruptDataException.class)
+            assertThatThrownBy(() -> store.sessions().ids(null, 10_000))
+                    .isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining("session id in an expiry index");
 
             store.streams().open("q", Attributes.empty(), HOUR);
@@ -140,10 +163,12 @@ class HostileInputTest {
             byte[] meta = keys.meta(keys.bucket(qid), qid);
             byte[] messages = keys.messages(keys.bucket(qid), qid);
             r.lset(messages, 0, b("no timestamp"));
-            assertThatThrownBy(() -> store.streams().next("q", "reader")).isInstanceOf(CorruptDataException.class)
+            assertThatThrownBy(() -> store.streams().next("q", "reader"))
+                    .isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining("timestamp of message 1 of stream 'q'");
             r.hset(meta, Codec.field(Codec.STATUS), b("4294967296"));
-            assertThatThrownBy(() -> store.streams().state("q")).isInstanceOf(CorruptDataException.class)
+            assertThatThrownBy(() -> store.streams().state("q"))
+                    .isInstanceOf(CorruptDataException.class)
                     .hasMessageContaining("status of stream 'q'");
             assertThatThrownBy(() -> store.streams().next("q", "other")).isInstanceOf(CorruptDataException.class);
         }
@@ -155,17 +180,21 @@ class HostileInputTest {
         try (RedisServer secured = RedisServer.start()) {
             secured.command("ACL", "SETUSER", "app", "on", ">" + password, "~*", "+@all");
             String wrong = "redis://app:wr0ng-Secret@" + secured.host() + ":" + secured.port() + "/0";
-            assertThatThrownBy(() -> Hourglass.open(wrong, options("p:"))).isInstanceOf(StoreException.class)
+            assertThatThrownBy(() -> Hourglass.open(wrong, options("p:")))
+                    .isInstanceOf(StoreException.class)
                     .satisfies(e -> assertClean(e, "wr0ng-Secret"))
-                    .satisfies(e -> assertThat(e.getCause()).isNotNull()
+                    .satisfies(e -> assertThat(e.getCause())
+                            .isNotNull()
                             .satisfies(c -> assertThat(c.getClass().getName()).startsWith("io.lettuce")));
 
-            String good = "redis://app:" + password.replace("/", "%2F").replace("@", "%40").replace("?", "%3F") + "@"
-                    + secured.host() + ":" + secured.port() + "/0";
+            String good = "redis://app:"
+                    + password.replace("/", "%2F").replace("@", "%40").replace("?", "%3F") + "@" + secured.host() + ":"
+                    + secured.port() + "/0";
             try (Store store = Hourglass.open(good, options("p:"))) {
                 store.sessions().put("a", Attributes.empty(), HOUR);
                 secured.kill();
-                assertThatThrownBy(() -> store.sessions().get("a")).isInstanceOf(StoreUnavailableException.class)
+                assertThatThrownBy(() -> store.sessions().get("a"))
+                        .isInstanceOf(StoreUnavailableException.class)
                         .satisfies(e -> assertClean(e, "ss@w"))
                         .satisfies(e -> assertThat(e.getCause()).isNotNull());
             }
@@ -174,8 +203,10 @@ class HostileInputTest {
         try (Store store = Hourglass.open(redis.uri(), options(prefix))) {
             redis.command("CONFIG", "SET", "maxmemory", "1");
             try {
-                assertThatThrownBy(() -> store.sessions().put("big", Attributes.strings(Map.of("a", "x".repeat(1000))), HOUR))
-                        .isInstanceOf(StoreCapacityException.class).hasMessageContaining("(OOM)")
+                assertThatThrownBy(() ->
+                                store.sessions().put("big", Attributes.strings(Map.of("a", "x".repeat(1000))), HOUR))
+                        .isInstanceOf(StoreCapacityException.class)
+                        .hasMessageContaining("(OOM)")
                         .satisfies(e -> assertClean(e, "maxmemory'"))
                         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("command not allowed"));
             } finally {
@@ -190,8 +221,12 @@ class HostileInputTest {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try (Store store = Hourglass.open("redis://app:Zz-s3cret-zZ@127.0.0.1:" + dead + "/0?fallback=memory",
-                StoreOptions.builder().timeout(Duration.ofMillis(300)).sweeperAutoStart(false).build())) {
+        try (Store store = Hourglass.open(
+                "redis://app:Zz-s3cret-zZ@127.0.0.1:" + dead + "/0?fallback=memory",
+                StoreOptions.builder()
+                        .timeout(Duration.ofMillis(300))
+                        .sweeperAutoStart(false)
+                        .build())) {
             store.sessions().put("x", Attributes.empty(), HOUR);
             assertThat(store.sessions().get("x")).isPresent();
         } finally {
@@ -203,8 +238,13 @@ class HostileInputTest {
     }
 
     private static void assertClean(Throwable e, String secret) {
-        assertThat(e.getMessage()).startsWith("redis store redis://").doesNotContain(secret)
-                .doesNotContain("Exception").doesNotContain("io.lettuce").doesNotContain("io.netty")
-                .doesNotContain("Connection refused").doesNotContain("WRONGPASS invalid");
+        assertThat(e.getMessage())
+                .startsWith("redis store redis://")
+                .doesNotContain(secret)
+                .doesNotContain("Exception")
+                .doesNotContain("io.lettuce")
+                .doesNotContain("io.netty")
+                .doesNotContain("Connection refused")
+                .doesNotContain("WRONGPASS invalid");
     }
 }

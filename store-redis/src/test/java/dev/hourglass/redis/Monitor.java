@@ -32,21 +32,24 @@ final class Monitor implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             out.write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String ok = in.readLine();
             if (!"+OK".equals(ok)) {
                 throw new IllegalStateException("MONITOR answered " + ok);
             }
-            reader = new Thread(() -> {
-                try {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // closed
-                }
-            }, "monitor-reader");
+            reader = new Thread(
+                    () -> {
+                        try {
+                            String line;
+                            while ((line = in.readLine()) != null) {
+                                lines.add(line);
+                            }
+                        } catch (IOException e) {
+                            // closed
+                        }
+                    },
+                    "monitor-reader");
             reader.setDaemon(true);
             reader.start();
         } catch (IOException e) {
@@ -56,8 +59,7 @@ final class Monitor implements AutoCloseable {
 
     /** The commands clients sent before the marker line, scripts' own commands left out. */
     /** One command as MONITOR shows it: the client's address and the command line. */
-    record Sent(String client, String command) {
-    }
+    record Sent(String client, String command) {}
 
     List<Sent> drainUntil(String markerArg) throws InterruptedException {
         List<Sent> sent = new ArrayList<>();

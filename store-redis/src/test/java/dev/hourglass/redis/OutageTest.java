@@ -38,7 +38,12 @@ class OutageTest {
     @Test
     void callsFailFastWhileRedisIsDownAndSucceedAgainAfterARestart() throws Exception {
         try (RedisServer redis = RedisServer.start();
-             Store store = Hourglass.open(redis.uri(), StoreOptions.builder().timeout(TIMEOUT).sweeperAutoStart(false).build())) {
+                Store store = Hourglass.open(
+                        redis.uri(),
+                        StoreOptions.builder()
+                                .timeout(TIMEOUT)
+                                .sweeperAutoStart(false)
+                                .build())) {
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong ok = new AtomicLong();
             AtomicLong unavailable = new AtomicLong();
@@ -55,7 +60,11 @@ class OutageTest {
                         long start = System.nanoTime();
                         try {
                             if (i % 2 == 0) {
-                                store.sessions().put(id, Attributes.strings(Map.of("i", Integer.toString(i))), Duration.ofHours(1));
+                                store.sessions()
+                                        .put(
+                                                id,
+                                                Attributes.strings(Map.of("i", Integer.toString(i))),
+                                                Duration.ofHours(1));
                             } else {
                                 store.sessions().get(id);
                             }
@@ -74,8 +83,12 @@ class OutageTest {
             redis.kill();
             long okAtKill = ok.get();
             Thread.sleep(1_500);
-            assertThat(unavailable.get()).as("calls failed as unavailable while down").isPositive();
-            assertThat(slowest.get()).as("slowest call in ms (timeout %s)", TIMEOUT).isLessThan(TIMEOUT.toMillis() + SLACK_MILLIS);
+            assertThat(unavailable.get())
+                    .as("calls failed as unavailable while down")
+                    .isPositive();
+            assertThat(slowest.get())
+                    .as("slowest call in ms (timeout %s)", TIMEOUT)
+                    .isLessThan(TIMEOUT.toMillis() + SLACK_MILLIS);
 
             redis.restart();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -88,7 +101,9 @@ class OutageTest {
                 w.get(10, TimeUnit.SECONDS);
             }
             pool.shutdown();
-            assertThat(unexpected.get()).as("only StoreUnavailableException while down").isNull();
+            assertThat(unexpected.get())
+                    .as("only StoreUnavailableException while down")
+                    .isNull();
             assertThat(ok.get()).as("calls after the restart").isGreaterThanOrEqualTo(okAtRestart + 100);
             assertThat(ok.get()).isGreaterThan(okAtKill);
             assertThat(slowest.get()).isLessThan(TIMEOUT.toMillis() + SLACK_MILLIS);
@@ -102,17 +117,24 @@ class OutageTest {
     @Test
     void aServerThatStopsAnsweringFailsCallsWithinTheTimeout() throws Exception {
         try (RedisServer redis = RedisServer.start();
-             Store store = Hourglass.open(redis.uri(), StoreOptions.builder().timeout(TIMEOUT).sweeperAutoStart(false).build())) {
+                Store store = Hourglass.open(
+                        redis.uri(),
+                        StoreOptions.builder()
+                                .timeout(TIMEOUT)
+                                .sweeperAutoStart(false)
+                                .build())) {
             store.sessions().put("p", Attributes.strings(Map.of("a", "1")), Duration.ofHours(1));
             redis.command("CLIENT", "PAUSE", "2000", "ALL");
             long start = System.nanoTime();
-            assertThatThrownBy(() -> store.sessions().get("p")).isInstanceOf(StoreUnavailableException.class)
+            assertThatThrownBy(() -> store.sessions().get("p"))
+                    .isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("timeout");
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertThat(elapsed).isBetween(TIMEOUT.toMillis() - 50, TIMEOUT.toMillis() + SLACK_MILLIS);
             long healthStart = System.nanoTime();
             assertThat(store.isHealthy()).isFalse();
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healthStart)).isLessThan(TIMEOUT.toMillis() + SLACK_MILLIS);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healthStart))
+                    .isLessThan(TIMEOUT.toMillis() + SLACK_MILLIS);
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             Optional<Session> back = Optional.empty();
             while (back.isEmpty() && System.nanoTime() < until) {
@@ -132,16 +154,22 @@ class OutageTest {
         String uri = redis.uri();
         redis.close();
         long start = System.nanoTime();
-        assertThatThrownBy(() -> Hourglass.open(uri, StoreOptions.builder().timeout(TIMEOUT).build()))
-                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining(uri.substring("redis://".length()));
+        assertThatThrownBy(() -> Hourglass.open(
+                        uri, StoreOptions.builder().timeout(TIMEOUT).build()))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining(uri.substring("redis://".length()));
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(TIMEOUT.toMillis() + 2_000);
     }
 
     @Test
     void queuedCommandsAreBounded() throws Exception {
         try (RedisServer redis = RedisServer.start();
-             Store store = Hourglass.open(redis.uri() + "?buckets=16&requestQueueSize=100",
-                     StoreOptions.builder().timeout(Duration.ofSeconds(2)).sweeperAutoStart(false).build())) {
+                Store store = Hourglass.open(
+                        redis.uri() + "?buckets=16&requestQueueSize=100",
+                        StoreOptions.builder()
+                                .timeout(Duration.ofSeconds(2))
+                                .sweeperAutoStart(false)
+                                .build())) {
             redis.command("CLIENT", "PAUSE", "1500", "ALL");
             Map<String, Attributes> batch = new java.util.LinkedHashMap<>();
             for (int i = 0; i < 500; i++) {
@@ -155,7 +183,8 @@ class OutageTest {
             }
             assertThat(errors).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("requestQueueSize"));
             Thread.sleep(1_600);
-            assertThat(store.sessions().getAll(batch.keySet().stream().limit(50).toList())).isEmpty();
+            assertThat(store.sessions().getAll(batch.keySet().stream().limit(50).toList()))
+                    .isEmpty();
         }
     }
 }

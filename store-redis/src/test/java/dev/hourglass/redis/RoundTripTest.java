@@ -41,7 +41,9 @@ class RoundTripTest {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServer.start();
-        store = Hourglass.open(redis.uri() + "?prefix=rt:", StoreOptions.builder().sweeperAutoStart(false).build());
+        store = Hourglass.open(
+                redis.uri() + "?prefix=rt:",
+                StoreOptions.builder().sweeperAutoStart(false).build());
         monitor = new Monitor(redis.host(), redis.port());
         store.sessions().get("warm-up");
         List<Monitor.Sent> sent = drain();
@@ -69,9 +71,13 @@ class RoundTripTest {
         redis.command("CONFIG", "RESETSTAT");
         op.run();
         Map<String, Long> stats = commandStats();
-        List<String> sent = drain().stream().filter(s -> s.client().equals(storeClient)).map(Monitor.Sent::command).toList();
+        List<String> sent = drain().stream()
+                .filter(s -> s.client().equals(storeClient))
+                .map(Monitor.Sent::command)
+                .toList();
         measured.put(name, sent.size());
-        long topLevel = stats.getOrDefault("evalsha", 0L) + stats.getOrDefault("eval", 0L)
+        long topLevel = stats.getOrDefault("evalsha", 0L)
+                + stats.getOrDefault("eval", 0L)
                 + (sent.stream().anyMatch(c -> c.startsWith("\"HGETALL\"")) ? stats.getOrDefault("hgetall", 0L) : 0L);
         assertThat(topLevel).as("commandstats of %s: %s", name, stats).isEqualTo(sent.size());
         return sent;
@@ -94,40 +100,90 @@ class RoundTripTest {
     @Test
     void everySessionOperationIsOneCommand() throws Exception {
         Sessions s = store.sessions();
-        assertThat(commandsOf("put", () -> s.put("rt-1", attrs("a", "1"), HOUR))).singleElement()
-                .asString().startsWith("\"EVALSHA\"");
-        assertThat(commandsOf("get", () -> assertThat(s.get("rt-1")).isPresent())).singleElement()
-                .asString().startsWith("\"HGETALL\"");
-        assertThat(commandsOf("get (absent)", () -> assertThat(s.get("rt-absent")).isEmpty())).hasSize(1);
-        assertThat(commandsOf("createIfAbsent", () -> assertThat(s.createIfAbsent("rt-2", attrs("a", "1"), HOUR)).isPresent()))
-                .singleElement().asString().startsWith("\"EVALSHA\"");
-        assertThat(commandsOf("createIfAbsent (taken)", () -> assertThat(s.createIfAbsent("rt-2", attrs("a", "2"), HOUR)).isEmpty()))
+        assertThat(commandsOf("put", () -> s.put("rt-1", attrs("a", "1"), HOUR)))
+                .singleElement()
+                .asString()
+                .startsWith("\"EVALSHA\"");
+        assertThat(commandsOf("get", () -> assertThat(s.get("rt-1")).isPresent()))
+                .singleElement()
+                .asString()
+                .startsWith("\"HGETALL\"");
+        assertThat(commandsOf(
+                        "get (absent)", () -> assertThat(s.get("rt-absent")).isEmpty()))
+                .hasSize(1);
+        assertThat(commandsOf(
+                        "createIfAbsent",
+                        () -> assertThat(s.createIfAbsent("rt-2", attrs("a", "1"), HOUR))
+                                .isPresent()))
+                .singleElement()
+                .asString()
+                .startsWith("\"EVALSHA\"");
+        assertThat(commandsOf(
+                        "createIfAbsent (taken)",
+                        () -> assertThat(s.createIfAbsent("rt-2", attrs("a", "2"), HOUR))
+                                .isEmpty()))
                 .hasSize(1);
         assertThat(commandsOf("create", () -> s.create(attrs("a", "1"), HOUR))).hasSize(1);
-        assertThat(commandsOf("merge", () -> assertThat(s.merge("rt-1", attrs("b", "2"), Set.of("a"))).isPresent()))
-                .singleElement().asString().startsWith("\"EVALSHA\"");
-        assertThat(commandsOf("touch", () -> assertThat(s.touch("rt-1", HOUR)).isTrue())).hasSize(1);
-        assertThat(commandsOf("getAndTouch", () -> assertThat(s.getAndTouch("rt-1", HOUR)).isPresent())).hasSize(1);
-        long version = s.get("rt-1").orElseThrow().version();
-        assertThat(commandsOf("compareAndSet", () -> assertThat(s.compareAndSet("rt-1", version, attrs("c", "3"))).isPresent()))
-                .singleElement().asString().startsWith("\"EVALSHA\"");
-        assertThat(commandsOf("compareAndSet (stale)", () -> assertThat(s.compareAndSet("rt-1", version, attrs("c", "4"))).isEmpty()))
+        assertThat(commandsOf(
+                        "merge",
+                        () -> assertThat(s.merge("rt-1", attrs("b", "2"), Set.of("a")))
+                                .isPresent()))
+                .singleElement()
+                .asString()
+                .startsWith("\"EVALSHA\"");
+        assertThat(commandsOf("touch", () -> assertThat(s.touch("rt-1", HOUR)).isTrue()))
                 .hasSize(1);
-        assertThat(commandsOf("update (get + CAS)", () -> s.update("rt-1", a -> a.with("d", "4")).orElseThrow())).hasSize(2);
-        assertThat(commandsOf("delete", () -> assertThat(s.delete("rt-1")).isTrue())).hasSize(1);
-        assertThat(commandsOf("delete (absent)", () -> assertThat(s.delete("rt-1")).isFalse())).hasSize(1);
+        assertThat(commandsOf(
+                        "getAndTouch",
+                        () -> assertThat(s.getAndTouch("rt-1", HOUR)).isPresent()))
+                .hasSize(1);
+        long version = s.get("rt-1").orElseThrow().version();
+        assertThat(commandsOf(
+                        "compareAndSet",
+                        () -> assertThat(s.compareAndSet("rt-1", version, attrs("c", "3")))
+                                .isPresent()))
+                .singleElement()
+                .asString()
+                .startsWith("\"EVALSHA\"");
+        assertThat(commandsOf(
+                        "compareAndSet (stale)",
+                        () -> assertThat(s.compareAndSet("rt-1", version, attrs("c", "4")))
+                                .isEmpty()))
+                .hasSize(1);
+        assertThat(commandsOf(
+                        "update (get + CAS)",
+                        () -> s.update("rt-1", a -> a.with("d", "4")).orElseThrow()))
+                .hasSize(2);
+        assertThat(commandsOf("delete", () -> assertThat(s.delete("rt-1")).isTrue()))
+                .hasSize(1);
+        assertThat(commandsOf(
+                        "delete (absent)", () -> assertThat(s.delete("rt-1")).isFalse()))
+                .hasSize(1);
     }
 
     @Test
     void everyStreamOperationIsOneCommand() throws Exception {
         Streams st = store.streams();
-        assertThat(commandsOf("stream open", () -> assertThat(st.open("rt-s", Attributes.empty(), HOUR)).isTrue())).hasSize(1);
-        assertThat(commandsOf("stream append", () -> st.append("rt-s", "x".getBytes(StandardCharsets.UTF_8)))).hasSize(1);
-        assertThat(commandsOf("stream next", () -> assertThat(st.next("rt-s", "r").orElseThrow().message()).isPresent()))
+        assertThat(commandsOf(
+                        "stream open",
+                        () -> assertThat(st.open("rt-s", Attributes.empty(), HOUR))
+                                .isTrue()))
                 .hasSize(1);
-        assertThat(commandsOf("stream state", () -> assertThat(st.state("rt-s")).isPresent())).hasSize(1);
-        assertThat(commandsOf("stream complete", () -> assertThat(st.complete("rt-s")).isTrue())).hasSize(1);
-        assertThat(commandsOf("stream delete", () -> assertThat(st.delete("rt-s")).isTrue())).hasSize(1);
+        assertThat(commandsOf("stream append", () -> st.append("rt-s", "x".getBytes(StandardCharsets.UTF_8))))
+                .hasSize(1);
+        assertThat(commandsOf(
+                        "stream next",
+                        () -> assertThat(st.next("rt-s", "r").orElseThrow().message())
+                                .isPresent()))
+                .hasSize(1);
+        assertThat(commandsOf("stream state", () -> assertThat(st.state("rt-s")).isPresent()))
+                .hasSize(1);
+        assertThat(commandsOf(
+                        "stream complete", () -> assertThat(st.complete("rt-s")).isTrue()))
+                .hasSize(1);
+        assertThat(commandsOf(
+                        "stream delete", () -> assertThat(st.delete("rt-s")).isTrue()))
+                .hasSize(1);
     }
 
     @Test
@@ -135,19 +191,25 @@ class RoundTripTest {
         Streams st = store.streams();
         st.open("rt-w", Attributes.empty(), HOUR);
         drain();
-        java.util.concurrent.CompletableFuture<Long> read = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> st.next("rt-w", "r", Duration.ofSeconds(5)).orElseThrow().message().orElseThrow().sequence());
+        java.util.concurrent.CompletableFuture<Long> read =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> st.next("rt-w", "r", Duration.ofSeconds(5))
+                        .orElseThrow()
+                        .message()
+                        .orElseThrow()
+                        .sequence());
         Thread.sleep(1_200);
         long appended = System.nanoTime();
         st.append("rt-w", "x".getBytes(StandardCharsets.UTF_8));
         assertThat(read.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
         long latencyMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - appended);
         List<Monitor.Sent> sent = drain();
-        List<Monitor.Sent> xreads = sent.stream().filter(x -> x.command().startsWith("\"XREAD\"")).toList();
+        List<Monitor.Sent> xreads =
+                sent.stream().filter(x -> x.command().startsWith("\"XREAD\"")).toList();
         assertThat(xreads).isNotEmpty().allSatisfy(x -> assertThat(x.client()).isNotEqualTo(storeClient));
         assertThat(xreads.get(0).command()).contains("\"BLOCK\"");
         assertThat(sent.stream().filter(x -> x.client().equals(storeClient)).count())
-                .as("next, append, next: no polling while blocked: %s", sent).isLessThanOrEqualTo(4);
+                .as("next, append, next: no polling while blocked: %s", sent)
+                .isLessThanOrEqualTo(4);
         assertThat(latencyMs).as("wake-up latency ms").isLessThan(200);
         measured.put("blocking read wake-up ms", (int) latencyMs);
     }
@@ -171,7 +233,8 @@ class RoundTripTest {
         assertThat(first).hasSize(2);
         assertThat(first.get(0)).startsWith("\"EVALSHA\"");
         assertThat(first.get(1)).startsWith("\"EVAL\"");
-        assertThat(commandsOf("put after reload", () -> s.put("rt-f", attrs("a", "3"), HOUR))).hasSize(1);
+        assertThat(commandsOf("put after reload", () -> s.put("rt-f", attrs("a", "3"), HOUR)))
+                .hasSize(1);
         redis.command("SCRIPT", "FLUSH");
         s.putAll(Map.of("rt-f1", attrs("a", "1"), "rt-f2", attrs("a", "2")), HOUR);
         assertThat(s.getAll(List.of("rt-f1", "rt-f2"))).hasSize(2);
@@ -187,6 +250,9 @@ class RoundTripTest {
             batch.put("rt-b" + i, attrs("i", Integer.toString(i)));
         }
         assertThat(commandsOf("putAll of 50", () -> s.putAll(batch, HOUR))).hasSize(50);
-        assertThat(commandsOf("getAll of 50", () -> assertThat(s.getAll(batch.keySet())).hasSize(50))).hasSize(50);
+        assertThat(commandsOf(
+                        "getAll of 50",
+                        () -> assertThat(s.getAll(batch.keySet())).hasSize(50)))
+                .hasSize(50);
     }
 }

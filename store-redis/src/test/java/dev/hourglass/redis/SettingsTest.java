@@ -7,7 +7,6 @@ import dev.hourglass.Attributes;
 import dev.hourglass.Hourglass;
 import dev.hourglass.Store;
 import dev.hourglass.StoreOptions;
-import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.TestConfigs;
 import dev.hourglass.testkit.RedisServer;
 import io.lettuce.core.RedisURI;
@@ -38,7 +37,7 @@ class SettingsTest {
 
     private static RedisSettings parse(String uri) {
         String scheme = uri.substring(0, uri.indexOf(':'));
-        return RedisSettings.parse(TestConfigs.of(uri, scheme, StoreOptions.defaults(), id -> { }));
+        return RedisSettings.parse(TestConfigs.of(uri, scheme, StoreOptions.defaults(), id -> {}));
     }
 
     private String uri(String userInfo, String query) {
@@ -56,7 +55,8 @@ class SettingsTest {
             assertThat(u.getPort()).isEqualTo(6390);
             assertThat(u.getDatabase()).isEqualTo(2);
         });
-        RedisSettings o = parse("redis://localhost?prefix=app:&timeout=250ms&buckets=1024&fallback=memory&expiryGrace=0s");
+        RedisSettings o =
+                parse("redis://localhost?prefix=app:&timeout=250ms&buckets=1024&fallback=memory&expiryGrace=0s");
         assertThat(o.prefix()).isEqualTo("app:");
         assertThat(o.timeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(o.buckets()).isEqualTo(1024);
@@ -76,26 +76,41 @@ class SettingsTest {
             assertThat(u.getSentinelMasterId()).isEqualTo("mymaster");
             assertThat(u.getSentinels()).hasSize(2);
         });
-        assertThat(parse("redis-sentinel://s1:26379?masterId=main").uris().get(0).getSentinelMasterId()).isEqualTo("main");
+        assertThat(parse("redis-sentinel://s1:26379?masterId=main")
+                        .uris()
+                        .get(0)
+                        .getSentinelMasterId())
+                .isEqualTo("main");
     }
 
     @Test
     void badOptionsAreRejectedNamingTheOption() {
-        assertThatThrownBy(() -> parse("redis://h?prefx=a")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("prefx").hasMessageContaining("prefix");
-        assertThatThrownBy(() -> parse("redis://h?prefix=a{b}")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> parse("redis://h?prefx=a"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("prefx")
                 .hasMessageContaining("prefix");
-        assertThatThrownBy(() -> parse("redis://h?buckets=100")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("buckets").hasMessageContaining("100");
-        assertThatThrownBy(() -> parse("redis://h?fallback=disk")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("fallback").hasMessageContaining("disk");
-        assertThatThrownBy(() -> parse("redis://h?timeout=soon")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> parse("redis://h?prefix=a{b}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("prefix");
+        assertThatThrownBy(() -> parse("redis://h?buckets=100"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("buckets")
+                .hasMessageContaining("100");
+        assertThatThrownBy(() -> parse("redis://h?fallback=disk"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fallback")
+                .hasMessageContaining("disk");
+        assertThatThrownBy(() -> parse("redis://h?timeout=soon"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("timeout");
-        assertThatThrownBy(() -> parse("redis://h?buckets=1024&requestQueueSize=500")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> parse("redis://h?buckets=1024&requestQueueSize=500"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("requestQueueSize");
-        assertThatThrownBy(() -> parse("redis-sentinel://s1:26379")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> parse("redis-sentinel://s1:26379"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mymaster");
-        assertThatThrownBy(() -> parse("redis-cluster://")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> parse("redis-cluster://"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("hosts");
     }
 
@@ -135,8 +150,12 @@ class SettingsTest {
             assertThat(store.uri()).doesNotContain("s3cret");
         }
         long start = System.nanoTime();
-        assertThatThrownBy(() -> Hourglass.open(uri("app:wrong@", ""), StoreOptions.builder().timeout(Duration.ofMillis(500)).build()))
-                .isInstanceOf(dev.hourglass.StoreUnavailableException.class).message().doesNotContain("wrong");
+        assertThatThrownBy(() -> Hourglass.open(
+                        uri("app:wrong@", ""),
+                        StoreOptions.builder().timeout(Duration.ofMillis(500)).build()))
+                .isInstanceOf(dev.hourglass.StoreUnavailableException.class)
+                .message()
+                .doesNotContain("wrong");
         System.out.println("wrong password failed after ms " + (System.nanoTime() - start) / 1_000_000);
         {
         }
@@ -147,8 +166,10 @@ class SettingsTest {
         try (Store store = Hourglass.open(uri("app:s3cret@", "?prefix=layout:&buckets=64"), StoreOptions.defaults())) {
             store.sessions().put("a", Attributes.empty(), Duration.ofMinutes(1));
         }
-        assertThatThrownBy(() -> Hourglass.open(uri("app:s3cret@", "?prefix=layout:&buckets=128"), StoreOptions.defaults()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("buckets=64")
+        assertThatThrownBy(() ->
+                        Hourglass.open(uri("app:s3cret@", "?prefix=layout:&buckets=128"), StoreOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("buckets=64")
                 .hasMessageContaining("buckets=128");
         try (Store again = Hourglass.open(uri("app:s3cret@", "?prefix=layout:&buckets=64"), StoreOptions.defaults())) {
             assertThat(again.sessions().get("a")).isPresent();

@@ -30,7 +30,8 @@ class StandaloneLimiterSkewTest extends LimiterSkewContract {
         if (prefix == null) {
             prefix = TestStores.freshPrefix();
         }
-        return Hourglass.open(redis.uri(), options.toBuilder().property("prefix", prefix).build());
+        return Hourglass.open(
+                redis.uri(), options.toBuilder().property("prefix", prefix).build());
     }
 
     @AfterEach

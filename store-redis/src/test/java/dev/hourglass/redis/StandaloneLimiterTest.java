@@ -36,7 +36,8 @@ class StandaloneLimiterTest extends LimiterContract {
     @Override
     protected Store openStore(StoreOptions options) {
         prefix = TestStores.freshPrefix();
-        return Hourglass.open(redis.uri(), options.toBuilder().property("prefix", prefix).build());
+        return Hourglass.open(
+                redis.uri(), options.toBuilder().property("prefix", prefix).build());
     }
 
     @Test
@@ -58,7 +59,9 @@ class StandaloneLimiterTest extends LimiterContract {
         assertThat(limiters.renew(p, "k", id)).isTrue();
         assertThat(pttl("p:ttl-permits:k")).as("renewed from the store's clock").isBetween(29_000L, 31_000L);
         assertThat(limiters.release(p, "k", id)).isTrue();
-        assertThat(limiters.take(TokenBucket.of("ttl-bucket", 5, 1, Duration.ofMillis(1)), "k").admitted()).isTrue();
+        assertThat(limiters.take(TokenBucket.of("ttl-bucket", 5, 1, Duration.ofMillis(1)), "k")
+                        .admitted())
+                .isTrue();
     }
 
     @Test
@@ -67,7 +70,9 @@ class StandaloneLimiterTest extends LimiterContract {
         assertThat(limiters.take(q, "k").admitted()).isTrue();
         redis.command("SCRIPT", "FLUSH");
         assertThat(limiters.take(q, "k").remaining()).isZero();
-        assertThat(limiters.acquire(Permits.of("flushed", 1, Duration.ofSeconds(5)), "k").admitted()).isTrue();
+        assertThat(limiters.acquire(Permits.of("flushed", 1, Duration.ofSeconds(5)), "k")
+                        .admitted())
+                .isTrue();
     }
 
     private long pttl(String storedKey) {

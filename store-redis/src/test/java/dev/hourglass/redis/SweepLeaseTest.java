@@ -32,7 +32,10 @@ class SweepLeaseTest {
 
     private static RedisBackend node(String query, Map<String, Integer> reported) {
         String uri = redis.uri() + query;
-        StoreConfig config = TestConfigs.of(uri, "redis", StoreOptions.builder().sweeperAutoStart(false).build(),
+        StoreConfig config = TestConfigs.of(
+                uri,
+                "redis",
+                StoreOptions.builder().sweeperAutoStart(false).build(),
                 id -> reported.merge(id, 1, Integer::sum));
         return new RedisBackend(config, RedisSettings.parse(config));
     }
@@ -42,7 +45,8 @@ class SweepLeaseTest {
         Map<String, Integer> reportedA = new ConcurrentHashMap<>();
         Map<String, Integer> reportedB = new ConcurrentHashMap<>();
         String query = "?prefix=" + TestStores.freshPrefix() + "&buckets=1";
-        try (RedisBackend a = node(query, reportedA); RedisBackend b = node(query, reportedB)) {
+        try (RedisBackend a = node(query, reportedA);
+                RedisBackend b = node(query, reportedB)) {
             long now = 1_000_000;
             for (int i = 0; i < 20; i++) {
                 a.sessions().put("s" + i, Attributes.empty(), now, now + 10);
@@ -50,7 +54,9 @@ class SweepLeaseTest {
             long later = now + 10;
             assertThat(a.sweepTask().backlog(later)).isEqualTo(20);
             assertThat(a.sweepTask().sweep(later, 5)).isEqualTo(5);
-            assertThat(b.sweepTask().sweep(later, 5)).as("A holds the lease of the only bucket").isZero();
+            assertThat(b.sweepTask().sweep(later, 5))
+                    .as("A holds the lease of the only bucket")
+                    .isZero();
             int drained = 5;
             int n;
             while ((n = a.sweepTask().sweep(later, 5)) > 0) {
@@ -60,7 +66,9 @@ class SweepLeaseTest {
             assertThat(reportedA).hasSize(20);
             assertThat(reportedB).isEmpty();
             b.sessions().put("late", Attributes.empty(), now, now + 10);
-            assertThat(b.sweepTask().sweep(later, 5)).as("A released the lease once drained").isEqualTo(1);
+            assertThat(b.sweepTask().sweep(later, 5))
+                    .as("A released the lease once drained")
+                    .isEqualTo(1);
             assertThat(reportedB).containsOnlyKeys("late");
             assertThat(a.sweepTask().backlog(later)).isZero();
         }
@@ -70,7 +78,8 @@ class SweepLeaseTest {
     void twoNodesSweepingTogetherReportEveryExpiryAndRemoveEachOnce() throws Exception {
         Map<String, Integer> reported = new ConcurrentHashMap<>();
         String query = "?prefix=" + TestStores.freshPrefix() + "&buckets=64";
-        try (RedisBackend a = node(query, reported); RedisBackend b = node(query, reported)) {
+        try (RedisBackend a = node(query, reported);
+                RedisBackend b = node(query, reported)) {
             long now = 1_000_000;
             Map<String, Attributes> batch = new java.util.LinkedHashMap<>();
             for (int i = 0; i < 3_000; i++) {

@@ -10,14 +10,14 @@ final class TestStores {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-    private TestStores() {
-    }
+    private TestStores() {}
 
     static String freshPrefix() {
         return "t" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + ":";
     }
 
     static Store open(String uri, StoreOptions options) {
-        return Hourglass.open(uri, options.toBuilder().property("prefix", freshPrefix()).build());
+        return Hourglass.open(
+                uri, options.toBuilder().property("prefix", freshPrefix()).build());
     }
 }

@@ -39,7 +39,9 @@ final class Access {
         }
         HeaderValues values = exchange.getRequestHeaders().get(Headers.AUTHORIZATION);
         if (values == null || values.isEmpty()) {
-            throw refuse(exchange, "Bearer realm=\"hourglass\"",
+            throw refuse(
+                    exchange,
+                    "Bearer realm=\"hourglass\"",
                     "authorization required: send the access token as 'Authorization: Bearer <token>'");
         }
         String value = values.size() == 1 ? values.getFirst() : "";
@@ -47,7 +49,9 @@ final class Access {
                 ? value.substring(SCHEME.length()).trim().getBytes(StandardCharsets.ISO_8859_1)
                 : new byte[0];
         if (!MessageDigest.isEqual(sha256(given), secretDigest)) {
-            throw refuse(exchange, "Bearer realm=\"hourglass\", error=\"invalid_token\"",
+            throw refuse(
+                    exchange,
+                    "Bearer realm=\"hourglass\", error=\"invalid_token\"",
                     "the access token is not valid: send it as 'Authorization: Bearer <token>'");
         }
     }

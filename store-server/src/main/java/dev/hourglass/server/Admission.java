@@ -44,8 +44,11 @@ final class Admission {
         if (connections.incrementAndGet() > limits.maxConnections()) {
             connections.decrementAndGet();
             exchange.setPersistent(false);
-            Call.error(exchange, 503, "the server has " + limits.maxConnections()
-                    + " open connections, its limit (option --max-connections); retry later");
+            Call.error(
+                    exchange,
+                    503,
+                    "the server has " + limits.maxConnections()
+                            + " open connections, its limit (option --max-connections); retry later");
             return false;
         }
         c.putAttachment(COUNTED, Boolean.TRUE);
@@ -60,8 +63,11 @@ final class Admission {
     void dispatch(HttpServerExchange exchange, Runnable task) {
         if (pending.incrementAndGet() > limits.maxPending()) {
             pending.decrementAndGet();
-            Call.error(exchange, 503, "the server has " + limits.maxPending()
-                    + " requests waiting for a worker, its limit (option --max-pending); retry later");
+            Call.error(
+                    exchange,
+                    503,
+                    "the server has " + limits.maxPending()
+                            + " requests waiting for a worker, its limit (option --max-pending); retry later");
             return;
         }
         Once done = new Once(pending);
@@ -94,8 +100,10 @@ final class Admission {
     Runnable stream(HttpServerExchange exchange) {
         if (streams.incrementAndGet() > limits.maxStreams()) {
             streams.decrementAndGet();
-            throw new ApiException(503, "the server has " + limits.maxStreams()
-                    + " streaming connections, its limit (option --max-streams); retry later");
+            throw new ApiException(
+                    503,
+                    "the server has " + limits.maxStreams()
+                            + " streaming connections, its limit (option --max-streams); retry later");
         }
         Once done = new Once(streams);
         exchange.addExchangeCompleteListener((ex, next) -> {

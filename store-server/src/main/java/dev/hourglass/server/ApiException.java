@@ -26,7 +26,8 @@ final class ApiException extends RuntimeException {
     static final String STOPPING = "the server is shutting down";
 
     /** What internals look like in text: qualified class names, exception types, frames, `quoted` code, hosts. */
-    private static final Pattern LEAK = Pattern.compile(String.join("|",
+    private static final Pattern LEAK = Pattern.compile(String.join(
+            "|",
             "(?:\\b[a-z][a-z0-9_]*\\.){2,}[A-Z][A-Za-z0-9_$]*",
             "\\b[A-Z][A-Za-z0-9]*(?:Exception|Error)\\b",
             "\\bat [\\w$.]+\\([^)]*\\)",
@@ -38,8 +39,8 @@ final class ApiException extends RuntimeException {
             "\\]:\\d{1,5}\\b"));
 
     private static final Pattern USERINFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/@\\s]*@");
-    private static final Pattern SECRET = Pattern.compile(
-            "(?i)\\b(password|passwd|pwd|secret|token|auth|requirepass)([=:]\\s*)[^&;,\\s]*");
+    private static final Pattern SECRET =
+            Pattern.compile("(?i)\\b(password|passwd|pwd|secret|token|auth|requirepass)([=:]\\s*)[^&;,\\s]*");
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer\\s+)\\S+");
 
     private final int status;

@@ -4,7 +4,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -130,8 +129,8 @@ final class Call {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ApiException(400, "query parameter '" + name + "' must be a whole number from 0 to " + max
-                + ", was '" + v + "'");
+        throw new ApiException(
+                400, "query parameter '" + name + "' must be a whole number from 0 to " + max + ", was '" + v + "'");
     }
 
     String header(HttpString name) {
@@ -164,7 +163,7 @@ final class Call {
 
     /** {"success": true} with nothing else. */
     void ok() {
-        json(200, true, g -> { });
+        json(200, true, g -> {});
     }
 
     /**
@@ -176,7 +175,8 @@ final class Call {
         ApiException a = ApiException.of(e, stopping);
         if (a != e) {
             if (a.status() >= 500) {
-                String line = exchange.getRequestMethod() + " " + route + ": " + a.getMessage() + " (" + a.status() + ")";
+                String line =
+                        exchange.getRequestMethod() + " " + route + ": " + a.getMessage() + " (" + a.status() + ")";
                 if (a.status() == 500) {
                     log.error(line);
                 } else {
@@ -184,7 +184,11 @@ final class Call {
                 }
             }
             if (log.isDebugEnabled()) {
-                log.debug("{} {}: answered {}; cause: {}", exchange.getRequestMethod(), route, a.status(),
+                log.debug(
+                        "{} {}: answered {}; cause: {}",
+                        exchange.getRequestMethod(),
+                        route,
+                        a.status(),
                         ApiException.redactedCause(e));
             }
         }

@@ -23,8 +23,8 @@ record Connections(Duration sseKeepAlive, int maxConnections, int maxStreams, in
     static final int DEFAULT_MAX_STREAMS = 2_000;
     static final int DEFAULT_MAX_PENDING = 1_000;
 
-    static final Connections DEFAULTS = new Connections(DEFAULT_SSE_KEEPALIVE, DEFAULT_MAX_CONNECTIONS,
-            DEFAULT_MAX_STREAMS, DEFAULT_MAX_PENDING);
+    static final Connections DEFAULTS =
+            new Connections(DEFAULT_SSE_KEEPALIVE, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_STREAMS, DEFAULT_MAX_PENDING);
 
     /** The flags this record reads. */
     static final Set<String> FLAGS = Set.of("--sse-keepalive", "--max-connections", "--max-streams", "--max-pending");
@@ -56,15 +56,15 @@ record Connections(Duration sseKeepAlive, int maxConnections, int maxStreams, in
     /** The limits from {@code flags} (name to value, names from {@link #FLAGS}), else {@code env}, else the defaults. */
     static Connections parse(Map<String, String> flags, Map<String, String> env) {
         return new Connections(
-                ServerConfig.duration("--sse-keepalive",
-                        pick(flags, "--sse-keepalive", env, "HOURGLASS_SSE_KEEPALIVE", "15s")),
+                ServerConfig.duration(
+                        "--sse-keepalive", pick(flags, "--sse-keepalive", env, "HOURGLASS_SSE_KEEPALIVE", "15s")),
                 count(flags, "--max-connections", env, "HOURGLASS_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS),
                 count(flags, "--max-streams", env, "HOURGLASS_MAX_STREAMS", DEFAULT_MAX_STREAMS),
                 count(flags, "--max-pending", env, "HOURGLASS_MAX_PENDING", DEFAULT_MAX_PENDING));
     }
 
-    private static String pick(Map<String, String> flags, String flag, Map<String, String> env, String variable,
-                               String fallback) {
+    private static String pick(
+            Map<String, String> flags, String flag, Map<String, String> env, String variable, String fallback) {
         String v = flags.get(flag);
         if (v != null) {
             return v;
@@ -73,8 +73,8 @@ record Connections(Duration sseKeepAlive, int maxConnections, int maxStreams, in
         return v == null || v.isBlank() ? fallback : v;
     }
 
-    private static int count(Map<String, String> flags, String flag, Map<String, String> env, String variable,
-                             int fallback) {
+    private static int count(
+            Map<String, String> flags, String flag, Map<String, String> env, String variable, int fallback) {
         String v = pick(flags, flag, env, variable, Integer.toString(fallback));
         String option = flags.containsKey(flag) ? flag : variable;
         try {

@@ -13,8 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +63,14 @@ final class EventPump implements Runnable {
      * A pump for {@code reader} of stream {@code id}; {@code release} gives back the connection's
      * streaming place when the pump ends.
      */
-    EventPump(StoreServer server, Streams streams, HttpServerExchange exchange, String id, String reader,
-              Duration keepAlive, Runnable release) {
+    EventPump(
+            StoreServer server,
+            Streams streams,
+            HttpServerExchange exchange,
+            String id,
+            String reader,
+            Duration keepAlive,
+            Runnable release) {
         this.server = server;
         this.streams = streams;
         this.exchange = exchange;
@@ -150,7 +156,8 @@ final class EventPump implements Runnable {
         } else if (System.nanoTime() - lastWrite >= keepAliveNanos) {
             onIoThread(() -> write(ascii(":\n\n"), false, false));
         } else {
-            long delay = Math.min(backoff.next(), Math.max(1, (keepAliveNanos - (System.nanoTime() - lastWrite)) / 1_000_000));
+            long delay = Math.min(
+                    backoff.next(), Math.max(1, (keepAliveNanos - (System.nanoTime() - lastWrite)) / 1_000_000));
             onIoThread(() -> later(delay));
         }
     }

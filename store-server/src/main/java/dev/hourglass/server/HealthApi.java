@@ -30,7 +30,9 @@ final class HealthApi {
 
     /** GET /metrics: the Prometheus text format. */
     void metrics(Call c) {
-        c.send(200, ByteBuffer.wrap(registry.scrape().getBytes(StandardCharsets.UTF_8)),
+        c.send(
+                200,
+                ByteBuffer.wrap(registry.scrape().getBytes(StandardCharsets.UTF_8)),
                 "text/plain; version=0.0.4; charset=utf-8");
     }
 }

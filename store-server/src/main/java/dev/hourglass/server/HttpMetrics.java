@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 /** {@code http.server.requests} timers tagged with method, route template and status. */
 final class HttpMetrics {
 
-    private record Key(String method, String route, int status) {
-    }
+    private record Key(String method, String route, int status) {}
 
     private final MeterRegistry registry;
     private final ConcurrentMap<Key, Timer> timers = new ConcurrentHashMap<>();
@@ -36,10 +35,14 @@ final class HttpMetrics {
                 Key key = new Key(method(ex.getRequestMethod()), route, ex.getStatusCode());
                 Timer timer = timers.get(key);
                 if (timer == null) {
-                    timer = timers.computeIfAbsent(key, k -> Timer.builder("http.server.requests")
-                            .description("HTTP requests by method, route and status")
-                            .tag("method", k.method()).tag("uri", k.route()).tag("status", Integer.toString(k.status()))
-                            .register(registry));
+                    timer = timers.computeIfAbsent(
+                            key,
+                            k -> Timer.builder("http.server.requests")
+                                    .description("HTTP requests by method, route and status")
+                                    .tag("method", k.method())
+                                    .tag("uri", k.route())
+                                    .tag("status", Integer.toString(k.status()))
+                                    .register(registry));
                 }
                 timer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
             } finally {

@@ -52,8 +52,7 @@ final class Json {
 
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
-    private Json() {
-    }
+    private Json() {}
 
     /**
      * The body parsed as JSON; a 400 naming what is wrong, in our own words, when it is not one JSON

@@ -56,8 +56,7 @@ final class Launcher {
         } catch (NumberFormatException e) {
             return;
         }
-        ProcessHandle.of(pid)
-                .ifPresentOrElse(p -> p.onExit().thenRun(() -> System.exit(1)), () -> System.exit(1));
+        ProcessHandle.of(pid).ifPresentOrElse(p -> p.onExit().thenRun(() -> System.exit(1)), () -> System.exit(1));
     }
 
     private static void stop(Process child) {
@@ -78,7 +77,11 @@ final class Launcher {
     /** The jar this class was started from, or null when it runs from a class folder. */
     private static String jarPath() {
         try {
-            Path p = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path p = Path.of(Launcher.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return p.toString().endsWith(".jar") ? p.toString() : null;
         } catch (Exception e) {
             return null;

@@ -81,8 +81,13 @@ final class LimiterApi {
 
     /** POST /api/limits/bucket/{name}/{key}: capacity tokens, refill tokens every period seconds. */
     void bucket(Call c) {
-        take(c, TokenBucket.of(name(c), required(c, "capacity", RateLimit.MAX_LIMIT),
-                required(c, "refill", Integer.MAX_VALUE), Duration.ofSeconds(required(c, "period", MAX_SECONDS))));
+        take(
+                c,
+                TokenBucket.of(
+                        name(c),
+                        required(c, "capacity", RateLimit.MAX_LIMIT),
+                        required(c, "refill", Integer.MAX_VALUE),
+                        Duration.ofSeconds(required(c, "period", MAX_SECONDS))));
     }
 
     /** POST /api/permits/{name}/{key}?max=&lease=: 200 with the permit, or 429 with Retry-After. */
@@ -98,8 +103,10 @@ final class LimiterApi {
         }
         c.json(d.admitted() ? 200 : 429, d.admitted(), g -> {
             if (!d.admitted()) {
-                g.writeStringField("error", "all " + max + " permits of '" + p.name() + "' are in use; retry after "
-                        + d.retryAfter().toMillis() + " ms");
+                g.writeStringField(
+                        "error",
+                        "all " + max + " permits of '" + p.name() + "' are in use; retry after "
+                                + d.retryAfter().toMillis() + " ms");
             }
             g.writeObjectFieldStart("data");
             g.writeBooleanField("admitted", d.admitted());
@@ -117,8 +124,8 @@ final class LimiterApi {
 
     /** PUT /api/permits/{name}/{key}/{permitId}?lease=: extends a live permit's lease; 404 when unknown or lapsed. */
     void renew(Call c) {
-        Permits p = Permits.of(name(c), Permits.MAX_PERMITS,
-                Duration.ofSeconds(required(c, "lease", Permits.MAX_LEASE.toSeconds())));
+        Permits p = Permits.of(
+                name(c), Permits.MAX_PERMITS, Duration.ofSeconds(required(c, "lease", Permits.MAX_LEASE.toSeconds())));
         String id = c.param("permitId");
         if (!limiters().renew(p, key(c), id)) {
             throw new ApiException(404, "no live permit '" + id + "' of '" + p.name() + "' for this key");
@@ -155,8 +162,10 @@ final class LimiterApi {
         }
         c.json(d.admitted() ? 200 : 429, d.admitted(), g -> {
             if (!d.admitted()) {
-                g.writeStringField("error", "limit '" + limit.name() + "' refused " + n + "; retry after "
-                        + d.retryAfter().toMillis() + " ms");
+                g.writeStringField(
+                        "error",
+                        "limit '" + limit.name() + "' refused " + n + "; retry after "
+                                + d.retryAfter().toMillis() + " ms");
             }
             g.writeObjectFieldStart("data");
             g.writeBooleanField("admitted", d.admitted());
@@ -207,8 +216,11 @@ final class LimiterApi {
             case "day" -> ChronoUnit.DAYS;
             case "week" -> ChronoUnit.WEEKS;
             case "month" -> ChronoUnit.MONTHS;
-            default -> throw new ApiException(400, "query parameter 'period' must be minute, hour, day, week or month, was '"
-                    + (period.length() > 32 ? period.substring(0, 29) + "..." : period) + "'");
+            default ->
+                throw new ApiException(
+                        400,
+                        "query parameter 'period' must be minute, hour, day, week or month, was '"
+                                + (period.length() > 32 ? period.substring(0, 29) + "..." : period) + "'");
         };
     }
 
@@ -216,8 +228,10 @@ final class LimiterApi {
         try {
             return ZoneId.of(zone);
         } catch (DateTimeException e) {
-            throw new ApiException(400, "query parameter 'zone' must be a time zone such as Europe/Paris or UTC, was '"
-                    + (zone.length() > 32 ? zone.substring(0, 29) + "..." : zone) + "'");
+            throw new ApiException(
+                    400,
+                    "query parameter 'zone' must be a time zone such as Europe/Paris or UTC, was '"
+                            + (zone.length() > 32 ? zone.substring(0, 29) + "..." : zone) + "'");
         }
     }
 }

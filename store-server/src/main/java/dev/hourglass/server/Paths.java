@@ -17,8 +17,7 @@ final class Paths {
     /** The most bytes of UTF-8 in an id or reader name: the store's own rule. */
     static final int MAX_NAME_BYTES = 256;
 
-    private Paths() {
-    }
+    private Paths() {}
 
     static String[] segments(String rawPath) {
         int start = 0;
@@ -72,7 +71,8 @@ final class Paths {
         }
         bytes.flip();
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(bytes);
@@ -95,8 +95,10 @@ final class Paths {
         for (int i = 0, n = name.length(); i < n; i++) {
             char c = name.charAt(i);
             if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
-                throw new ApiException(400, arg + " must be printable UTF-8 but has control character U+"
-                        + String.format("%04X", (int) c) + " at index " + i);
+                throw new ApiException(
+                        400,
+                        arg + " must be printable UTF-8 but has control character U+" + String.format("%04X", (int) c)
+                                + " at index " + i);
             }
             if (Character.isSurrogate(c)) {
                 if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(name.charAt(i + 1))) {
@@ -109,8 +111,8 @@ final class Paths {
             bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
         }
         if (bytes > MAX_NAME_BYTES) {
-            throw new ApiException(400, arg + " must be at most " + MAX_NAME_BYTES + " bytes of UTF-8, was " + bytes
-                    + " bytes");
+            throw new ApiException(
+                    400, arg + " must be at most " + MAX_NAME_BYTES + " bytes of UTF-8, was " + bytes + " bytes");
         }
         return name;
     }

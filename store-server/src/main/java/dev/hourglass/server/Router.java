@@ -34,8 +34,7 @@ final class Router implements HttpHandler {
     }
 
     /** A route's name (its path), whether it reads a body, and where each {@code {name}} segment sits. */
-    record Endpoint(String route, boolean readsBody, Handler handler, Map<String, Integer> params) {
-    }
+    record Endpoint(String route, boolean readsBody, Handler handler, Map<String, Integer> params) {}
 
     /** One line of the route table: a method and a path pattern whose {@code {name}} segments match any segment. */
     private record Route(String method, String[] pattern, Endpoint endpoint) {
@@ -66,8 +65,17 @@ final class Router implements HttpHandler {
     private final long maxBody;
     private final List<Route> routes = new ArrayList<>();
 
-    Router(Admission admission, BooleanSupplier stopping, HealthApi ops, SessionApi sessions, StreamApi streams,
-           SweeperApi sweeper, LimiterApi limits, HttpMetrics metrics, Access access, long maxBody) {
+    Router(
+            Admission admission,
+            BooleanSupplier stopping,
+            HealthApi ops,
+            SessionApi sessions,
+            StreamApi streams,
+            SweeperApi sweeper,
+            LimiterApi limits,
+            HttpMetrics metrics,
+            Access access,
+            long maxBody) {
         this.admission = admission;
         this.stopping = stopping;
         this.metrics = metrics;
@@ -115,7 +123,8 @@ final class Router implements HttpHandler {
      */
     void add(String method, String path, boolean readsBody, Handler handler) {
         if (!KNOWN_METHODS.contains(method) || !path.startsWith("/")) {
-            throw new IllegalArgumentException("route must be an HTTP method and a path from /, was " + method + " " + path);
+            throw new IllegalArgumentException(
+                    "route must be an HTTP method and a path from /, was " + method + " " + path);
         }
         String[] pattern = path.substring(1).split("/", -1);
         Map<String, Integer> params = new HashMap<>();
@@ -152,8 +161,12 @@ final class Router implements HttpHandler {
                 exchange.setPersistent(false);
             }
             metrics.track(exchange, e.status() == 404 ? "NOT_FOUND" : "UNMATCHED", start);
-            Call.error(exchange, e.status(), e.status() == 404
-                    ? "no endpoint " + exchange.getRequestMethod() + " " + exchange.getRequestPath() : e.getMessage());
+            Call.error(
+                    exchange,
+                    e.status(),
+                    e.status() == 404
+                            ? "no endpoint " + exchange.getRequestMethod() + " " + exchange.getRequestPath()
+                            : e.getMessage());
             return;
         }
         metrics.track(exchange, endpoint.route(), start);
@@ -172,8 +185,7 @@ final class Router implements HttpHandler {
         Receiver receiver = exchange.getRequestReceiver();
         receiver.setMaxBufferSize((int) maxBody);
         receiver.receiveFullBytes(
-                (ex, body) -> admission.dispatch(ex, () -> run(endpoint, ex, segments, body)),
-                (ex, error) -> {
+                (ex, body) -> admission.dispatch(ex, () -> run(endpoint, ex, segments, body)), (ex, error) -> {
                     if (error instanceof Receiver.RequestToLargeException) {
                         ex.setPersistent(false);
                         Call.error(ex, 413, tooLarge(-1));
@@ -197,8 +209,10 @@ final class Router implements HttpHandler {
                 String c = coding.trim().toLowerCase(Locale.ROOT);
                 if (!c.equals("chunked")) {
                     exchange.setPersistent(false);
-                    throw new ApiException(501, "transfer coding '" + abbreviate(coding.trim())
-                            + "' is not supported; send the body with Content-Length or chunked");
+                    throw new ApiException(
+                            501,
+                            "transfer coding '" + abbreviate(coding.trim())
+                                    + "' is not supported; send the body with Content-Length or chunked");
                 }
             }
         }

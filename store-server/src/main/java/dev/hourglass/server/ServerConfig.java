@@ -21,8 +21,17 @@ import java.util.Map;
  * bearer token ({@code null}: none). Without one the server listens only on a loopback address,
  * unless {@code insecure} says to serve anyone who reaches the port.
  */
-record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl, Duration streamTtl,
-                    long maxBodyBytes, boolean help, String accessToken, boolean insecure, Connections connections) {
+record ServerConfig(
+        String storeUri,
+        String bind,
+        int port,
+        Duration sessionTtl,
+        Duration streamTtl,
+        long maxBodyBytes,
+        boolean help,
+        String accessToken,
+        boolean insecure,
+        Connections connections) {
 
     static final String TOKEN_VARIABLE = "HOURGLASS_ACCESS_TOKEN";
     static final String TOKEN_FILE_VARIABLE = "HOURGLASS_ACCESS_TOKEN_FILE";
@@ -37,14 +46,21 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
      */
     ServerConfig {
         if (accessToken == null && !insecure && !loopback(bind)) {
-            throw new IllegalArgumentException("refusing to listen on " + bind + " (--bind) without an access token: set "
-                    + TOKEN_VARIABLE + " or --access-token-file, or pass --insecure to serve anyone who reaches the port");
+            throw new IllegalArgumentException(
+                    "refusing to listen on " + bind + " (--bind) without an access token: set " + TOKEN_VARIABLE
+                            + " or --access-token-file, or pass --insecure to serve anyone who reaches the port");
         }
     }
 
     /** Settings without an access token, on a loopback address. */
-    ServerConfig(String storeUri, String bind, int port, Duration sessionTtl, Duration streamTtl, long maxBodyBytes,
-                 boolean help) {
+    ServerConfig(
+            String storeUri,
+            String bind,
+            int port,
+            Duration sessionTtl,
+            Duration streamTtl,
+            long maxBodyBytes,
+            boolean help) {
         this(storeUri, bind, port, sessionTtl, streamTtl, maxBodyBytes, help, null, false, Connections.DEFAULTS);
     }
 
@@ -54,7 +70,8 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
     static final Duration DEFAULT_STREAM_TTL = Duration.ofMinutes(30);
     static final long DEFAULT_MAX_BODY = 1 << 20;
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "Usage: java -jar store-server.jar [options]",
             "",
             "  --store URI          store to serve (HOURGLASS_STORE; default " + Hourglass.DEFAULT_URI + ")",
@@ -67,10 +84,12 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
             "  --max-body SIZE      largest request body accepted (HOURGLASS_MAX_BODY; default 1MiB)",
             "  --access-token-file PATH",
             "                       file holding the access token every endpoint but /health then requires as",
-            "                       'Authorization: Bearer <token>' (" + TOKEN_FILE_VARIABLE + "; or the token itself in",
+            "                       'Authorization: Bearer <token>' (" + TOKEN_FILE_VARIABLE
+                    + "; or the token itself in",
             "                       " + TOKEN_VARIABLE + "); " + MIN_TOKEN_CHARS + " to " + MAX_TOKEN_CHARS
                     + " printable ASCII characters",
-            "  --insecure           allow a non-loopback --bind without an access token (" + INSECURE_VARIABLE + "=true)",
+            "  --insecure           allow a non-loopback --bind without an access token (" + INSECURE_VARIABLE
+                    + "=true)",
             String.join("\n", Connections.USAGE),
             "  --help               print this and exit",
             "",
@@ -167,8 +186,8 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
         String file = fileFlag != null ? fileFlag : env.get(TOKEN_FILE_VARIABLE);
         String fileOption = fileFlag != null ? "--access-token-file" : TOKEN_FILE_VARIABLE;
         if (file != null && variable != null && !variable.isEmpty()) {
-            throw new IllegalArgumentException("give the access token in " + TOKEN_VARIABLE + " or in a file ("
-                    + fileOption + "), not both");
+            throw new IllegalArgumentException(
+                    "give the access token in " + TOKEN_VARIABLE + " or in a file (" + fileOption + "), not both");
         }
         if (file != null) {
             if (file.isBlank()) {
@@ -178,8 +197,8 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
             try {
                 content = Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException(fileOption + " names a file that cannot be read as UTF-8 text, was '"
-                        + file + "'");
+                throw new IllegalArgumentException(
+                        fileOption + " names a file that cannot be read as UTF-8 text, was '" + file + "'");
             }
             return token(fileOption + " '" + file + "'", content.strip());
         }
@@ -192,8 +211,8 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
     /** A token of 16 to 4096 printable ASCII characters, without spaces; the message never shows the token. */
     private static String token(String source, String token) {
         if (token.length() < MIN_TOKEN_CHARS || token.length() > MAX_TOKEN_CHARS) {
-            throw new IllegalArgumentException("the access token from " + source + " must be " + MIN_TOKEN_CHARS + " to "
-                    + MAX_TOKEN_CHARS + " characters, was " + token.length());
+            throw new IllegalArgumentException("the access token from " + source + " must be " + MIN_TOKEN_CHARS
+                    + " to " + MAX_TOKEN_CHARS + " characters, was " + token.length());
         }
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
@@ -325,8 +344,8 @@ record ServerConfig(String storeUri, String bind, int port, Duration sessionTtl,
             bytes = -1;
         }
         if (bytes < 1024 || bytes > (1L << 30)) {
-            throw new IllegalArgumentException(option + " must be a size from 1KiB to 1024MiB (bytes, or 512KiB, 1MiB), was '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    option + " must be a size from 1KiB to 1024MiB (bytes, or 512KiB, 1MiB), was '" + value + "'");
         }
         return bytes;
     }

@@ -66,7 +66,8 @@ final class SessionApi {
         ex.startBlocking();
         ex.setStatusCode(200);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, Call.JSON);
-        try (OutputStream out = ex.getOutputStream(); JsonGenerator g = Json.generator(out)) {
+        try (OutputStream out = ex.getOutputStream();
+                JsonGenerator g = Json.generator(out)) {
             Json.envelope(g, true, x -> writeAllIds(x, first));
         }
         ex.endExchange();
@@ -110,7 +111,8 @@ final class SessionApi {
 
     /** POST /api/sessions[?ttl=s] with an optional JSON object: a new session under a generated id. */
     void create(Call c) {
-        Attributes data = c.hasBody() ? Json.attributes(Json.parseObject(c.body(), "session data")) : Attributes.empty();
+        Attributes data =
+                c.hasBody() ? Json.attributes(Json.parseObject(c.body(), "session data")) : Attributes.empty();
         Session s = sessions.create(data, c.ttl(defaultTtl));
         c.header(Headers.LOCATION, "/api/sessions/" + encode(s.id()));
         reply(c, 201, s);
@@ -156,8 +158,10 @@ final class SessionApi {
             return;
         }
         if (c.query("ttl") != null) {
-            throw new ApiException(400, "query parameter 'ttl' cannot be combined with If-Match: a compare-and-set keeps "
-                    + "the expiry; touch the session to change it");
+            throw new ApiException(
+                    400,
+                    "query parameter 'ttl' cannot be combined with If-Match: a compare-and-set keeps "
+                            + "the expiry; touch the session to change it");
         }
         Optional<Long> expected = Versions.expected(ifMatch);
         if (expected.isEmpty()) {
@@ -188,8 +192,10 @@ final class SessionApi {
         }
         Session current = sessions.get(id).orElseThrow(() -> absent(id));
         if (current.version() != expected.get()) {
-            throw new ApiException(412, "session '" + id + "' is at version " + current.version() + ", not "
-                    + expected.get() + " (If-Match)");
+            throw new ApiException(
+                    412,
+                    "session '" + id + "' is at version " + current.version() + ", not " + expected.get()
+                            + " (If-Match)");
         }
         Optional<Session> s = sessions.compareAndSet(id, current.version(), patch.applyTo(current.attributes()));
         reply(c, 200, s.orElseThrow(() -> conflict(id, current.version())));
@@ -223,8 +229,8 @@ final class SessionApi {
 
     private ApiException conflict(String id, long expected) {
         Optional<Session> now = sessions.get(id);
-        return now.map(s -> new ApiException(412, "session '" + id + "' is at version " + s.version() + ", not "
-                        + expected + " (If-Match)"))
+        return now.map(s -> new ApiException(
+                        412, "session '" + id + "' is at version " + s.version() + ", not " + expected + " (If-Match)"))
                 .orElseGet(() -> absent(id));
     }
 
@@ -255,11 +261,17 @@ final class SessionApi {
         StringBuilder sb = new StringBuilder(bytes.length + 8);
         for (byte b : bytes) {
             int c = b & 0xFF;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-                    || c == '.' || c == '~') {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '~') {
                 sb.append((char) c);
             } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                sb.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
             }
         }

@@ -67,10 +67,17 @@ public final class StoreServer implements AutoCloseable {
         this.gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
         this.admission = new Admission(config.connections());
-        Router router = new Router(admission, this::stopping,
+        Router router = new Router(
+                admission,
+                this::stopping,
                 new HealthApi(store, registry, this::stopping),
                 new SessionApi(store.sessions(), config.sessionTtl()),
-                new StreamApi(this, store.streams(), config.streamTtl(), config.connections().sseKeepAlive(), admission),
+                new StreamApi(
+                        this,
+                        store.streams(),
+                        config.streamTtl(),
+                        config.connections().sseKeepAlive(),
+                        admission),
                 new SweeperApi(store.sweeper(), registry),
                 new LimiterApi(store),
                 new HttpMetrics(registry),
@@ -91,8 +98,10 @@ public final class StoreServer implements AutoCloseable {
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             gcMetrics.close();
-            throw new IllegalStateException("cannot listen on " + config.bind() + ":" + config.port() + ": "
-                    + cause.getMessage() + " (options --bind, --port)", cause);
+            throw new IllegalStateException(
+                    "cannot listen on " + config.bind() + ":" + config.port() + ": " + cause.getMessage()
+                            + " (options --bind, --port)",
+                    cause);
         }
         this.address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
     }
@@ -100,7 +109,9 @@ public final class StoreServer implements AutoCloseable {
     /** Opens the configured store and starts serving it. */
     static StoreServer start(ServerConfig config) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Store store = Hourglass.open(config.storeUri(), StoreOptions.builder().meterRegistry(registry).build());
+        Store store = Hourglass.open(
+                config.storeUri(),
+                StoreOptions.builder().meterRegistry(registry).build());
         try {
             return new StoreServer(config, store, true, registry);
         } catch (RuntimeException | Error e) {
@@ -138,7 +149,8 @@ public final class StoreServer implements AutoCloseable {
             server = start(config);
         } catch (RuntimeException e) {
             String why = ApiException.redact(String.valueOf(e.getMessage()));
-            if (!(e instanceof IllegalStateException || e instanceof IllegalArgumentException) && ApiException.leaks(why)) {
+            if (!(e instanceof IllegalStateException || e instanceof IllegalArgumentException)
+                    && ApiException.leaks(why)) {
                 why = "the store cannot be opened (the cause is logged at DEBUG)";
             }
             log.error("cannot start: {}", why);
@@ -147,9 +159,16 @@ public final class StoreServer implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "store-server-shutdown"));
-        log.info("serving {} on http://{}:{} (session TTL {}, stream TTL {}, request bodies up to {} bytes, {})",
-                server.store.uri(), server.address.getHostString(), server.port(), config.sessionTtl(),
-                config.streamTtl(), config.maxBodyBytes(), config.accessToken() != null ? "access token required"
+        log.info(
+                "serving {} on http://{}:{} (session TTL {}, stream TTL {}, request bodies up to {} bytes, {})",
+                server.store.uri(),
+                server.address.getHostString(),
+                server.port(),
+                config.sessionTtl(),
+                config.streamTtl(),
+                config.maxBodyBytes(),
+                config.accessToken() != null
+                        ? "access token required"
                         : "no access token: anyone who reaches the port reads and writes everything");
     }
 

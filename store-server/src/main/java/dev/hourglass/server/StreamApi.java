@@ -53,7 +53,8 @@ final class StreamApi {
     /** POST /api/streams/{id}[?ttl=s] with optional metadata (a JSON object): 201, or 409 when it exists. */
     void open(Call c) {
         String id = c.param("id");
-        Attributes metadata = c.hasBody() ? Json.attributes(Json.parseObject(c.body(), "stream metadata")) : Attributes.empty();
+        Attributes metadata =
+                c.hasBody() ? Json.attributes(Json.parseObject(c.body(), "stream metadata")) : Attributes.empty();
         Duration ttl = c.ttl(defaultTtl);
         if (!streams.open(id, metadata, ttl)) {
             throw new ApiException(409, "stream '" + id + "' already exists");
@@ -155,7 +156,7 @@ final class StreamApi {
         String id = c.param("id");
         String reader = c.reader();
         long wait = c.number("wait", 0, MAX_WAIT_MS);
-        Runnable release = wait > 0 ? admission.stream(c.exchange) : () -> { };
+        Runnable release = wait > 0 ? admission.stream(c.exchange) : () -> {};
         new LongPoll(c, id, reader, System.nanoTime() + wait * 1_000_000L, release).run();
     }
 
@@ -177,7 +178,8 @@ final class StreamApi {
     /** The payload as text when it is UTF-8, else empty. */
     static Optional<String> text(byte[] payload) {
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(payload));

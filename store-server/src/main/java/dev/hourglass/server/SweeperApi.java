@@ -35,8 +35,10 @@ final class SweeperApi {
     }
 
     private static Counter sweeps(MeterRegistry registry, String outcome) {
-        return Counter.builder("hourglass.server.sweeps").description("Sweeper runs asked for over HTTP")
-                .tag("outcome", outcome).register(registry);
+        return Counter.builder("hourglass.server.sweeps")
+                .description("Sweeper runs asked for over HTTP")
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     /** POST /api/sweeper/start[?interval=seconds]: schedules runs (at the store's interval without one). */
@@ -64,8 +66,13 @@ final class SweeperApi {
         Instant called = Instant.now();
         SweeperStatus st = sweeper().runNow();
         (st.lastError().isPresent() ? sweepsFailed : sweepsOk).increment();
-        reply(c, st, st.lastError().isPresent() ? "sweep failed: " + st.lastError().get()
-                : "sweep finished, removed " + st.removedLastRun(), called);
+        reply(
+                c,
+                st,
+                st.lastError().isPresent()
+                        ? "sweep failed: " + st.lastError().get()
+                        : "sweep finished, removed " + st.removedLastRun(),
+                called);
     }
 
     /** GET /api/sweeper/status: the status as it is. */
@@ -87,8 +94,10 @@ final class SweeperApi {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ApiException(400, "query parameter 'interval' must be a whole number of seconds from 1 to "
-                + MAX_INTERVAL_SECONDS + ", was '" + Paths.abbreviate(v) + "'");
+        throw new ApiException(
+                400,
+                "query parameter 'interval' must be a whole number of seconds from 1 to " + MAX_INTERVAL_SECONDS
+                        + ", was '" + Paths.abbreviate(v) + "'");
     }
 
     private static String seconds(Duration d) {
@@ -113,7 +122,9 @@ final class SweeperApi {
                 g.writeNullField("last_error");
             }
             if (called != null) {
-                g.writeStringField("call_time", called.atZone(ZoneId.systemDefault()).toOffsetDateTime().toString());
+                g.writeStringField(
+                        "call_time",
+                        called.atZone(ZoneId.systemDefault()).toOffsetDateTime().toString());
             }
         });
     }
@@ -121,7 +132,9 @@ final class SweeperApi {
     /** An instant as ISO-8601 with the server's offset, as the seed writes its times, or null. */
     private static void time(JsonGenerator g, String field, Optional<Instant> t) throws IOException {
         if (t.isPresent()) {
-            g.writeStringField(field, t.get().atZone(ZoneId.systemDefault()).toOffsetDateTime().toString());
+            g.writeStringField(
+                    field,
+                    t.get().atZone(ZoneId.systemDefault()).toOffsetDateTime().toString());
         } else {
             g.writeNullField(field);
         }

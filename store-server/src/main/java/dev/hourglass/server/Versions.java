@@ -5,8 +5,7 @@ import java.util.Optional;
 /** A session's version as a strong ETag ({@code "42"}) and the If-Match / If-None-Match headers naming it. */
 final class Versions {
 
-    private Versions() {
-    }
+    private Versions() {}
 
     static String etag(long version) {
         return "\"" + version + "\"";
@@ -20,8 +19,9 @@ final class Versions {
         }
         Long version = parse(v);
         if (version == null) {
-            throw new ApiException(400, "If-Match must be * or one ETag as returned by the server, like \"42\", was '"
-                    + ifMatch + "'");
+            throw new ApiException(
+                    400,
+                    "If-Match must be * or one ETag as returned by the server, like \"42\", was '" + ifMatch + "'");
         }
         return Optional.of(version);
     }

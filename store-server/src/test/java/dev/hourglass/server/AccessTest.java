@@ -78,11 +78,19 @@ class AccessTest {
         assertThat(http.store.sessions().get("a")).isEmpty();
         for (String[] e : everyEndpoint()) {
             for (String[] auth : new String[][] {
-                    {}, {"Authorization", "Bearer wrong-token-of-some-length"}, {"Authorization", "Bearer " + TOKEN + "x"},
-                    {"Authorization", "Bearer " + TOKEN.substring(1)}, {"Authorization", "Basic " + TOKEN},
-                    {"Authorization", TOKEN}, {"Authorization", "Bearer"}, {"Authorization", "Bearer  "}}) {
+                {},
+                {"Authorization", "Bearer wrong-token-of-some-length"},
+                {"Authorization", "Bearer " + TOKEN + "x"},
+                {"Authorization", "Bearer " + TOKEN.substring(1)},
+                {"Authorization", "Basic " + TOKEN},
+                {"Authorization", TOKEN},
+                {"Authorization", "Bearer"},
+                {"Authorization", "Bearer  "}
+            }) {
                 Response r = http.send(e[0], e[1], e[2], auth);
-                assertThat(r.status()).as("%s %s with %s: %s", e[0], e[1], List.of(auth), r).isEqualTo(401);
+                assertThat(r.status())
+                        .as("%s %s with %s: %s", e[0], e[1], List.of(auth), r)
+                        .isEqualTo(401);
                 assertThat(r.header("WWW-Authenticate")).startsWith("Bearer realm=\"hourglass\"");
                 assertThat(r.json().path("success").asBoolean(true)).isFalse();
                 assertThat(r.body()).doesNotContain(TOKEN);
@@ -102,11 +110,18 @@ class AccessTest {
             assertThat(metrics.body()).contains("http_server_requests_seconds");
         }
         String auth = "Bearer " + TOKEN;
-        assertThat(http.put("/api/sessions/k", "{\"v\":1}", "Authorization", auth).status()).isEqualTo(200);
-        assertThat(http.get("/api/sessions/k", "Authorization", auth).data().path("sessionData").toString())
+        assertThat(http.put("/api/sessions/k", "{\"v\":1}", "Authorization", auth)
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.get("/api/sessions/k", "Authorization", auth)
+                        .data()
+                        .path("sessionData")
+                        .toString())
                 .isEqualTo("{\"v\":1}");
-        assertThat(http.delete("/api/sessions/k", "Authorization", auth).status()).isEqualTo(200);
-        assertThat(http.get("/api/no-such-endpoint", "Authorization", auth).status()).isEqualTo(404);
+        assertThat(http.delete("/api/sessions/k", "Authorization", auth).status())
+                .isEqualTo(200);
+        assertThat(http.get("/api/no-such-endpoint", "Authorization", auth).status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -114,7 +129,8 @@ class AccessTest {
         Response health = http.get("/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().path("status").asText()).isEqualTo("UP");
-        assertThat(http.get("/health", "Authorization", "Bearer wrong").status()).isEqualTo(200);
+        assertThat(http.get("/health", "Authorization", "Bearer wrong").status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -128,27 +144,41 @@ class AccessTest {
     @Test
     void theTokenComesFromTheEnvironmentOrAFile(@TempDir Path dir) throws Exception {
         assertThat(ServerConfig.parse(new String[0], Map.of()).accessToken()).isNull();
-        assertThat(ServerConfig.parse(new String[0], Map.of("HOURGLASS_ACCESS_TOKEN", TOKEN)).accessToken()).isEqualTo(TOKEN);
+        assertThat(ServerConfig.parse(new String[0], Map.of("HOURGLASS_ACCESS_TOKEN", TOKEN))
+                        .accessToken())
+                .isEqualTo(TOKEN);
         Path file = dir.resolve("token");
         Files.writeString(file, TOKEN + "\n", StandardCharsets.UTF_8);
-        assertThat(ServerConfig.parse(new String[] {"--access-token-file", file.toString()}, Map.of()).accessToken())
+        assertThat(ServerConfig.parse(new String[] {"--access-token-file", file.toString()}, Map.of())
+                        .accessToken())
                 .isEqualTo(TOKEN);
-        assertThat(ServerConfig.parse(new String[0], Map.of("HOURGLASS_ACCESS_TOKEN_FILE", file.toString())).accessToken())
+        assertThat(ServerConfig.parse(new String[0], Map.of("HOURGLASS_ACCESS_TOKEN_FILE", file.toString()))
+                        .accessToken())
                 .isEqualTo(TOKEN);
-        ServerConfig c = ServerConfig.parse(new String[] {"--access-token-file=" + file, "--bind", "0.0.0.0"}, Map.of());
+        ServerConfig c =
+                ServerConfig.parse(new String[] {"--access-token-file=" + file, "--bind", "0.0.0.0"}, Map.of());
         assertThat(c.bind()).isEqualTo("0.0.0.0");
         assertThat(c.toString()).doesNotContain(TOKEN).contains("accessToken=****");
 
-        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--access-token-file", file.toString()},
-                Map.of("HOURGLASS_ACCESS_TOKEN", TOKEN))).hasMessageContaining("not both");
-        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--access-token-file", dir.resolve("none").toString()},
-                Map.of())).hasMessageContaining("--access-token-file").hasMessageContaining("cannot be read");
+        assertThatThrownBy(() -> ServerConfig.parse(
+                        new String[] {"--access-token-file", file.toString()}, Map.of("HOURGLASS_ACCESS_TOKEN", TOKEN)))
+                .hasMessageContaining("not both");
+        assertThatThrownBy(() -> ServerConfig.parse(
+                        new String[] {"--access-token-file", dir.resolve("none").toString()}, Map.of()))
+                .hasMessageContaining("--access-token-file")
+                .hasMessageContaining("cannot be read");
         Files.writeString(file, "short\n", StandardCharsets.UTF_8);
         assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--access-token-file", file.toString()}, Map.of()))
-                .hasMessageContaining("16 to 4096 characters, was 5").message().doesNotContain("short");
-        assertThatThrownBy(() -> ServerConfig.parse(new String[0], Map.of("HOURGLASS_ACCESS_TOKEN", "has spaces inside it ok")))
-                .hasMessageContaining("printable ASCII without spaces").message().doesNotContain("inside");
-        assertThatThrownBy(() -> ServerConfig.parse(new String[0], Map.of("HOURGLASS_ACCESS_TOKEN", "n\u00f6n-ascii-token-value")))
+                .hasMessageContaining("16 to 4096 characters, was 5")
+                .message()
+                .doesNotContain("short");
+        assertThatThrownBy(() ->
+                        ServerConfig.parse(new String[0], Map.of("HOURGLASS_ACCESS_TOKEN", "has spaces inside it ok")))
+                .hasMessageContaining("printable ASCII without spaces")
+                .message()
+                .doesNotContain("inside");
+        assertThatThrownBy(() -> ServerConfig.parse(
+                        new String[0], Map.of("HOURGLASS_ACCESS_TOKEN", "n\u00f6n-ascii-token-value")))
                 .hasMessageContaining("printable ASCII");
     }
 
@@ -157,15 +187,22 @@ class AccessTest {
         for (String bind : new String[] {"0.0.0.0", "::", "192.0.2.10"}) {
             assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--bind", bind}, Map.of()))
                     .hasMessageContaining("refusing to listen on " + bind + " (--bind) without an access token")
-                    .hasMessageContaining("HOURGLASS_ACCESS_TOKEN").hasMessageContaining("--insecure");
-            assertThat(ServerConfig.parse(new String[] {"--bind", bind, "--insecure"}, Map.of()).insecure()).isTrue();
-            assertThat(ServerConfig.parse(new String[] {"--bind", bind}, Map.of("HOURGLASS_INSECURE", "true")).insecure())
+                    .hasMessageContaining("HOURGLASS_ACCESS_TOKEN")
+                    .hasMessageContaining("--insecure");
+            assertThat(ServerConfig.parse(new String[] {"--bind", bind, "--insecure"}, Map.of())
+                            .insecure())
                     .isTrue();
-            assertThat(ServerConfig.parse(new String[] {"--bind", bind}, Map.of("HOURGLASS_ACCESS_TOKEN", TOKEN)).bind())
+            assertThat(ServerConfig.parse(new String[] {"--bind", bind}, Map.of("HOURGLASS_INSECURE", "true"))
+                            .insecure())
+                    .isTrue();
+            assertThat(ServerConfig.parse(new String[] {"--bind", bind}, Map.of("HOURGLASS_ACCESS_TOKEN", TOKEN))
+                            .bind())
                     .isEqualTo(bind);
         }
         for (String bind : new String[] {"127.0.0.1", "::1", "localhost", "127.1.2.3"}) {
-            assertThat(ServerConfig.parse(new String[] {"--bind", bind}, Map.of()).bind()).isEqualTo(bind);
+            assertThat(ServerConfig.parse(new String[] {"--bind", bind}, Map.of())
+                            .bind())
+                    .isEqualTo(bind);
         }
         assertThatThrownBy(() -> ServerConfig.parse(new String[0], Map.of("HOURGLASS_INSECURE", "maybe")))
                 .hasMessageContaining("HOURGLASS_INSECURE must be true or false, was 'maybe'");
@@ -174,12 +211,15 @@ class AccessTest {
     /** The real entry point refuses at start with one line saying why, and a non-zero exit code. */
     @Test
     void theServerRefusesToStartOnAPublicAddressWithoutAToken() throws Exception {
-        try (SecondJvm jvm = SecondJvm.start(StoreServer.class, "--store", "memory:", "--bind", "0.0.0.0", "--port", "0")) {
+        try (SecondJvm jvm =
+                SecondJvm.start(StoreServer.class, "--store", "memory:", "--bind", "0.0.0.0", "--port", "0")) {
             assertThat(jvm.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(jvm.process().exitValue()).isEqualTo(2);
-            List<String> lines = jvm.errorTail().lines().filter(l -> !l.isBlank()).toList();
+            List<String> lines =
+                    jvm.errorTail().lines().filter(l -> !l.isBlank()).toList();
             assertThat(lines).hasSize(1);
-            assertThat(lines.get(0)).startsWith("store-server: refusing to listen on 0.0.0.0 (--bind) without an access token");
+            assertThat(lines.get(0))
+                    .startsWith("store-server: refusing to listen on 0.0.0.0 (--bind) without an access token");
         }
     }
 }

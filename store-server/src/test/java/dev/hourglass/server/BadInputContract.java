@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hourglass.server.ServerFixture.Response;
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -39,18 +39,27 @@ abstract class BadInputContract {
         List<AutoCloseable> engines = engines();
         http = new ServerFixture(storeUri());
         http.closeAfter.addAll(engines);
-        assertThat(http.put("/api/sessions/" + KEEP, "{\"precious\":42}").status()).isEqualTo(200);
+        assertThat(http.put("/api/sessions/" + KEEP, "{\"precious\":42}").status())
+                .isEqualTo(200);
         assertThat(http.post("/api/streams/" + KEEP, null).status()).isEqualTo(201);
-        assertThat(http.post("/api/streams/" + KEEP + "/messages", "m1").status()).isEqualTo(200);
+        assertThat(http.post("/api/streams/" + KEEP + "/messages", "m1").status())
+                .isEqualTo(200);
     }
 
     @AfterAll
     void stop() {
         if (http != null) {
             try {
-                assertThat(http.get("/api/sessions/" + KEEP).data().path("sessionData").toString())
+                assertThat(http.get("/api/sessions/" + KEEP)
+                                .data()
+                                .path("sessionData")
+                                .toString())
                         .isEqualTo("{\"precious\":42}");
-                assertThat(http.get("/api/streams/" + KEEP).data().path("messageCount").asLong()).isEqualTo(1);
+                assertThat(http.get("/api/streams/" + KEEP)
+                                .data()
+                                .path("messageCount")
+                                .asLong())
+                        .isEqualTo(1);
             } finally {
                 http.close();
             }
@@ -63,20 +72,40 @@ abstract class BadInputContract {
                 Arguments.of("POST", seed, "{", 400, "malformed JSON"),
                 Arguments.of("POST", seed, "{\"sessionId\":\"a\",\"sessionData\":{}", 400, "malformed JSON"),
                 Arguments.of("POST", seed, "{\"sessionId\": 'a'}", 400, "malformed JSON"),
-                Arguments.of("POST", seed, "{\"sessionId\":\"a\",\"sessionId\":\"b\",\"sessionData\":{}}", 400, "duplicate field 'sessionId'"),
+                Arguments.of(
+                        "POST",
+                        seed,
+                        "{\"sessionId\":\"a\",\"sessionId\":\"b\",\"sessionData\":{}}",
+                        400,
+                        "duplicate field 'sessionId'"),
                 Arguments.of("POST", seed, "{\"sessionId\":\"a\",\"sessionData\":{}} trailing", 400, "malformed JSON"),
                 Arguments.of("POST", seed, "", 400, "request body is empty"),
                 Arguments.of("POST", seed, "[]", 400, "request body must be a JSON object, was an array"),
                 Arguments.of("POST", seed, "{\"sessionData\":{}}", 400, "sessionId is required"),
                 Arguments.of("POST", seed, "{\"sessionId\":\"a\"}", 400, "sessionData is required"),
-                Arguments.of("POST", seed, "{\"sessionId\":\"a\",\"sessionData\":null}", 400, "sessionData is required"),
-                Arguments.of("POST", seed, "{\"sessionId\":7,\"sessionData\":{}}", 400, "sessionId must be a string, was a number"),
-                Arguments.of("POST", seed, "{\"sessionId\":\"a\",\"sessionData\":\"text\"}", 400,
+                Arguments.of(
+                        "POST", seed, "{\"sessionId\":\"a\",\"sessionData\":null}", 400, "sessionData is required"),
+                Arguments.of(
+                        "POST",
+                        seed,
+                        "{\"sessionId\":7,\"sessionData\":{}}",
+                        400,
+                        "sessionId must be a string, was a number"),
+                Arguments.of(
+                        "POST",
+                        seed,
+                        "{\"sessionId\":\"a\",\"sessionData\":\"text\"}",
+                        400,
                         "sessionData must be a JSON object, was a string"),
                 Arguments.of("POST", seed, "{\"sessionId\":\"\",\"sessionData\":{}}", 400, "id must not be empty"),
-                Arguments.of("POST", seed, "{\"sessionId\":\"" + LONG_ID + "\",\"sessionData\":{}}", 400,
+                Arguments.of(
+                        "POST",
+                        seed,
+                        "{\"sessionId\":\"" + LONG_ID + "\",\"sessionData\":{}}",
+                        400,
                         "id must be at most 256 bytes"),
-                Arguments.of("POST", seed, "{\"sessionId\":\"a\\u0001b\",\"sessionData\":{}}", 400, "control character"),
+                Arguments.of(
+                        "POST", seed, "{\"sessionId\":\"a\\u0001b\",\"sessionData\":{}}", 400, "control character"),
                 Arguments.of("POST", seed, "{\"sessionId\":\"a\",\"sessionData\":{\"\":1}}", 400, "attribute name"),
                 Arguments.of("GET", seed + "/" + LONG_ID, null, 400, "id must be at most 256 bytes"),
                 Arguments.of("GET", seed + "/a%01b", null, 400, "control character"),
@@ -86,7 +115,12 @@ abstract class BadInputContract {
                 Arguments.of("PUT", "/api/sessions/a", "[1]", 400, "session data must be a JSON object, was an array"),
                 Arguments.of("PUT", "/api/sessions/a?ttl=0", "{}", 400, "'ttl' must be a positive number of seconds"),
                 Arguments.of("PUT", "/api/sessions/a?ttl=999999999999", "{}", 400, "ttl must be at most 3650 days"),
-                Arguments.of("PATCH", "/api/sessions/" + KEEP, "\"x\"", 400, "merge patch must be a JSON object, was a string"),
+                Arguments.of(
+                        "PATCH",
+                        "/api/sessions/" + KEEP,
+                        "\"x\"",
+                        400,
+                        "merge patch must be a JSON object, was a string"),
                 Arguments.of("PATCH", "/api/sessions/" + KEEP, "{\"precious\":", 400, "malformed JSON"),
                 Arguments.of("POST", "/api/sessions", "{\"a\":1", 400, "malformed JSON"),
                 Arguments.of("GET", "/api/sessions?limit=0", null, 400, "'limit' must be from 1"),
@@ -95,11 +129,24 @@ abstract class BadInputContract {
                 Arguments.of("POST", "/api/streams/s1", "not json", 400, "malformed JSON"),
                 Arguments.of("POST", "/api/streams/s1?ttl=-5", null, 400, "'ttl' must be a positive number"),
                 Arguments.of("POST", "/api/streams/" + KEEP + "/fail", "{}", 400, "reason is required"),
-                Arguments.of("POST", "/api/streams/" + KEEP + "/fail", "{\"reason\":5}", 400, "reason must be a string"),
-                Arguments.of("GET", "/api/streams/" + KEEP + "/next", null, 400, "query parameter 'reader' is required"),
-                Arguments.of("GET", "/api/streams/" + KEEP + "/next?reader=" + LONG_ID, null, 400, "reader must be at most 256 bytes"),
-                Arguments.of("GET", "/api/streams/" + KEEP + "/next?reader=r&wait=soon", null, 400, "'wait' must be a whole number"),
-                Arguments.of("GET", "/api/streams/" + KEEP + "/next?reader=r&wait=600000", null, 400, "from 0 to 60000"),
+                Arguments.of(
+                        "POST", "/api/streams/" + KEEP + "/fail", "{\"reason\":5}", 400, "reason must be a string"),
+                Arguments.of(
+                        "GET", "/api/streams/" + KEEP + "/next", null, 400, "query parameter 'reader' is required"),
+                Arguments.of(
+                        "GET",
+                        "/api/streams/" + KEEP + "/next?reader=" + LONG_ID,
+                        null,
+                        400,
+                        "reader must be at most 256 bytes"),
+                Arguments.of(
+                        "GET",
+                        "/api/streams/" + KEEP + "/next?reader=r&wait=soon",
+                        null,
+                        400,
+                        "'wait' must be a whole number"),
+                Arguments.of(
+                        "GET", "/api/streams/" + KEEP + "/next?reader=r&wait=600000", null, 400, "from 0 to 60000"),
                 Arguments.of("GET", "/api/nothing", null, 404, "no endpoint GET /api/nothing"),
                 Arguments.of("GET", "/", null, 404, "no endpoint"),
                 Arguments.of("POST", "/api/sessions/a/b/c", "{}", 404, "no endpoint"),
@@ -129,15 +176,22 @@ abstract class BadInputContract {
                 Arguments.of("byte 0xFF", bytes("{\"a\":\"", 0xFF, "\"}"), "not UTF-8"),
                 Arguments.of("above U+10FFFF", bytes("{\"a\":\"", 0xF4, 0x90, 0x80, 0x80, "\"}"), "not UTF-8"),
                 Arguments.of("cut sequence", bytes("{\"a\":\"", 0xE4, 0xB8, "\"}"), "not UTF-8"),
-                Arguments.of("escaped pair reversed", bytes("{\"\\udc00k\":1,\"v\":\"x\\ud800y\"}"), "unpaired surrogate"),
+                Arguments.of(
+                        "escaped pair reversed", bytes("{\"\\udc00k\":1,\"v\":\"x\\ud800y\"}"), "unpaired surrogate"),
                 Arguments.of("escaped high alone", bytes("{\"v\":\"\\ud800\"}"), "unpaired surrogate"),
                 Arguments.of("escaped high then letter", bytes("{\"v\":\"\\ud800\\u0041\"}"), "unpaired surrogate"),
                 Arguments.of("escaped low alone", bytes("{\"v\":\"\\udfff\"}"), "unpaired surrogate"),
-                Arguments.of("nested 513 deep", bytes("{\"a\":" + "[".repeat(512) + "]".repeat(512) + "}"),
+                Arguments.of(
+                        "nested 513 deep",
+                        bytes("{\"a\":" + "[".repeat(512) + "]".repeat(512) + "}"),
                         "nested deeper than 512 levels"),
-                Arguments.of("nested 1001 deep", bytes("{\"a\":" + "[".repeat(1000) + "]".repeat(1000) + "}"),
+                Arguments.of(
+                        "nested 1001 deep",
+                        bytes("{\"a\":" + "[".repeat(1000) + "]".repeat(1000) + "}"),
                         "nested deeper than 512 levels"),
-                Arguments.of("number of 1001 characters", bytes("{\"a\":" + "9".repeat(1001) + "}"),
+                Arguments.of(
+                        "number of 1001 characters",
+                        bytes("{\"a\":" + "9".repeat(1001) + "}"),
                         "longer than 1000 characters"),
                 Arguments.of("exponent of 10 digits", bytes("{\"a\":1e1000000000}"), "exponent of more than 9 digits"),
                 Arguments.of("byte order mark", bytes("", 0xEF, 0xBB, 0xBF, "{}"), "malformed JSON"));
@@ -175,7 +229,8 @@ abstract class BadInputContract {
         String longest = "-" + "7".repeat(999);
         String exponent = "1.5e-999999999";
         String pair = "\"x\\ud83d\\ude00y\"";
-        String json = "{\"deep\":" + deepest + ",\"long\":" + longest + ",\"exp\":" + exponent + ",\"pair\":" + pair + "}";
+        String json =
+                "{\"deep\":" + deepest + ",\"long\":" + longest + ",\"exp\":" + exponent + ",\"pair\":" + pair + "}";
         assertThat(JsonCheck.problem(json.getBytes(StandardCharsets.UTF_8))).isNull();
         Response put = http.put("/api/sessions/at-limits", json);
         assertThat(put.status()).as("%s", put).isEqualTo(200);
@@ -244,7 +299,8 @@ abstract class BadInputContract {
     void aTwoMebibyteBodyGets413AndTheConnectionStillServes() {
         byte[] big = new byte[2 << 20];
         Arrays.fill(big, (byte) 'a');
-        String json = "{\"sessionId\":\"big\",\"sessionData\":{\"blob\":\"" + new String(big, 0, big.length - 100) + "\"}}";
+        String json =
+                "{\"sessionId\":\"big\",\"sessionData\":{\"blob\":\"" + new String(big, 0, big.length - 100) + "\"}}";
         Response r = http.post("/api/interview/sessions", json, "Content-Type", "application/json");
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.json().path("success").asBoolean(true)).isFalse();
@@ -252,7 +308,8 @@ abstract class BadInputContract {
         assertThat(http.get("/api/interview/sessions/big").status()).isEqualTo(404);
         assertThat(http.get("/api/sessions/" + KEEP).status()).isEqualTo(200);
 
-        Response append = http.send("POST", "/api/streams/" + KEEP + "/messages", HttpRequest.BodyPublishers.ofByteArray(big));
+        Response append =
+                http.send("POST", "/api/streams/" + KEEP + "/messages", HttpRequest.BodyPublishers.ofByteArray(big));
         assertThat(append.status()).isEqualTo(413);
     }
 
@@ -260,8 +317,12 @@ abstract class BadInputContract {
     void aChunkedBodyAboveTheLimitGets413() {
         byte[] big = new byte[(1 << 20) + 1];
         Arrays.fill(big, (byte) ' ');
-        Response r = http.send("PATCH", "/api/sessions/" + KEEP,
-                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)), "Content-Type", "application/json");
+        Response r = http.send(
+                "PATCH",
+                "/api/sessions/" + KEEP,
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)),
+                "Content-Type",
+                "application/json");
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.error()).contains("above the limit");
     }
@@ -295,9 +356,11 @@ abstract class BadInputContract {
     /** The HTTP parser itself refuses these before any handler runs: a bare 400, and the server goes on. */
     @Test
     void malformedPercentEncodingGets400() throws Exception {
-        assertThat(http.raw("GET /api/interview/sessions/a%ZZ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+        assertThat(http.raw(
+                        "GET /api/interview/sessions/a%ZZ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 400");
-        assertThat(http.raw("GET /api/streams/" + KEEP + "/next?reader=%ZZ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+        assertThat(http.raw("GET /api/streams/" + KEEP
+                        + "/next?reader=%ZZ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 400");
         assertThat(http.get("/api/sessions/" + KEEP).status()).isEqualTo(200);
     }

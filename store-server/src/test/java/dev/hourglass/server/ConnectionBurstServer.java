@@ -21,19 +21,33 @@ import java.time.Duration;
  */
 final class ConnectionBurstServer {
 
-    private ConnectionBurstServer() {
-    }
+    private ConnectionBurstServer() {}
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
-        Connections limits = new Connections(Duration.ofSeconds(15), Integer.parseInt(args[1]),
-                Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+        Connections limits = new Connections(
+                Duration.ofSeconds(15),
+                Integer.parseInt(args[1]),
+                Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (Store store = Hourglass.open("memory:", StoreOptions.builder().meterRegistry(registry).build())) {
+        try (Store store = Hourglass.open(
+                "memory:", StoreOptions.builder().meterRegistry(registry).build())) {
             store.streams().open("burst", Attributes.empty(), Duration.ofMinutes(30));
-            StoreServer server = StoreServer.start(new ServerConfig("memory:", "127.0.0.1", 0,
-                    ServerConfig.DEFAULT_SESSION_TTL, ServerConfig.DEFAULT_STREAM_TTL, ServerConfig.DEFAULT_MAX_BODY,
-                    false, null, false, limits), store, registry);
+            StoreServer server = StoreServer.start(
+                    new ServerConfig(
+                            "memory:",
+                            "127.0.0.1",
+                            0,
+                            ServerConfig.DEFAULT_SESSION_TTL,
+                            ServerConfig.DEFAULT_STREAM_TTL,
+                            ServerConfig.DEFAULT_MAX_BODY,
+                            false,
+                            null,
+                            false,
+                            limits),
+                    store,
+                    registry);
             Files.writeString(out, "port " + server.port() + "\n");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
@@ -41,8 +55,10 @@ final class ConnectionBurstServer {
                 if (line.equals("stats")) {
                     Runtime rt = Runtime.getRuntime();
                     Admission a = server.admission();
-                    Files.writeString(out, "stats " + a.connections() + " " + a.pending() + " " + a.streams() + " "
-                            + (rt.totalMemory() - rt.freeMemory()) / (1 << 20) + "\n");
+                    Files.writeString(
+                            out,
+                            "stats " + a.connections() + " " + a.pending() + " " + a.streams() + " "
+                                    + (rt.totalMemory() - rt.freeMemory()) / (1 << 20) + "\n");
                 }
             }
             server.close();

@@ -34,16 +34,20 @@ class ConnectionBurstTest {
     private static final int MAX_PENDING = 200;
 
     /** One connection of the burst and what it was answered. */
-    private record Answer(String kind, int status, boolean retryAfter) {
-    }
+    private record Answer(String kind, int status, boolean retryAfter) {}
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void burstIsServedOrShedAndTheServerRecovers() throws Exception {
         Path out = Files.createTempFile("hourglass-burst", ".txt");
-        try (SecondJvm jvm = SecondJvm.start(ConnectionBurstServer.class, out.toString(),
-                Integer.toString(MAX_CONNECTIONS), Integer.toString(MAX_STREAMS), Integer.toString(MAX_PENDING))) {
-            int port = Integer.parseInt(awaitLine(jvm, out, "port ").substring(5).trim());
+        try (SecondJvm jvm = SecondJvm.start(
+                ConnectionBurstServer.class,
+                out.toString(),
+                Integer.toString(MAX_CONNECTIONS),
+                Integer.toString(MAX_STREAMS),
+                Integer.toString(MAX_PENDING))) {
+            int port =
+                    Integer.parseInt(awaitLine(jvm, out, "port ").substring(5).trim());
             OutputStream control = jvm.process().getOutputStream();
 
             List<Socket> sockets = new ArrayList<>(CONNECTIONS);
@@ -65,8 +69,9 @@ class ConnectionBurstTest {
                         case "poll" -> "/api/streams/burst/next?reader=poll-" + i + "&wait=5000";
                         default -> "/api/streams/burst";
                     };
-                    s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                            .getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream()
+                            .write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                                    .getBytes(StandardCharsets.ISO_8859_1));
                     sockets.add(s);
                     kinds.add(kind);
                 }
@@ -82,7 +87,9 @@ class ConnectionBurstTest {
             Map<String, Integer> counts = new TreeMap<>();
             for (Answer a : answers) {
                 counts.merge(a.kind() + " " + a.status(), 1, Integer::sum);
-                assertThat(a.status()).as("status of a %s in the burst (all: %s)", a.kind(), counts).isIn(200, 503);
+                assertThat(a.status())
+                        .as("status of a %s in the burst (all: %s)", a.kind(), counts)
+                        .isIn(200, 503);
                 if (a.status() == 503) {
                     assertThat(a.retryAfter()).as("Retry-After on a 503").isTrue();
                 }
@@ -93,9 +100,14 @@ class ConnectionBurstTest {
             assertThat(sseServed).as("SSE served %s", counts).isPositive();
             assertThat(pollServed).as("long polls served %s", counts).isPositive();
             assertThat(sseServed).as("SSE served %s", counts).isLessThanOrEqualTo(MAX_STREAMS);
-            assertThat(counts.getOrDefault("read 200", 0)).as("reads served %s", counts).isPositive();
-            assertThat(counts.getOrDefault("sse 503", 0) + counts.getOrDefault("poll 503", 0)
-                    + counts.getOrDefault("read 503", 0)).as("shed %s", counts).isPositive();
+            assertThat(counts.getOrDefault("read 200", 0))
+                    .as("reads served %s", counts)
+                    .isPositive();
+            assertThat(counts.getOrDefault("sse 503", 0)
+                            + counts.getOrDefault("poll 503", 0)
+                            + counts.getOrDefault("read 503", 0))
+                    .as("shed %s", counts)
+                    .isPositive();
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             String stats;
@@ -105,7 +117,8 @@ class ConnectionBurstTest {
                 control.flush();
                 stats = awaitLine(jvm, out, "stats ");
             } while (!stats.startsWith("stats 0 0 0 ") && System.nanoTime() < deadline);
-            assertThat(stats).as("connections, pending requests and streaming connections after the burst")
+            assertThat(stats)
+                    .as("connections, pending requests and streaming connections after the burst")
                     .startsWith("stats 0 0 0 ");
 
             assertThat(status(port, "/health")).isEqualTo(200);
@@ -137,7 +150,9 @@ class ConnectionBurstTest {
         if (!text.startsWith("HTTP/1.1 ")) {
             return new Answer(kind, -1, false);
         }
-        return new Answer(kind, Integer.parseInt(text.substring(9, 12)),
+        return new Answer(
+                kind,
+                Integer.parseInt(text.substring(9, 12)),
                 text.toLowerCase(Locale.ROOT).contains("\r\nretry-after: 1\r\n"));
     }
 
@@ -162,8 +177,9 @@ class ConnectionBurstTest {
     private static int status(int port, String path) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
             return head("after", s).status();
         }
     }

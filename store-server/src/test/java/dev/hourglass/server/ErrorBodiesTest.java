@@ -28,12 +28,27 @@ class ErrorBodiesTest {
     static final String PASSWORD = "pw-" + Long.toHexString(System.nanoTime()) + "-secret";
 
     /** What internals look like, checked independently of the server's own guard. */
-    static final Pattern INTERNALS = Pattern.compile(String.join("|",
+    static final Pattern INTERNALS = Pattern.compile(String.join(
+            "|",
             "(?:\\b[a-z][a-z0-9_]*\\.){2,}[A-Z]\\w*",
-            "Exception", "\\bError:", "\\tat ", "\\bat [a-z]+\\.", "`",
-            "java\\.", "javax\\.", "com\\.fasterxml", "io\\.lettuce", "io\\.undertow", "org\\.xnio",
-            "getMax\\w*\\(\\)", "JsonNode", "BigDecimal", "StreamReadConstraints",
-            "://", "\\b127\\.0\\.0\\.1:\\d+", "localhost:\\d+"));
+            "Exception",
+            "\\bError:",
+            "\\tat ",
+            "\\bat [a-z]+\\.",
+            "`",
+            "java\\.",
+            "javax\\.",
+            "com\\.fasterxml",
+            "io\\.lettuce",
+            "io\\.undertow",
+            "org\\.xnio",
+            "getMax\\w*\\(\\)",
+            "JsonNode",
+            "BigDecimal",
+            "StreamReadConstraints",
+            "://",
+            "\\b127\\.0\\.0\\.1:\\d+",
+            "localhost:\\d+"));
 
     static void assertNoInternals(String text, String... secrets) {
         assertThat(INTERNALS.matcher(text).find()).as("internals in: %s", text).isFalse();
@@ -56,21 +71,45 @@ class ErrorBodiesTest {
         return List.of(
                 new Object[] {"PUT", "/api/sessions/a", deep.getBytes(StandardCharsets.UTF_8), 400},
                 new Object[] {"PUT", "/api/sessions/a", "{\"a\":1e99999999999}".getBytes(StandardCharsets.UTF_8), 400},
-                new Object[] {"PUT", "/api/sessions/a", ("{\"a\":" + "1".repeat(5000) + "}").getBytes(StandardCharsets.UTF_8), 400},
+                new Object[] {
+                    "PUT", "/api/sessions/a", ("{\"a\":" + "1".repeat(5000) + "}").getBytes(StandardCharsets.UTF_8), 400
+                },
                 new Object[] {"PUT", "/api/sessions/a", "{\"a\":1,\"a\":2}".getBytes(StandardCharsets.UTF_8), 400},
                 new Object[] {"PUT", "/api/sessions/a", "[1]".getBytes(StandardCharsets.UTF_8), 400},
                 new Object[] {"PUT", "/api/sessions/a", "{\"a\":".getBytes(StandardCharsets.UTF_8), 400},
-                new Object[] {"PUT", "/api/sessions/a", new byte[] {'{', '"', (byte) 0xC0, (byte) 0xAF, '"', ':', '1', '}'}, 400},
+                new Object[] {
+                    "PUT", "/api/sessions/a", new byte[] {'{', '"', (byte) 0xC0, (byte) 0xAF, '"', ':', '1', '}'}, 400
+                },
                 new Object[] {"PUT", "/api/sessions/a", "{\"\\ud800\":1}".getBytes(StandardCharsets.UTF_8), 400},
                 new Object[] {"PUT", "/api/sessions/a", "{\"\":1}".getBytes(StandardCharsets.UTF_8), 400},
-                new Object[] {"PUT", "/api/sessions/a", ("{\"" + "n".repeat(60_000) + "\":1}").getBytes(StandardCharsets.UTF_8), 400},
-                new Object[] {"POST", "/api/interview/sessions", "{\"sessionId\":{},\"sessionData\":{}}".getBytes(StandardCharsets.UTF_8), 400},
-                new Object[] {"POST", "/api/interview/sessions", "{\"sessionId\":\"x\",\"sessionData\":[]}".getBytes(StandardCharsets.UTF_8), 400},
+                new Object[] {
+                    "PUT",
+                    "/api/sessions/a",
+                    ("{\"" + "n".repeat(60_000) + "\":1}").getBytes(StandardCharsets.UTF_8),
+                    400
+                },
+                new Object[] {
+                    "POST",
+                    "/api/interview/sessions",
+                    "{\"sessionId\":{},\"sessionData\":{}}".getBytes(StandardCharsets.UTF_8),
+                    400
+                },
+                new Object[] {
+                    "POST",
+                    "/api/interview/sessions",
+                    "{\"sessionId\":\"x\",\"sessionData\":[]}".getBytes(StandardCharsets.UTF_8),
+                    400
+                },
                 new Object[] {"PUT", "/api/sessions/a%00", "{}".getBytes(StandardCharsets.UTF_8), 400},
-                new Object[] {"PUT", "/api/sessions/a?ttl=99999999999999999999", "{}".getBytes(StandardCharsets.UTF_8), 400},
+                new Object[] {
+                    "PUT", "/api/sessions/a?ttl=99999999999999999999", "{}".getBytes(StandardCharsets.UTF_8), 400
+                },
                 new Object[] {"PUT", "/api/sessions/a?ttl=9999999999", "{}".getBytes(StandardCharsets.UTF_8), 400},
-                new Object[] {"PUT", "/api/sessions/a", "{}".getBytes(StandardCharsets.UTF_8), 400, "If-Match", "W/\"1\""},
-                new Object[] {"PUT", "/api/sessions/a", "{}".getBytes(StandardCharsets.UTF_8), 412, "If-Match", "\"1\""},
+                new Object[] {
+                    "PUT", "/api/sessions/a", "{}".getBytes(StandardCharsets.UTF_8), 400, "If-Match", "W/\"1\""
+                },
+                new Object[] {"PUT", "/api/sessions/a", "{}".getBytes(StandardCharsets.UTF_8), 412, "If-Match", "\"1\""
+                },
                 new Object[] {"GET", "/api/sessions?limit=-1", null, 400},
                 new Object[] {"GET", "/api/sessions?limit=10&cursor=-2147483648:a", null, 400},
                 new Object[] {"GET", "/api/sessions?limit=10&cursor=java.lang.String", null, 400},
@@ -84,7 +123,12 @@ class ErrorBodiesTest {
                 new Object[] {"POST", "/api/streams/s", null, 409},
                 new Object[] {"POST", "/api/streams/closed/messages", "m".getBytes(StandardCharsets.UTF_8), 409},
                 new Object[] {"POST", "/api/streams/s/fail", "{\"reason\":[]}".getBytes(StandardCharsets.UTF_8), 400},
-                new Object[] {"POST", "/api/streams/s/fail", ("{\"reason\":\"" + "r".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8), 400},
+                new Object[] {
+                    "POST",
+                    "/api/streams/s/fail",
+                    ("{\"reason\":\"" + "r".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8),
+                    400
+                },
                 new Object[] {"PATCH", "/api/streams/s", null, 405},
                 new Object[] {"GET", "/api/nothing/java.lang.String", null, 404},
                 new Object[] {"POST", "/api/sessions", new byte[2 << 20], 413});
@@ -101,7 +145,8 @@ class ErrorBodiesTest {
                 for (int k = 4; k < c.length; k++) {
                     headers[k - 4] = (String) c[k];
                 }
-                HttpRequest.BodyPublisher body = c[2] == null ? HttpRequest.BodyPublishers.noBody()
+                HttpRequest.BodyPublisher body = c[2] == null
+                        ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray((byte[]) c[2]);
                 Response r = http.send((String) c[0], (String) c[1], body, headers);
                 assertOurError(r, (Integer) c[3]);
@@ -115,14 +160,28 @@ class ErrorBodiesTest {
         String internals = "java.io.IOException: /var/lib/hourglass/secret-dir at 10.1.2.3:6379 redis://u:" + PASSWORD
                 + "@10.1.2.3:6379";
         List<Object[]> failures = List.of(
-                new Object[] {(Supplier<RuntimeException>) () -> new StoreUnavailableException(internals), 503,
-                        ApiException.UNAVAILABLE},
-                new Object[] {(Supplier<RuntimeException>) () -> new StoreCapacityException(internals), 507, ApiException.FULL},
-                new Object[] {(Supplier<RuntimeException>) () -> new CorruptDataException(internals), 500, ApiException.CORRUPT},
-                new Object[] {(Supplier<RuntimeException>) () -> new StoreException(internals, new RuntimeException(internals)),
-                        500, ApiException.STORE_FAILED},
-                new Object[] {(Supplier<RuntimeException>) () -> new NullPointerException(internals), 500, ApiException.INTERNAL},
-                new Object[] {(Supplier<RuntimeException>) () -> new IllegalArgumentException(internals), 400, "bad request"});
+                new Object[] {
+                    (Supplier<RuntimeException>) () -> new StoreUnavailableException(internals),
+                    503,
+                    ApiException.UNAVAILABLE
+                },
+                new Object[] {
+                    (Supplier<RuntimeException>) () -> new StoreCapacityException(internals), 507, ApiException.FULL
+                },
+                new Object[] {
+                    (Supplier<RuntimeException>) () -> new CorruptDataException(internals), 500, ApiException.CORRUPT
+                },
+                new Object[] {
+                    (Supplier<RuntimeException>) () -> new StoreException(internals, new RuntimeException(internals)),
+                    500,
+                    ApiException.STORE_FAILED
+                },
+                new Object[] {
+                    (Supplier<RuntimeException>) () -> new NullPointerException(internals), 500, ApiException.INTERNAL
+                },
+                new Object[] {
+                    (Supplier<RuntimeException>) () -> new IllegalArgumentException(internals), 400, "bad request"
+                });
         try (ServerFixture http = new ServerFixture("flaky:")) {
             assertThat(http.put("/api/sessions/s1", "{\"a\":1}").status()).isEqualTo(200);
             assertThat(http.post("/api/streams/r1", null).status()).isEqualTo(201);
@@ -177,7 +236,9 @@ class ErrorBodiesTest {
                     assertNoInternals(line, PASSWORD, hostPort);
                 }
                 if (line.contains("[WARN]") || line.contains("[ERROR]")) {
-                    assertThat(port.matcher(line).find()).as("the engine's port at WARN or above: %s", line).isFalse();
+                    assertThat(port.matcher(line).find())
+                            .as("the engine's port at WARN or above: %s", line)
+                            .isFalse();
                 }
             }
             assertThat(log).doesNotContain(PASSWORD);
@@ -186,22 +247,32 @@ class ErrorBodiesTest {
 
     @Test
     void theDebugLineOfACauseHasNoPasswords() {
-        Throwable cause = new StoreUnavailableException("redis store redis://admin:" + PASSWORD + "@10.0.0.5:6379/0: get failed",
+        Throwable cause = new StoreUnavailableException(
+                "redis store redis://admin:" + PASSWORD + "@10.0.0.5:6379/0: get failed",
                 new IllegalStateException("AUTH failed; password=" + PASSWORD + "; token: " + PASSWORD
                         + " jdbc:postgresql://db/app?user=u&password=" + PASSWORD + " Bearer " + PASSWORD));
         String line = ApiException.redactedCause(cause);
-        assertThat(line).doesNotContain(PASSWORD).contains("redis://****@10.0.0.5:6379/0").contains("password=****")
+        assertThat(line)
+                .doesNotContain(PASSWORD)
+                .contains("redis://****@10.0.0.5:6379/0")
+                .contains("password=****")
                 .contains("AUTH failed");
     }
 
     @Test
     void theGuardReplacesMessagesThatLookLikeInternals() {
         assertThat(ApiException.safe(400, "id must not be empty")).isEqualTo("id must not be empty");
-        assertThat(ApiException.safe(400, "Document nesting depth (1001) exceeds the maximum allowed (1000, from "
-                + "`StreamReadConstraints.getMaxNestingDepth()`)")).isEqualTo("bad request");
-        assertThat(ApiException.safe(400, "cannot deserialize com.fasterxml.jackson.databind.JsonNode")).isEqualTo("bad request");
-        assertThat(ApiException.safe(503, "io.lettuce.core.RedisException: Connection reset")).isEqualTo(ApiException.UNAVAILABLE);
-        assertThat(ApiException.safe(500, "java.net.SocketException\n\tat x.y(Z.java:1)")).isEqualTo(ApiException.INTERNAL);
+        assertThat(ApiException.safe(
+                        400,
+                        "Document nesting depth (1001) exceeds the maximum allowed (1000, from "
+                                + "`StreamReadConstraints.getMaxNestingDepth()`)"))
+                .isEqualTo("bad request");
+        assertThat(ApiException.safe(400, "cannot deserialize com.fasterxml.jackson.databind.JsonNode"))
+                .isEqualTo("bad request");
+        assertThat(ApiException.safe(503, "io.lettuce.core.RedisException: Connection reset"))
+                .isEqualTo(ApiException.UNAVAILABLE);
+        assertThat(ApiException.safe(500, "java.net.SocketException\n\tat x.y(Z.java:1)"))
+                .isEqualTo(ApiException.INTERNAL);
         assertThat(ApiException.safe(404, "session at 192.168.0.1:6379")).isEqualTo("not found");
         assertThat(ApiException.safe(409, null)).isEqualTo("conflict with the stream's state");
     }

@@ -53,8 +53,13 @@ abstract class FanOutStressContract {
     @BeforeAll
     void start() {
         List<AutoCloseable> engines = engines();
-        http = new ServerFixture(storeUri(), new Connections(KEEP_ALIVE, Connections.DEFAULT_MAX_CONNECTIONS,
-                Connections.DEFAULT_MAX_STREAMS, Connections.DEFAULT_MAX_PENDING));
+        http = new ServerFixture(
+                storeUri(),
+                new Connections(
+                        KEEP_ALIVE,
+                        Connections.DEFAULT_MAX_CONNECTIONS,
+                        Connections.DEFAULT_MAX_STREAMS,
+                        Connections.DEFAULT_MAX_PENDING));
         http.closeAfter.addAll(engines);
         threads = Executors.newCachedThreadPool();
     }
@@ -116,16 +121,19 @@ abstract class FanOutStressContract {
                 f.get(60, TimeUnit.SECONDS);
             }
             assertThat(sent).hasSize(MESSAGES);
-            assertThat(http.post("/api/streams/" + id + "/complete", null).status()).isEqualTo(200);
+            assertThat(http.post("/api/streams/" + id + "/complete", null).status())
+                    .isEqualTo(200);
             sse.awaitAll(10_000, 60_000);
             sse.assertComplete(MESSAGES, i -> sent.get((long) i));
             for (Future<Poller> f : pollers) {
                 Poller p = f.get(60, TimeUnit.SECONDS);
                 assertThat(p.end).as("trial %d reader %s end", trial, p.name).isEqualTo("COMPLETED");
-                assertThat(p.sequences).as("trial %d reader %s sequences", trial, p.name)
+                assertThat(p.sequences)
+                        .as("trial %d reader %s sequences", trial, p.name)
                         .isEqualTo(LongStream.rangeClosed(1, MESSAGES).boxed().toList());
                 for (int i = 0; i < MESSAGES; i++) {
-                    assertThat(p.payloads.get(i)).as("trial %d reader %s payload %d", trial, p.name, i + 1)
+                    assertThat(p.payloads.get(i))
+                            .as("trial %d reader %s payload %d", trial, p.name, i + 1)
                             .isEqualTo(sent.get((long) i + 1));
                 }
             }
@@ -134,7 +142,9 @@ abstract class FanOutStressContract {
         while (http.server.admission().streams() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(http.server.admission().streams()).as("streaming places after trial %d", trial).isZero();
+        assertThat(http.server.admission().streams())
+                .as("streaming places after trial %d", trial)
+                .isZero();
     }
 
     private Poller longPoll(String id, Poller p) throws IOException {
@@ -173,12 +183,14 @@ abstract class FanOutStressContract {
             assertThat(at).as("keep-alive comments in 15 s").hasSizeGreaterThanOrEqualTo(8);
             for (int i = 1; i < at.size(); i++) {
                 long gap = at.get(i) - at.get(i - 1);
-                assertThat(gap).as("gap %d between keep-alives, ns", i)
+                assertThat(gap)
+                        .as("gap %d between keep-alives, ns", i)
                         .isGreaterThanOrEqualTo(interval * 3 / 4)
                         .isLessThan(interval * 8);
             }
             assertThat(sse.readers.get(0).count()).isZero();
-            assertThat(http.post("/api/streams/" + id + "/complete", null).status()).isEqualTo(200);
+            assertThat(http.post("/api/streams/" + id + "/complete", null).status())
+                    .isEqualTo(200);
             sse.awaitAll(5_000, 10_000);
             assertThat(sse.readers.get(0).end).isEqualTo("end {\"status\":\"COMPLETED\"}");
         }

@@ -30,33 +30,35 @@ public final class FlakyProvider implements StoreProvider {
         Backend memory = new MemoryProvider().open(config.withUri("memory:", "memory"));
         SessionBackend sessions = failing(SessionBackend.class, memory.sessions());
         StreamBackend streams = failing(StreamBackend.class, memory.streams());
-        return (Backend) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Backend.class}, (p, m, args) -> {
-            switch (m.getName()) {
-                case "sessions":
-                    return sessions;
-                case "streams":
-                    return streams;
-                case "ping":
-                    return !down;
-                default:
-                    return invoke(memory, m, args);
-            }
-        });
+        return (Backend) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {Backend.class}, (p, m, args) -> {
+                    switch (m.getName()) {
+                        case "sessions":
+                            return sessions;
+                        case "streams":
+                            return streams;
+                        case "ping":
+                            return !down;
+                        default:
+                            return invoke(memory, m, args);
+                    }
+                });
     }
 
     private static <T> T failing(Class<T> type, T target) {
-        return type.cast(Proxy.newProxyInstance(FlakyProvider.class.getClassLoader(), new Class<?>[] {type}, (p, m, args) -> {
-            if (m.getDeclaringClass() != Object.class) {
-                if (down) {
-                    throw new StoreUnavailableException("flaky store is down (test)");
-                }
-                java.util.function.Supplier<RuntimeException> f = failure;
-                if (f != null) {
-                    throw f.get();
-                }
-            }
-            return invoke(target, m, args);
-        }));
+        return type.cast(Proxy.newProxyInstance(
+                FlakyProvider.class.getClassLoader(), new Class<?>[] {type}, (p, m, args) -> {
+                    if (m.getDeclaringClass() != Object.class) {
+                        if (down) {
+                            throw new StoreUnavailableException("flaky store is down (test)");
+                        }
+                        java.util.function.Supplier<RuntimeException> f = failure;
+                        if (f != null) {
+                            throw f.get();
+                        }
+                    }
+                    return invoke(target, m, args);
+                }));
     }
 
     private static Object invoke(Object target, java.lang.reflect.Method m, Object[] args) throws Throwable {

@@ -52,17 +52,44 @@ abstract class HttpBoundaryContract {
     @Provide
     Arbitrary<String> text() {
         Arbitrary<String> anyChars = Arbitraries.strings().all().ofMaxLength(24);
-        Arbitrary<String> codePoints = Arbitraries.integers().between(0, Character.MAX_CODE_POINT).list().ofMaxSize(12)
+        Arbitrary<String> codePoints = Arbitraries.integers()
+                .between(0, Character.MAX_CODE_POINT)
+                .list()
+                .ofMaxSize(12)
                 .map(cps -> {
                     StringBuilder sb = new StringBuilder();
                     cps.forEach(sb::appendCodePoint);
                     return sb.toString();
                 });
-        Arbitrary<String> printable = Arbitraries.strings().withCharRange('!', '~').withCharRange('\u00a0', '\u024f')
-                .withChars('\u4e2d', '\u6587', '/', '%', '+', '?', '#', '&', '=', '.', ' ').ofMinLength(1).ofMaxLength(300);
-        Arbitrary<String> edges = Arbitraries.of("", "\u0000", "a\u0000b", "\u007f", "\u0085", "\ud800", "\udc00", "\udc00\ud800",
-                "x\ud83dy", "\ud83d\ude00", "\uffff", "\ufffe", "\ufeff", ".", "..", "%00", "%2F", "x".repeat(256),
-                "x".repeat(257), "\u00e9".repeat(128), "\u00e9".repeat(129), "\ud83d\ude00".repeat(64));
+        Arbitrary<String> printable = Arbitraries.strings()
+                .withCharRange('!', '~')
+                .withCharRange('\u00a0', '\u024f')
+                .withChars('\u4e2d', '\u6587', '/', '%', '+', '?', '#', '&', '=', '.', ' ')
+                .ofMinLength(1)
+                .ofMaxLength(300);
+        Arbitrary<String> edges = Arbitraries.of(
+                "",
+                "\u0000",
+                "a\u0000b",
+                "\u007f",
+                "\u0085",
+                "\ud800",
+                "\udc00",
+                "\udc00\ud800",
+                "x\ud83dy",
+                "\ud83d\ude00",
+                "\uffff",
+                "\ufffe",
+                "\ufeff",
+                ".",
+                "..",
+                "%00",
+                "%2F",
+                "x".repeat(256),
+                "x".repeat(257),
+                "\u00e9".repeat(128),
+                "\u00e9".repeat(129),
+                "\ud83d\ude00".repeat(64));
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(3, anyChars), net.jqwik.api.Tuple.of(3, codePoints),
                 net.jqwik.api.Tuple.of(2, printable), net.jqwik.api.Tuple.of(2, edges));
@@ -158,7 +185,9 @@ abstract class HttpBoundaryContract {
         Response put = http.put(path, "{\"v\":1}");
         assertNever5xx(put);
         if (!validName(id)) {
-            assertThat(put.status()).as("%s for %s", put, List.of(id.chars().boxed().toList())).isEqualTo(400);
+            assertThat(put.status())
+                    .as("%s for %s", put, List.of(id.chars().boxed().toList()))
+                    .isEqualTo(400);
             return;
         }
         assertThat(put.status()).as("%s", put).isEqualTo(200);
@@ -178,7 +207,9 @@ abstract class HttpBoundaryContract {
         String body = "{" + escaped(name) + ":" + escaped(value) + "}";
         Response put = http.put(path, body);
         assertNever5xx(put);
-        boolean valid = wellFormed(name) && wellFormed(value) && !name.isEmpty()
+        boolean valid = wellFormed(name)
+                && wellFormed(value)
+                && !name.isEmpty()
                 && name.getBytes(StandardCharsets.UTF_8).length <= 256;
         if (!valid) {
             assertThat(put.status()).as("%s", put).isEqualTo(400);
@@ -195,7 +226,8 @@ abstract class HttpBoundaryContract {
 
         Response patch = http.patch(path, "{" + escaped(name) + ":[" + escaped(value) + "]}");
         assertThat(patch.status()).as("%s", patch).isEqualTo(200);
-        assertThat(http.get(path).data().path("sessionData").path(name).path(0).textValue()).isEqualTo(value);
+        assertThat(http.get(path).data().path("sessionData").path(name).path(0).textValue())
+                .isEqualTo(value);
         assertThat(http.delete(path).status()).isEqualTo(200);
     }
 
@@ -221,9 +253,13 @@ abstract class HttpBoundaryContract {
     @Provide
     Arbitrary<byte[]> bodies() {
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(48);
-        Arbitrary<byte[]> jsonish = Arbitraries.strings().withChars("{}[]\":,.-+eE0123456789 \\utrfalsn/".toCharArray())
-                .ofMaxLength(40).map(s -> ("{\"k\":" + s).getBytes(StandardCharsets.UTF_8));
-        Arbitrary<byte[]> withBytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(8)
+        Arbitrary<byte[]> jsonish = Arbitraries.strings()
+                .withChars("{}[]\":,.-+eE0123456789 \\utrfalsn/".toCharArray())
+                .ofMaxLength(40)
+                .map(s -> ("{\"k\":" + s).getBytes(StandardCharsets.UTF_8));
+        Arbitrary<byte[]> withBytes = Arbitraries.bytes()
+                .array(byte[].class)
+                .ofMaxSize(8)
                 .map(b -> {
                     byte[] out = new byte[b.length + 8];
                     System.arraycopy("{\"k\":\"".getBytes(StandardCharsets.US_ASCII), 0, out, 0, 6);

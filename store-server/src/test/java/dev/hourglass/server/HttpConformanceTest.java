@@ -84,18 +84,24 @@ class HttpConformanceTest {
         for (String method : new String[] {"get", "Get", "gET", "post", "delete"}) {
             Answer a = raw(method + " /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assertThat(a.status()).as(method).isEqualTo(501);
-            assertThat(a.body()).contains("method '" + method + "' is not implemented").contains("case-sensitive");
+            assertThat(a.body())
+                    .contains("method '" + method + "' is not implemented")
+                    .contains("case-sensitive");
         }
         Answer a = raw("get /api/sessions/k HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertThat(a.status()).isEqualTo(501);
-        assertThat(raw("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status()).isEqualTo(200);
+        assertThat(raw("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
     void unknownMethodsGet501AndKnownOnesNotTakenHereGet405() throws IOException {
         for (String method : new String[] {"FOO", "PROPFIND", "BREW"}) {
-            assertThat(raw(method + " /api/sessions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status())
-                    .as(method).isEqualTo(501);
+            assertThat(raw(method + " /api/sessions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .status())
+                    .as(method)
+                    .isEqualTo(501);
         }
         Answer put = raw("PUT /health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         assertThat(put.status()).isEqualTo(405);
@@ -107,23 +113,32 @@ class HttpConformanceTest {
 
     @Test
     void unknownTransferCodingsGet501AtOnceAndTheConnectionCloses() throws IOException {
-        for (String coding : new String[] {"gzip", "gzip, chunked", "chunked, gzip", "deflate", "identity", "x-custom"}) {
-            Answer a = raw(("POST /api/streams/te/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding
-                    + "\r\n\r\n3\r\nabc\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), 5_000);
+        for (String coding :
+                new String[] {"gzip", "gzip, chunked", "chunked, gzip", "deflate", "identity", "x-custom"}) {
+            Answer a = raw(
+                    ("POST /api/streams/te/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding
+                                    + "\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1),
+                    5_000);
             assertThat(a.status()).as(coding).isEqualTo(501);
             assertThat(a.body()).contains("transfer coding").contains("is not supported");
             assertThat(a.closed()).as("closed after %s", coding).isTrue();
             assertThat(a.millis()).as("answered at once for %s", coding).isLessThan(3_000);
         }
-        Answer get = raw("GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 5_000);
+        Answer get = raw(
+                "GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1),
+                5_000);
         assertThat(get.status()).isEqualTo(501);
-        assertThat(http.get("/api/streams/te").data().path("messageCount").asLong()).isZero();
+        assertThat(http.get("/api/streams/te").data().path("messageCount").asLong())
+                .isZero();
     }
 
     @Test
     void chunkedInAnyCaseIsRead() throws IOException {
-        Answer a = raw("POST /api/streams/s/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n"
-                + "3\r\nabc\r\n0\r\n\r\n");
+        Answer a = raw(
+                "POST /api/streams/s/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n"
+                        + "3\r\nabc\r\n0\r\n\r\n");
         assertThat(a.status()).as(a.text()).isEqualTo(200);
     }
 
@@ -131,9 +146,13 @@ class HttpConformanceTest {
     void aBodyOfExactlyTheLimitIsReadAndOneByteMoreGets413() throws IOException {
         for (boolean chunked : new boolean[] {false, true}) {
             Answer at = raw(append(MAX_BODY, chunked));
-            assertThat(at.status()).as("%s at the limit: %s", chunked ? "chunked" : "sized", at.text()).isEqualTo(200);
+            assertThat(at.status())
+                    .as("%s at the limit: %s", chunked ? "chunked" : "sized", at.text())
+                    .isEqualTo(200);
             Answer past = raw(append(MAX_BODY + 1, chunked));
-            assertThat(past.status()).as("%s one past", chunked ? "chunked" : "sized").isEqualTo(413);
+            assertThat(past.status())
+                    .as("%s one past", chunked ? "chunked" : "sized")
+                    .isEqualTo(413);
             assertThat(past.body()).contains("is above the limit of " + MAX_BODY + " bytes");
         }
     }
@@ -143,8 +162,9 @@ class HttpConformanceTest {
         String head = "POST /api/streams/s/messages HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
         if (chunked) {
             int half = size / 2;
-            return head + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(half) + "\r\n" + body.substring(0, half)
-                    + "\r\n" + Integer.toHexString(size - half) + "\r\n" + body.substring(half) + "\r\n0\r\n\r\n";
+            return head + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(half) + "\r\n"
+                    + body.substring(0, half) + "\r\n" + Integer.toHexString(size - half) + "\r\n"
+                    + body.substring(half) + "\r\n0\r\n\r\n";
         }
         return head + "Content-Length: " + size + "\r\n\r\n" + body;
     }
@@ -176,7 +196,9 @@ class HttpConformanceTest {
     /** A request with {@code count} header fields, Host and Connection among them. */
     private static String fields(int count) {
         return "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                + IntStream.range(0, count - 2).mapToObj(i -> "X-F" + i + ": v\r\n").collect(Collectors.joining()) + "\r\n";
+                + IntStream.range(0, count - 2)
+                        .mapToObj(i -> "X-F" + i + ": v\r\n")
+                        .collect(Collectors.joining()) + "\r\n";
     }
 
     @Test
@@ -186,23 +208,26 @@ class HttpConformanceTest {
     }
 
     private static String query(int count) {
-        return "GET /api/sessions?" + IntStream.range(0, count).mapToObj(i -> "p" + i + "=1").collect(Collectors.joining("&"))
+        return "GET /api/sessions?"
+                + IntStream.range(0, count).mapToObj(i -> "p" + i + "=1").collect(Collectors.joining("&"))
                 + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     }
 
     @Test
     void malformedFramingIsRefusedNotHung() throws IOException {
         for (String request : new String[] {
-                "POST /api/streams/framing/messages HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
-                "POST /api/streams/framing/messages HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
-                "POST /api/streams/framing/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
-                "POST /api/streams/framing/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
-                "GET /health HTTP/2.0\r\nHost: x\r\n\r\n",
-                "GET /health\r\n\r\n"}) {
+            "POST /api/streams/framing/messages HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+            "POST /api/streams/framing/messages HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+            "POST /api/streams/framing/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+            "POST /api/streams/framing/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+            "GET /health HTTP/2.0\r\nHost: x\r\n\r\n",
+            "GET /health\r\n\r\n"
+        }) {
             Answer a = raw(request.getBytes(StandardCharsets.ISO_8859_1), 5_000);
             assertThat(a.closed()).as("closed: %s", request).isTrue();
             assertThat(a.text()).as(request).startsWith("HTTP/1.1 400");
         }
-        assertThat(http.get("/api/streams/framing").data().path("messageCount").asLong()).isZero();
+        assertThat(http.get("/api/streams/framing").data().path("messageCount").asLong())
+                .isZero();
     }
 }

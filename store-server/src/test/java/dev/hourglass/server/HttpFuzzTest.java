@@ -34,8 +34,13 @@ class HttpFuzzTest {
 
     static final Set<Integer> JUSTIFIED_5XX = Set.of(501, 503, 505, 507);
 
-    static final Pattern INTERNALS = Pattern.compile(String.join("|",
-            "(?:\\b[a-z][a-z0-9_]*\\.){2,}[A-Z]\\w*", "\\w*Exception\\b", "\\tat ", "`[^`]*`", "://",
+    static final Pattern INTERNALS = Pattern.compile(String.join(
+            "|",
+            "(?:\\b[a-z][a-z0-9_]*\\.){2,}[A-Z]\\w*",
+            "\\w*Exception\\b",
+            "\\tat ",
+            "`[^`]*`",
+            "://",
             "\\b\\d{1,3}(?:\\.\\d{1,3}){3}:\\d{1,5}\\b"));
 
     static final Pattern WAIT = Pattern.compile("(?i)wait=\\+*0*(\\d{1,6})");
@@ -49,7 +54,9 @@ class HttpFuzzTest {
         assertThat(http.post("/api/streams/done", null).status()).isEqualTo(201);
         assertThat(http.post("/api/streams/done/messages", "m1").status()).isEqualTo(200);
         assertThat(http.post("/api/streams/done/complete", null).status()).isEqualTo(200);
-        assertThat(http.put("/api/sessions/s1", "{\"a\":1,\"b\":[true,null,\"x\"]}").status()).isEqualTo(200);
+        assertThat(http.put("/api/sessions/s1", "{\"a\":1,\"b\":[true,null,\"x\"]}")
+                        .status())
+                .isEqualTo(200);
     }
 
     @AfterAll
@@ -93,7 +100,9 @@ class HttpFuzzTest {
             at = bodyEnd;
         }
         if (answer.isEmpty()) {
-            assertThat(http.get("/health").status()).as("the server still answers after %s", abbreviate(input)).isEqualTo(200);
+            assertThat(http.get("/health").status())
+                    .as("the server still answers after %s", abbreviate(input))
+                    .isEqualTo(200);
         }
     }
 
@@ -137,7 +146,9 @@ class HttpFuzzTest {
                 }
             } catch (SocketTimeoutException e) {
                 if (!streaming(out)) {
-                    fail("no answer and no close within %d ms to %s; answered so far: %s", timeoutMs,
+                    fail(
+                            "no answer and no close within %d ms to %s; answered so far: %s",
+                            timeoutMs,
                             abbreviate(new String(request, StandardCharsets.ISO_8859_1)),
                             abbreviate(out.toString(StandardCharsets.ISO_8859_1)));
                 }
@@ -157,8 +168,15 @@ class HttpFuzzTest {
 
     /** The longest wait a long poll in the input may ask for, in ms, capped at the server's limit. */
     static int longestWait(String input) {
-        String decoded = input.replace("%77", "w").replace("%57", "W").replace("%61", "a").replace("%41", "A")
-                .replace("%69", "i").replace("%49", "I").replace("%74", "t").replace("%54", "T").replace("%3D", "=")
+        String decoded = input.replace("%77", "w")
+                .replace("%57", "W")
+                .replace("%61", "a")
+                .replace("%41", "A")
+                .replace("%69", "i")
+                .replace("%49", "I")
+                .replace("%74", "t")
+                .replace("%54", "T")
+                .replace("%3D", "=")
                 .replace("%3d", "=");
         int longest = 0;
         Matcher m = WAIT.matcher(decoded);

@@ -12,7 +12,8 @@ class JsonCheckTest {
 
     static boolean jackson(byte[] bytes) {
         try {
-            return Json.MAPPER.readTree(bytes) != null && !Json.MAPPER.readTree(bytes).isMissingNode();
+            return Json.MAPPER.readTree(bytes) != null
+                    && !Json.MAPPER.readTree(bytes).isMissingNode();
         } catch (IOException e) {
             return false;
         }
@@ -24,8 +25,21 @@ class JsonCheckTest {
 
     @Test
     void acceptsJsonValues() {
-        for (String s : List.of("0", "-0", "1.5e10", "-12.25E-3", "123456789012345678901234567890", "true", "false", "null",
-                "\"\"", "\"a\\\"b\\\\c\\/\\b\\f\\n\\r\\t\\u00e9\"", "\"中文 😀\"", "[]", "{}", " [1, [2, {\"a\": null}]] ",
+        for (String s : List.of(
+                "0",
+                "-0",
+                "1.5e10",
+                "-12.25E-3",
+                "123456789012345678901234567890",
+                "true",
+                "false",
+                "null",
+                "\"\"",
+                "\"a\\\"b\\\\c\\/\\b\\f\\n\\r\\t\\u00e9\"",
+                "\"中文 😀\"",
+                "[]",
+                "{}",
+                " [1, [2, {\"a\": null}]] ",
                 "{\"a\":{\"b\":[true,false,null,\"x\"]},\"c\":-1}")) {
             assertThat(check(s)).as(s).isTrue();
             assertThat(jackson(s.getBytes(StandardCharsets.UTF_8))).as(s).isTrue();
@@ -34,14 +48,44 @@ class JsonCheckTest {
 
     @Test
     void rejectsWhatIsNotOneJsonValue() {
-        for (String s : List.of("", " ", "Bob", "true story", "123 Main St", "01", "1.", ".5", "-", "+1", "1e", "NaN",
-                "'a'", "\"unterminated", "\"tab\there\"", "\"bad \\x escape\"", "\"\\u12G4\"", "[1,]", "[1 2]", "{\"a\"}",
-                "{\"a\":1,}", "{a:1}", "[", "{", "]", "nul", "truex", "1 2", "{}{}")) {
+        for (String s : List.of(
+                "",
+                " ",
+                "Bob",
+                "true story",
+                "123 Main St",
+                "01",
+                "1.",
+                ".5",
+                "-",
+                "+1",
+                "1e",
+                "NaN",
+                "'a'",
+                "\"unterminated",
+                "\"tab\there\"",
+                "\"bad \\x escape\"",
+                "\"\\u12G4\"",
+                "[1,]",
+                "[1 2]",
+                "{\"a\"}",
+                "{\"a\":1,}",
+                "{a:1}",
+                "[",
+                "{",
+                "]",
+                "nul",
+                "truex",
+                "1 2",
+                "{}{}")) {
             assertThat(check(s)).as("'%s'", s).isFalse();
         }
-        assertThat(JsonCheck.isJson(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'})).isFalse();
-        assertThat(JsonCheck.isJson(new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'})).isFalse();
-        assertThat(JsonCheck.isJson(new byte[] {'"', (byte) 0xC0, (byte) 0x80, '"'})).isFalse();
+        assertThat(JsonCheck.isJson(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'}))
+                .isFalse();
+        assertThat(JsonCheck.isJson(new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'}))
+                .isFalse();
+        assertThat(JsonCheck.isJson(new byte[] {'"', (byte) 0xC0, (byte) 0x80, '"'}))
+                .isFalse();
         assertThat(check("[".repeat(600) + "]".repeat(600))).isFalse();
         assertThat(check("[".repeat(100) + "]".repeat(100))).isTrue();
     }
@@ -57,9 +101,12 @@ class JsonCheckTest {
             int edits = 1 + random.nextInt(3);
             for (int e = 0; e < edits; e++) {
                 int at = random.nextInt(doc.length);
-                doc[at] = random.nextInt(4) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
+                doc[at] =
+                        random.nextInt(4) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
             }
-            assertThat(JsonCheck.isJson(doc)).as(new String(doc, StandardCharsets.UTF_8)).isEqualTo(jackson(doc));
+            assertThat(JsonCheck.isJson(doc))
+                    .as(new String(doc, StandardCharsets.UTF_8))
+                    .isEqualTo(jackson(doc));
         }
     }
 
@@ -82,9 +129,17 @@ class JsonCheckTest {
     void surrogateEscapesMustPair() {
         assertThat(check("\"\\ud83d\\ude00\"")).isTrue();
         assertThat(check("\"\\uD83D\\uDE00\"")).isTrue();
-        for (String s : List.of("\"\\ud83d\"", "\"\\ude00\"", "\"\\ude00\\ud83d\"", "\"\\ud83d\\u0041\"",
-                "\"\\ud83d\\ud83d\"", "\"\\ud83dx\"", "{\"\\udc00k\":1}")) {
-            assertThat(JsonCheck.problem(s.getBytes(StandardCharsets.UTF_8))).as(s).contains("unpaired surrogate");
+        for (String s : List.of(
+                "\"\\ud83d\"",
+                "\"\\ude00\"",
+                "\"\\ude00\\ud83d\"",
+                "\"\\ud83d\\u0041\"",
+                "\"\\ud83d\\ud83d\"",
+                "\"\\ud83dx\"",
+                "{\"\\udc00k\":1}")) {
+            assertThat(JsonCheck.problem(s.getBytes(StandardCharsets.UTF_8)))
+                    .as(s)
+                    .contains("unpaired surrogate");
         }
     }
 
@@ -94,8 +149,10 @@ class JsonCheckTest {
                 .isEqualTo("an overlong UTF-8 sequence (not the shortest form) at byte 1");
         assertThat(JsonCheck.problem(new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0xBD, '"'}))
                 .startsWith("a surrogate encoded in UTF-8 (CESU-8 is not UTF-8)");
-        assertThat(JsonCheck.problem("{\"a\" 1}".getBytes(StandardCharsets.UTF_8))).isEqualTo("expected ':' after a field name at byte 5");
-        assertThat(JsonCheck.problem("[1,".getBytes(StandardCharsets.UTF_8))).isEqualTo("the body ends early at byte 3");
+        assertThat(JsonCheck.problem("{\"a\" 1}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("expected ':' after a field name at byte 5");
+        assertThat(JsonCheck.problem("[1,".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("the body ends early at byte 3");
         assertThat(JsonCheck.problem("{} x".getBytes(StandardCharsets.UTF_8))).startsWith("unexpected content after");
         assertThat(JsonCheck.problem("{}".getBytes(StandardCharsets.UTF_8))).isNull();
     }

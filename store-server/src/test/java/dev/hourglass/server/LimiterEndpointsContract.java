@@ -114,8 +114,8 @@ abstract class LimiterEndpointsContract {
         }
         assertThat(admitted.get()).isEqualTo(50);
         assertThat(refused.get()).isEqualTo(30);
-        Response approximate = http.post("/api/limits/window/per-user-approx/" + key()
-                + "?limit=5&window=10&mode=approximate&n=5", null);
+        Response approximate = http.post(
+                "/api/limits/window/per-user-approx/" + key() + "?limit=5&window=10&mode=approximate&n=5", null);
         assertThat(approximate.status()).isEqualTo(200);
         assertThat(approximate.data().path("remaining").asLong()).isZero();
     }
@@ -150,7 +150,8 @@ abstract class LimiterEndpointsContract {
         http.clock.advance(Duration.ofSeconds(20));
         assertThat(http.put(base + "/" + id + "?lease=30", null).status()).isEqualTo(200);
         http.clock.advance(Duration.ofSeconds(15));
-        assertThat(http.get(base).data().path("inUse").asLong()).as("the other lease lapsed, the renewed one lives")
+        assertThat(http.get(base).data().path("inUse").asLong())
+                .as("the other lease lapsed, the renewed one lives")
                 .isEqualTo(1);
         Response released = http.delete(base + "/" + id);
         assertThat(released.status()).isEqualTo(200);

@@ -17,8 +17,7 @@ import java.util.Locale;
 final class LongPollClient implements AutoCloseable {
 
     /** A response: status and body as JSON. */
-    record Answer(int status, JsonNode json) {
-    }
+    record Answer(int status, JsonNode json) {}
 
     private final int port;
     private Socket socket;
@@ -36,7 +35,8 @@ final class LongPollClient implements AutoCloseable {
             in = new BufferedInputStream(socket.getInputStream());
             out = socket.getOutputStream();
         }
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         String status = line();
         if (status == null || !status.startsWith("HTTP/1.1 ")) {

@@ -59,13 +59,15 @@ class ReadmeQuickstartTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertThat(javac).as("a full JDK runs the tests").isNotNull();
         // The application's class path: the modules and their dependencies, not this module's test classes.
-        String classPath = String.join(File.pathSeparator, List.of(System.getProperty("java.class.path")
-                        .split(File.pathSeparator))
-                .stream()
-                .filter(e -> !e.endsWith("test-classes"))
-                .toList());
+        String classPath = String.join(
+                File.pathSeparator,
+                List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
+                        .filter(e -> !e.endsWith("test-classes"))
+                        .toList());
         int rc = javac.run(null, null, null, "-proc:none", "-cp", classPath, "-d", classes.toString(), file.toString());
-        assertThat(rc).as("the README quickstart compiles as written:\n" + source).isZero();
+        assertThat(rc)
+                .as("the README quickstart compiles as written:\n" + source)
+                .isZero();
 
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -91,7 +93,8 @@ class ReadmeQuickstartTest {
         assertThat(exited).as("quickstart finished; output:\n" + output).isTrue();
         assertThat(p.exitValue()).as("quickstart exit code; output:\n" + output).isZero();
         assertThat(output).contains("quickstart done");
-        assertThat(work.resolve("data")).as("the default chronicle:./data was created in the working directory")
+        assertThat(work.resolve("data"))
+                .as("the default chronicle:./data was created in the working directory")
                 .isDirectory();
     }
 }

@@ -65,12 +65,14 @@ abstract class SeedSnippetsContract {
     @Test
     void theSeedSnippetsWorkAsWritten() throws Exception {
         String id = "session-" + UUID.randomUUID();
-        JsonNode saved = run("1-save.py", Map.of(
-                "session_id", id,
-                "job_title", "Java 后端工程师",
-                "generated_questions", "1. 什么是 JVM？\n2. 解释 GC",
-                "standard_answer", "JVM 是 Java 虚拟机……",
-                "created_at", "2025-10-10T10:00:00Z"));
+        JsonNode saved = run(
+                "1-save.py",
+                Map.of(
+                        "session_id", id,
+                        "job_title", "Java 后端工程师",
+                        "generated_questions", "1. 什么是 JVM？\n2. 解释 GC",
+                        "standard_answer", "JVM 是 Java 虚拟机……",
+                        "created_at", "2025-10-10T10:00:00Z"));
         assertThat(saved.path("success").asBoolean()).as("%s", saved).isTrue();
         assertThat(saved.path("session_id").asText()).isEqualTo(id);
         JsonNode stored = http.get("/api/interview/sessions/" + id).data().path("sessionData");
@@ -83,33 +85,47 @@ abstract class SeedSnippetsContract {
         assertThat(loaded.path("generated_questions").asText()).isEqualTo("1. 什么是 JVM？\n2. 解释 GC");
         assertThat(loaded.path("session_data").path("createdAt").asText()).isEqualTo("2025-10-10T10:00:00Z");
 
-        JsonNode updated = run("3-update.py", Map.of(
-                "session_id", id,
-                "comprehensive_evaluation", "基础扎实",
-                "overall_score", 85,
-                "candidate_answer", "JVM 是……",
-                "evaluated_at", "2025-10-10T10:15:00Z"));
+        JsonNode updated = run(
+                "3-update.py",
+                Map.of(
+                        "session_id", id,
+                        "comprehensive_evaluation", "基础扎实",
+                        "overall_score", 85,
+                        "candidate_answer", "JVM 是……",
+                        "evaluated_at", "2025-10-10T10:15:00Z"));
         assertThat(updated.path("success").asBoolean()).as("%s", updated).isTrue();
         stored = http.get("/api/interview/sessions/" + id).data().path("sessionData");
         assertThat(stored.path("overallScore").asInt()).isEqualTo(85);
         assertThat(stored.path("comprehensiveEvaluation").asText()).isEqualTo("基础扎实");
         assertThat(stored.path("jobTitle").asText()).isEqualTo("Java 后端工程师");
 
-        JsonNode generated = run("5a-generate-and-save.py", Map.of(
-                "job_title", "SRE",
-                "generated_questions", "Q1",
-                "standard_answer", "A1"));
+        JsonNode generated = run(
+                "5a-generate-and-save.py",
+                Map.of(
+                        "job_title", "SRE",
+                        "generated_questions", "Q1",
+                        "standard_answer", "A1"));
         assertThat(generated.path("success").asBoolean()).as("%s", generated).isTrue();
         String generatedId = generated.path("session_id").asText();
         assertThat(generatedId).startsWith("session-");
-        assertThat(http.get("/api/interview/sessions/" + generatedId).data().path("sessionData").path("jobTitle").asText())
+        assertThat(http.get("/api/interview/sessions/" + generatedId)
+                        .data()
+                        .path("sessionData")
+                        .path("jobTitle")
+                        .asText())
                 .isEqualTo("SRE");
 
-        JsonNode scored = run("5b-score-and-update.py", Map.of(
-                "session_id", generatedId,
-                "candidate_answer", "my answer",
-                "comprehensive_evaluation", "ok",
-                "overall_score", 92));
+        JsonNode scored = run(
+                "5b-score-and-update.py",
+                Map.of(
+                        "session_id",
+                        generatedId,
+                        "candidate_answer",
+                        "my answer",
+                        "comprehensive_evaluation",
+                        "ok",
+                        "overall_score",
+                        92));
         assertThat(scored.path("success").asBoolean()).as("%s", scored).isTrue();
         stored = http.get("/api/interview/sessions/" + generatedId).data().path("sessionData");
         assertThat(stored.path("overallScore").asInt()).isEqualTo(92);
@@ -151,7 +167,8 @@ abstract class SeedSnippetsContract {
         final BufferedReader stdout;
 
         Python(String baseUrl) throws IOException, URISyntaxException {
-            ProcessBuilder pb = new ProcessBuilder("python3", resource("run_snippet.py").toString(), baseUrl);
+            ProcessBuilder pb =
+                    new ProcessBuilder("python3", resource("run_snippet.py").toString(), baseUrl);
             pb.environment().put("NO_PROXY", "*");
             pb.environment().put("no_proxy", "*");
             pb.environment().put("PYTHONIOENCODING", "utf-8");

@@ -24,8 +24,21 @@ class ServerConfigTest {
 
     @Test
     void flagsInBothForms() {
-        ServerConfig c = ServerConfig.parse(new String[] {"--store", "memory:", "--port=8080", "--bind", "0.0.0.0",
-                "--session-ttl", "2h", "--stream-ttl=90s", "--max-body", "512KiB", "--insecure"}, Map.of());
+        ServerConfig c = ServerConfig.parse(
+                new String[] {
+                    "--store",
+                    "memory:",
+                    "--port=8080",
+                    "--bind",
+                    "0.0.0.0",
+                    "--session-ttl",
+                    "2h",
+                    "--stream-ttl=90s",
+                    "--max-body",
+                    "512KiB",
+                    "--insecure"
+                },
+                Map.of());
         assertThat(c.storeUri()).isEqualTo("memory:");
         assertThat(c.port()).isEqualTo(8080);
         assertThat(c.bind()).isEqualTo("0.0.0.0");
@@ -36,8 +49,17 @@ class ServerConfigTest {
 
     @Test
     void environmentVariablesUnderFlags() {
-        Map<String, String> env = Map.of("HOURGLASS_PORT", "9000", "HOURGLASS_BIND", "::1", "REDIS_SESSION_TTL", "3600",
-                "HOURGLASS_STREAM_TTL", "PT10M", "HOURGLASS_MAX_BODY", "2MiB");
+        Map<String, String> env = Map.of(
+                "HOURGLASS_PORT",
+                "9000",
+                "HOURGLASS_BIND",
+                "::1",
+                "REDIS_SESSION_TTL",
+                "3600",
+                "HOURGLASS_STREAM_TTL",
+                "PT10M",
+                "HOURGLASS_MAX_BODY",
+                "2MiB");
         ServerConfig c = ServerConfig.parse(new String[0], env);
         assertThat(c.port()).isEqualTo(9000);
         assertThat(c.bind()).isEqualTo("::1");
@@ -50,21 +72,26 @@ class ServerConfigTest {
                     assertThat(f.sessionTtl()).isEqualTo(Duration.ofMinutes(5));
                 });
         assertThat(ServerConfig.parse(new String[0], Map.of("REDIS_SESSION_TTL", "60", "HOURGLASS_SESSION_TTL", "1d"))
-                .sessionTtl()).isEqualTo(Duration.ofDays(1));
+                        .sessionTtl())
+                .isEqualTo(Duration.ofDays(1));
     }
 
     @Test
     void badValuesNameTheOptionAndTheValue() {
         assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--port", "70000"}, Map.of()))
-                .hasMessageContaining("--port").hasMessageContaining("'70000'");
+                .hasMessageContaining("--port")
+                .hasMessageContaining("'70000'");
         assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--session-ttl", "soon"}, Map.of()))
-                .hasMessageContaining("--session-ttl").hasMessageContaining("'soon'");
+                .hasMessageContaining("--session-ttl")
+                .hasMessageContaining("'soon'");
         assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--session-ttl", "0"}, Map.of()))
                 .hasMessageContaining("positive");
         assertThatThrownBy(() -> ServerConfig.parse(new String[0], Map.of("REDIS_SESSION_TTL", "-1")))
-                .hasMessageContaining("REDIS_SESSION_TTL").hasMessageContaining("'-1'");
+                .hasMessageContaining("REDIS_SESSION_TTL")
+                .hasMessageContaining("'-1'");
         assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--max-body", "12"}, Map.of()))
-                .hasMessageContaining("--max-body").hasMessageContaining("1KiB");
+                .hasMessageContaining("--max-body")
+                .hasMessageContaining("1KiB");
         assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--max-body", "5GiB"}, Map.of()))
                 .hasMessageContaining("'5GiB'");
         assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--colour", "red"}, Map.of()))
@@ -80,6 +107,9 @@ class ServerConfigTest {
     @Test
     void help() {
         assertThat(ServerConfig.parse(new String[] {"--help"}, Map.of()).help()).isTrue();
-        assertThat(ServerConfig.USAGE).contains("--store").contains("HOURGLASS_STORE").contains("REDIS_SESSION_TTL");
+        assertThat(ServerConfig.USAGE)
+                .contains("--store")
+                .contains("HOURGLASS_STORE")
+                .contains("REDIS_SESSION_TTL");
     }
 }

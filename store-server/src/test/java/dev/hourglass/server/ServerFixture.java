@@ -75,8 +75,8 @@ final class ServerFixture implements AutoCloseable {
         return new ServerFixture(storeUri, ServerConfig.DEFAULT_MAX_BODY, Connections.DEFAULTS, null, true);
     }
 
-    private ServerFixture(String storeUri, long maxBody, Connections connections, String accessToken,
-                          boolean realClock) {
+    private ServerFixture(
+            String storeUri, long maxBody, Connections connections, String accessToken, boolean realClock) {
         if (storeUri.contains(TMP)) {
             try {
                 dir = Files.createTempDirectory("hourglass-server-test-");
@@ -87,13 +87,27 @@ final class ServerFixture implements AutoCloseable {
         } else {
             dir = null;
         }
-        store = Hourglass.open(storeUri, StoreOptions.builder()
-                .clock(realClock ? Clock.systemUTC() : clock)
-                .sweeperAutoStart(false)
-                .meterRegistry(registry)
-                .build());
-        server = StoreServer.start(new ServerConfig(storeUri, "127.0.0.1", 0, ServerConfig.DEFAULT_SESSION_TTL,
-                ServerConfig.DEFAULT_STREAM_TTL, maxBody, false, accessToken, false, connections), store, registry);
+        store = Hourglass.open(
+                storeUri,
+                StoreOptions.builder()
+                        .clock(realClock ? Clock.systemUTC() : clock)
+                        .sweeperAutoStart(false)
+                        .meterRegistry(registry)
+                        .build());
+        server = StoreServer.start(
+                new ServerConfig(
+                        storeUri,
+                        "127.0.0.1",
+                        0,
+                        ServerConfig.DEFAULT_SESSION_TTL,
+                        ServerConfig.DEFAULT_STREAM_TTL,
+                        maxBody,
+                        false,
+                        accessToken,
+                        false,
+                        connections),
+                store,
+                registry);
         base = "http://127.0.0.1:" + server.port();
     }
 
@@ -118,8 +132,13 @@ final class ServerFixture implements AutoCloseable {
     }
 
     Response send(String method, String path, String body, String... headers) {
-        return send(method, path, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), headers);
+        return send(
+                method,
+                path,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8),
+                headers);
     }
 
     Response send(String method, String path, HttpRequest.BodyPublisher body, String... headers) {
@@ -180,8 +199,12 @@ final class ServerFixture implements AutoCloseable {
 
     /** Reads answers: deeper than request bodies may be, as the envelope adds levels around a stored value. */
     static final ObjectMapper READER = JsonMapper.builder(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(4 * JsonCheck.MAX_DEPTH).build())
-            .build()).enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(4 * JsonCheck.MAX_DEPTH)
+                            .build())
+                    .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
 
     /** A response with its body read as text and, on demand, as JSON. */
     record Response(HttpResponse<String> raw) {

@@ -35,7 +35,9 @@ class ServerJarIT {
     @TestFactory
     Stream<DynamicTest> startsWithoutWarningsOnEveryInstalledJdk() throws IOException {
         Path jar = Path.of("target", "store-server.jar");
-        assertThat(jar).as("the server jar is built before the integration tests").isRegularFile();
+        assertThat(jar)
+                .as("the server jar is built before the integration tests")
+                .isRegularFile();
         Map<Integer, Path> jdks = installedJdks();
         assertThat(jdks).as("at least the JDK running the build").isNotEmpty();
         return jdks.entrySet().stream()
@@ -53,7 +55,9 @@ class ServerJarIT {
                 .redirectOutput(log.toFile())
                 .start();
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
             String body = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (body == null && System.nanoTime() < deadline && p.isAlive()) {
@@ -69,9 +73,12 @@ class ServerJarIT {
                 }
             }
             String output = Files.readString(log, UTF_8);
-            assertThat(body).as("health on JDK " + feature + "; output:\n" + output).contains("\"UP\"");
+            assertThat(body)
+                    .as("health on JDK " + feature + "; output:\n" + output)
+                    .contains("\"UP\"");
             assertThat(work.resolve("data")).as("the embedded default store").isDirectory();
-            List<ProcessHandle> children = new ArrayList<>(p.toHandle().descendants().toList());
+            List<ProcessHandle> children =
+                    new ArrayList<>(p.toHandle().descendants().toList());
             p.destroy();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
             for (ProcessHandle c : children) {

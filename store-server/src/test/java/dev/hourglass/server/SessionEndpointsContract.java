@@ -56,10 +56,13 @@ abstract class SessionEndpointsContract {
     @Test
     void seedSaveLoadTouchListDelete() {
         String id = uniqueId("seed");
-        Response saved = http.post("/api/interview/sessions", "{\"sessionId\":\"" + id + "\",\"sessionData\":"
-                + "{\"jobTitle\":\"Java 工程师\",\"overallScore\":85.50,\"tags\":[\"a\",\"b\"],\"meta\":{\"n\":null},"
-                + "\"ok\":true,\"big\":123456789012345678901234567890,\"empty\":null}}",
-                "Content-Type", "application/json");
+        Response saved = http.post(
+                "/api/interview/sessions",
+                "{\"sessionId\":\"" + id + "\",\"sessionData\":"
+                        + "{\"jobTitle\":\"Java 工程师\",\"overallScore\":85.50,\"tags\":[\"a\",\"b\"],\"meta\":{\"n\":null},"
+                        + "\"ok\":true,\"big\":123456789012345678901234567890,\"empty\":null}}",
+                "Content-Type",
+                "application/json");
         assertThat(saved.status()).isEqualTo(200);
         assertThat(saved.json().path("success").asBoolean()).isTrue();
 
@@ -77,7 +80,8 @@ abstract class SessionEndpointsContract {
         assertThat(data.has("empty")).isTrue();
         assertThat(data.path("empty").isNull()).isTrue();
         assertThat(Instant.parse(loaded.data().path("expiresAt").asText()))
-                .isEqualTo(Instant.parse(loaded.data().path("createdAt").asText()).plus(Duration.ofDays(7)));
+                .isEqualTo(
+                        Instant.parse(loaded.data().path("createdAt").asText()).plus(Duration.ofDays(7)));
 
         Response list = http.get("/api/interview/sessions");
         assertThat(list.status()).isEqualTo(200);
@@ -100,17 +104,22 @@ abstract class SessionEndpointsContract {
         assertThat(gone.json().path("success").asBoolean()).isFalse();
         assertThat(gone.error()).contains(id);
         assertThat(http.delete("/api/interview/sessions/" + id).status()).isEqualTo(404);
-        assertThat(http.put("/api/interview/sessions/" + id + "/touch", null).status()).isEqualTo(404);
+        assertThat(http.put("/api/interview/sessions/" + id + "/touch", null).status())
+                .isEqualTo(404);
     }
 
     @Test
     void seedSaveReplacesTheWholeDocumentAndKeepsCreatedAt() {
         String id = uniqueId("seed");
         http.post("/api/interview/sessions", "{\"sessionId\":\"" + id + "\",\"sessionData\":{\"a\":1,\"b\":2}}");
-        String createdAt = http.get("/api/interview/sessions/" + id).data().path("createdAt").asText();
+        String createdAt = http.get("/api/interview/sessions/" + id)
+                .data()
+                .path("createdAt")
+                .asText();
         http.clock.advance(Duration.ofMinutes(5));
         assertThat(http.post("/api/interview/sessions", "{\"sessionId\":\"" + id + "\",\"sessionData\":{\"b\":3}}")
-                .status()).isEqualTo(200);
+                        .status())
+                .isEqualTo(200);
         JsonNode data = http.get("/api/interview/sessions/" + id).data();
         assertThat(data.path("sessionData").toString()).isEqualTo("{\"b\":3}");
         assertThat(data.path("createdAt").asText()).isEqualTo(createdAt);
@@ -138,7 +147,8 @@ abstract class SessionEndpointsContract {
         String id = created.data().path("sessionId").asText();
         assertThat(id).hasSizeGreaterThanOrEqualTo(22);
         assertThat(created.header("Location")).isEqualTo("/api/sessions/" + id);
-        assertThat(created.header("ETag")).isEqualTo("\"" + created.data().path("version").asLong() + "\"");
+        assertThat(created.header("ETag"))
+                .isEqualTo("\"" + created.data().path("version").asLong() + "\"");
         Instant createdAt = Instant.parse(created.data().path("createdAt").asText());
         assertThat(Instant.parse(created.data().path("expiresAt").asText())).isEqualTo(createdAt.plusSeconds(60));
 
@@ -149,7 +159,9 @@ abstract class SessionEndpointsContract {
 
         Response notModified = http.get("/api/sessions/" + id, "If-None-Match", created.header("ETag"));
         assertThat(notModified.status()).isEqualTo(304);
-        assertThat(http.get("/api/sessions/" + id, "If-None-Match", "\"-12345\"").status()).isEqualTo(200);
+        assertThat(http.get("/api/sessions/" + id, "If-None-Match", "\"-12345\"")
+                        .status())
+                .isEqualTo(200);
 
         http.clock.advance(Duration.ofSeconds(60));
         assertThat(http.get("/api/sessions/" + id).status()).isEqualTo(404);
@@ -168,7 +180,12 @@ abstract class SessionEndpointsContract {
         Response again = http.put("/api/sessions/" + id, "{\"a\":2}", "If-None-Match", "*");
         assertThat(again.status()).isEqualTo(412);
         assertThat(again.error()).contains("already exists");
-        assertThat(http.get("/api/sessions/" + id).data().path("sessionData").path("a").asInt()).isEqualTo(1);
+        assertThat(http.get("/api/sessions/" + id)
+                        .data()
+                        .path("sessionData")
+                        .path("a")
+                        .asInt())
+                .isEqualTo(1);
 
         Response replaced = http.put("/api/sessions/" + id + "?ttl=120", "{\"b\":2}");
         assertThat(replaced.status()).isEqualTo(200);
@@ -182,7 +199,8 @@ abstract class SessionEndpointsContract {
     void compareAndSetWithIfMatch() {
         String id = uniqueId("cas");
         String etag = http.put("/api/sessions/" + id, "{\"n\":1}").header("ETag");
-        String expiresAt = http.get("/api/sessions/" + id).data().path("expiresAt").asText();
+        String expiresAt =
+                http.get("/api/sessions/" + id).data().path("expiresAt").asText();
 
         Response ok = http.put("/api/sessions/" + id, "{\"n\":2}", "If-Match", etag);
         assertThat(ok.status()).isEqualTo(200);
@@ -195,16 +213,28 @@ abstract class SessionEndpointsContract {
         assertThat(stale.error()).contains("version");
         Response stalePatch = http.patch("/api/sessions/" + id, "{\"n\":4}", "If-Match", etag);
         assertThat(stalePatch.status()).isEqualTo(412);
-        assertThat(http.get("/api/sessions/" + id).data().path("sessionData").path("n").asInt()).isEqualTo(2);
+        assertThat(http.get("/api/sessions/" + id)
+                        .data()
+                        .path("sessionData")
+                        .path("n")
+                        .asInt())
+                .isEqualTo(2);
 
         Response patched = http.patch("/api/sessions/" + id, "{\"m\":5}", "If-Match", etag2);
         assertThat(patched.status()).isEqualTo(200);
         assertThat(patched.data().path("sessionData").toString()).isEqualTo("{\"n\":2,\"m\":5}");
 
-        assertThat(http.put("/api/sessions/" + id, "{\"n\":9}", "If-Match", "*").status()).isEqualTo(200);
-        assertThat(http.put("/api/sessions/" + uniqueId("none"), "{}", "If-Match", "*").status()).isEqualTo(412);
-        assertThat(http.put("/api/sessions/" + uniqueId("none"), "{}", "If-Match", "\"1\"").status()).isEqualTo(412);
-        assertThat(http.patch("/api/sessions/" + uniqueId("none"), "{}", "If-Match", "\"1\"").status()).isEqualTo(412);
+        assertThat(http.put("/api/sessions/" + id, "{\"n\":9}", "If-Match", "*").status())
+                .isEqualTo(200);
+        assertThat(http.put("/api/sessions/" + uniqueId("none"), "{}", "If-Match", "*")
+                        .status())
+                .isEqualTo(412);
+        assertThat(http.put("/api/sessions/" + uniqueId("none"), "{}", "If-Match", "\"1\"")
+                        .status())
+                .isEqualTo(412);
+        assertThat(http.patch("/api/sessions/" + uniqueId("none"), "{}", "If-Match", "\"1\"")
+                        .status())
+                .isEqualTo(412);
     }
 
     @Test
@@ -214,15 +244,20 @@ abstract class SessionEndpointsContract {
         String expiresAt = put.data().path("expiresAt").asText();
         http.clock.advance(Duration.ofMinutes(1));
 
-        Response patched = http.patch("/api/sessions/" + id, "{\"drop\":null,\"change\":{\"y\":2},\"add\":[1,2]}",
-                "Content-Type", "application/merge-patch+json");
+        Response patched = http.patch(
+                "/api/sessions/" + id,
+                "{\"drop\":null,\"change\":{\"y\":2},\"add\":[1,2]}",
+                "Content-Type",
+                "application/merge-patch+json");
         assertThat(patched.status()).isEqualTo(200);
         assertThat(patched.data().path("sessionData").toString())
                 .isEqualTo("{\"keep\":\"k\",\"change\":{\"y\":2},\"add\":[1,2]}");
         assertThat(patched.data().path("expiresAt").asText()).isEqualTo(expiresAt);
-        assertThat(patched.data().path("version").asLong()).isNotEqualTo(put.data().path("version").asLong());
+        assertThat(patched.data().path("version").asLong())
+                .isNotEqualTo(put.data().path("version").asLong());
 
-        assertThat(http.patch("/api/sessions/" + uniqueId("none"), "{\"a\":1}").status()).isEqualTo(404);
+        assertThat(http.patch("/api/sessions/" + uniqueId("none"), "{\"a\":1}").status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -237,10 +272,13 @@ abstract class SessionEndpointsContract {
         Response got = http.get("/api/sessions/" + id);
         assertThat(got.status()).isEqualTo(200);
         assertThat(got.header("ETag")).isEqualTo(put.header("ETag"));
-        assertThat(http.put("/api/sessions/" + id + "/touch?ttl=600", null).status()).isEqualTo(200);
+        assertThat(http.put("/api/sessions/" + id + "/touch?ttl=600", null).status())
+                .isEqualTo(200);
         http.clock.advance(Duration.ofSeconds(500));
         assertThat(http.get("/api/sessions/" + id).status()).isEqualTo(200);
-        assertThat(http.post("/api/sessions/" + uniqueId("none") + "/touch", null).status()).isEqualTo(404);
+        assertThat(http.post("/api/sessions/" + uniqueId("none") + "/touch", null)
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -277,7 +315,8 @@ abstract class SessionEndpointsContract {
         String cursor = null;
         int pages = 0;
         do {
-            Response page = http.get("/api/sessions?limit=10" + (cursor == null ? "" : "&cursor=" + SessionApi.encode(cursor)));
+            Response page =
+                    http.get("/api/sessions?limit=10" + (cursor == null ? "" : "&cursor=" + SessionApi.encode(cursor)));
             assertThat(page.status()).isEqualTo(200);
             page.data().path("ids").forEach(n -> seen.add(n.asText()));
             JsonNode next = page.data().path("next");
@@ -302,7 +341,8 @@ abstract class SessionEndpointsContract {
                 results.add(pool.submit(() -> {
                     int ok = 0;
                     for (int i = 0; i < each; i++) {
-                        Response r = http.patch("/api/sessions/" + id, "{\"t" + thread + "_" + i + "\":" + (thread * 1000 + i) + "}");
+                        Response r = http.patch(
+                                "/api/sessions/" + id, "{\"t" + thread + "_" + i + "\":" + (thread * 1000 + i) + "}");
                         if (r.status() == 200) {
                             ok++;
                         }
@@ -320,7 +360,9 @@ abstract class SessionEndpointsContract {
         assertThat(data.size()).isEqualTo(threads * each + 1);
         for (int t = 0; t < threads; t++) {
             for (int i = 0; i < each; i++) {
-                assertThat(data.path("t" + t + "_" + i).asInt()).as("t%d_%d", t, i).isEqualTo(t * 1000 + i);
+                assertThat(data.path("t" + t + "_" + i).asInt())
+                        .as("t%d_%d", t, i)
+                        .isEqualTo(t * 1000 + i);
             }
         }
     }
@@ -341,8 +383,8 @@ abstract class SessionEndpointsContract {
                         while (true) {
                             Response cur = http.get("/api/sessions/" + id);
                             int n = cur.data().path("sessionData").path("n").asInt();
-                            Response r = http.patch("/api/sessions/" + id, "{\"n\":" + (n + 1) + "}",
-                                    "If-Match", cur.header("ETag"));
+                            Response r = http.patch(
+                                    "/api/sessions/" + id, "{\"n\":" + (n + 1) + "}", "If-Match", cur.header("ETag"));
                             if (r.status() == 200) {
                                 break;
                             }
@@ -359,7 +401,12 @@ abstract class SessionEndpointsContract {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(http.get("/api/sessions/" + id).data().path("sessionData").path("n").asInt()).isEqualTo(threads * each);
+        assertThat(http.get("/api/sessions/" + id)
+                        .data()
+                        .path("sessionData")
+                        .path("n")
+                        .asInt())
+                .isEqualTo(threads * each);
     }
 
     @Test
@@ -372,7 +419,8 @@ abstract class SessionEndpointsContract {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.header("Content-Type")).startsWith("text/plain");
         assertThat(metrics.body())
-                .contains("http_server_requests_seconds_count{method=\"GET\",status=\"404\",uri=\"/api/sessions/{id}\"}")
+                .contains(
+                        "http_server_requests_seconds_count{method=\"GET\",status=\"404\",uri=\"/api/sessions/{id}\"}")
                 .contains("hourglass_operations_seconds_count")
                 .contains("jvm_memory_used_bytes");
     }

@@ -35,7 +35,8 @@ abstract class ShutdownContract {
     @TempDir
     Path dir;
 
-    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final HttpClient client =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** The store URI for a server whose data lives in {@code dir}. */
     abstract String storeUri(Path dir);
@@ -65,7 +66,8 @@ abstract class ShutdownContract {
             command.addAll(List.of(args));
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
             Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
                         lines.add(line);
                     }
@@ -93,10 +95,16 @@ abstract class ShutdownContract {
         }
 
         HttpResponse<String> send(String method, String path, String body) throws Exception {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(30))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(30))
+                            .method(
+                                    method,
+                                    body == null
+                                            ? HttpRequest.BodyPublishers.noBody()
+                                            : HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
 
         /** SIGTERM, then the exit code. */
@@ -116,10 +124,17 @@ abstract class ShutdownContract {
         ServerProcess first = new ServerProcess("--store", uri);
         try {
             first.await("serving");
-            assertThat(first.send("POST", "/api/interview/sessions",
-                    "{\"sessionId\":\"survivor\",\"sessionData\":{\"jobTitle\":\"kept\"}}").statusCode()).isEqualTo(200);
-            assertThat(first.send("POST", "/api/streams/reply", null).statusCode()).isEqualTo(201);
-            assertThat(first.send("POST", "/api/streams/reply/messages", "chunk").statusCode()).isEqualTo(200);
+            assertThat(first.send(
+                                    "POST",
+                                    "/api/interview/sessions",
+                                    "{\"sessionId\":\"survivor\",\"sessionData\":{\"jobTitle\":\"kept\"}}")
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(first.send("POST", "/api/streams/reply", null).statusCode())
+                    .isEqualTo(201);
+            assertThat(first.send("POST", "/api/streams/reply/messages", "chunk")
+                            .statusCode())
+                    .isEqualTo(200);
             assertThat(first.terminate()).isEqualTo(143);
             first.await("closed");
         } finally {
@@ -136,8 +151,11 @@ abstract class ShutdownContract {
             if (persistent()) {
                 assertThat(got.statusCode()).isEqualTo(200);
                 assertThat(got.body()).contains("\"jobTitle\":\"kept\"");
-                assertThat(second.send("GET", "/api/streams/reply/next?reader=r", null).body()).contains("\"payload\":\"chunk\"");
-                assertThat(String.join("\n", second.all)).doesNotContainIgnoringCase("repair")
+                assertThat(second.send("GET", "/api/streams/reply/next?reader=r", null)
+                                .body())
+                        .contains("\"payload\":\"chunk\"");
+                assertThat(String.join("\n", second.all))
+                        .doesNotContainIgnoringCase("repair")
                         .doesNotContainIgnoringCase("not closed cleanly");
                 assertThat(startMs).as("start after a clean shutdown").isLessThan(30_000);
             } else {

@@ -21,8 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class SseClient implements AutoCloseable {
 
     /** One event: its {@code id}, {@code event} name and {@code data} lines joined by newlines. */
-    record Event(String id, String name, String data) {
-    }
+    record Event(String id, String name, String data) {}
 
     /** What the reader does with each event; returns false to stop reading. */
     @FunctionalInterface

@@ -93,7 +93,8 @@ final class SseFanOut implements AutoCloseable {
                 all = false;
                 long silent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r.client.lastByteNanos());
                 if (silent >= stallMs) {
-                    throw new AssertionError("reader " + r + " got nothing for " + silent + " ms; all readers: " + readers);
+                    throw new AssertionError(
+                            "reader " + r + " got nothing for " + silent + " ms; all readers: " + readers);
                 }
             }
             if (all) {
@@ -115,8 +116,8 @@ final class SseFanOut implements AutoCloseable {
                 assertThat(r.sequences).as("reader %s sequences", r.name).hasSize(n);
                 for (int i = 0; i < n; i++) {
                     if (r.sequences.get(i) != i + 1 || !r.payloads.get(i).equals(payload.apply(i + 1))) {
-                        throw new AssertionError("reader " + r.name + " event " + i + " is " + r.sequences.get(i)
-                                + " '" + r.payloads.get(i) + "', expected " + (i + 1));
+                        throw new AssertionError("reader " + r.name + " event " + i + " is " + r.sequences.get(i) + " '"
+                                + r.payloads.get(i) + "', expected " + (i + 1));
                     }
                 }
             }

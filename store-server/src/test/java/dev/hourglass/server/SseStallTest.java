@@ -51,7 +51,8 @@ class SseStallTest {
 
     private String open() {
         String id = "fan-" + System.nanoTime();
-        assertThat(http.store.streams().open(id, Attributes.empty(), Duration.ofMinutes(10))).isTrue();
+        assertThat(http.store.streams().open(id, Attributes.empty(), Duration.ofMinutes(10)))
+                .isTrue();
         return id;
     }
 
@@ -83,7 +84,8 @@ class SseStallTest {
             for (Future<?> f : appenders) {
                 f.get(60, TimeUnit.SECONDS);
             }
-            assertThat(http.post("/api/streams/" + id + "/complete", null).status()).isEqualTo(200);
+            assertThat(http.post("/api/streams/" + id + "/complete", null).status())
+                    .isEqualTo(200);
             fan.awaitAll(STALL_MS, 60_000);
             fan.assertComplete(messages, i -> sent.get((long) i));
         }
@@ -115,8 +117,8 @@ class SseStallTest {
                     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STALL_MS);
                     while (r.count() < i) {
                         if (System.nanoTime() > deadline) {
-                            throw new AssertionError("message " + i + " did not arrive within " + STALL_MS
-                                    + " ms: " + fan.readers);
+                            throw new AssertionError(
+                                    "message " + i + " did not arrive within " + STALL_MS + " ms: " + fan.readers);
                         }
                         Thread.sleep(1);
                     }

@@ -85,13 +85,21 @@ abstract class StreamEndpointsContract {
         assertThat(first.data().path("message").path("payload").asText()).isEqualTo("Hel");
         assertThat(first.data().path("status").asText()).isEqualTo("OPEN");
         assertThat(first.data().path("ended").asBoolean()).isFalse();
-        assertThat(http.get("/api/streams/" + id + "/next?reader=relay").data().path("message").path("payload").asText())
+        assertThat(http.get("/api/streams/" + id + "/next?reader=relay")
+                        .data()
+                        .path("message")
+                        .path("payload")
+                        .asText())
                 .isEqualTo("lo\nworld");
         Response none = http.get("/api/streams/" + id + "/next?reader=relay");
         assertThat(none.data().path("message").isNull()).isTrue();
         assertThat(none.data().path("ended").asBoolean()).isFalse();
 
-        assertThat(http.get("/api/streams/" + id + "/next?reader=other").data().path("message").path("sequence").asLong())
+        assertThat(http.get("/api/streams/" + id + "/next?reader=other")
+                        .data()
+                        .path("message")
+                        .path("sequence")
+                        .asLong())
                 .isEqualTo(1);
 
         Response completed = http.post("/api/streams/" + id + "/complete", null);
@@ -119,7 +127,8 @@ abstract class StreamEndpointsContract {
         assertThat(http.delete("/api/streams/" + id).status()).isEqualTo(200);
         assertThat(http.get("/api/streams/" + id).status()).isEqualTo(404);
         assertThat(http.delete("/api/streams/" + id).status()).isEqualTo(404);
-        assertThat(http.get("/api/streams/" + id + "/next?reader=relay").status()).isEqualTo(404);
+        assertThat(http.get("/api/streams/" + id + "/next?reader=relay").status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -129,16 +138,22 @@ abstract class StreamEndpointsContract {
         Response failed = http.post("/api/streams/" + id + "/fail", "{\"reason\":\"upstream timed out\"}");
         assertThat(failed.status()).isEqualTo(200);
         assertThat(failed.data().path("status").asText()).isEqualTo("FAILED");
-        assertThat(http.post("/api/streams/" + id + "/fail", "{\"reason\":\"again\"}").status()).isEqualTo(409);
+        assertThat(http.post("/api/streams/" + id + "/fail", "{\"reason\":\"again\"}")
+                        .status())
+                .isEqualTo(409);
         Response state = http.get("/api/streams/" + id);
         assertThat(state.data().path("failureReason").asText()).isEqualTo("upstream timed out");
         http.get("/api/streams/" + id + "/next?reader=r");
         Response end = http.get("/api/streams/" + id + "/next?reader=r");
         assertThat(end.data().path("ended").asBoolean()).isTrue();
         assertThat(end.data().path("failureReason").asText()).isEqualTo("upstream timed out");
-        assertThat(http.post("/api/streams/" + uniqueId() + "/fail", "{\"reason\":\"x\"}").status()).isEqualTo(404);
-        assertThat(http.post("/api/streams/" + uniqueId() + "/complete", null).status()).isEqualTo(404);
-        assertThat(http.post("/api/streams/" + uniqueId() + "/messages", "x").status()).isEqualTo(404);
+        assertThat(http.post("/api/streams/" + uniqueId() + "/fail", "{\"reason\":\"x\"}")
+                        .status())
+                .isEqualTo(404);
+        assertThat(http.post("/api/streams/" + uniqueId() + "/complete", null).status())
+                .isEqualTo(404);
+        assertThat(http.post("/api/streams/" + uniqueId() + "/messages", "x").status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -152,18 +167,21 @@ abstract class StreamEndpointsContract {
         String shortLived = uniqueId();
         http.post("/api/streams/" + shortLived + "?ttl=5", null);
         http.clock.advance(Duration.ofSeconds(5));
-        assertThat(http.post("/api/streams/" + shortLived + "/messages", "x").status()).isEqualTo(404);
+        assertThat(http.post("/api/streams/" + shortLived + "/messages", "x").status())
+                .isEqualTo(404);
     }
 
     @Test
     void binaryPayloadsComeBackAsBase64() {
         String id = open();
         byte[] bytes = {(byte) 0xff, 0, (byte) 0xc3, 0x28};
-        Response r = http.send("POST", "/api/streams/" + id + "/messages", HttpRequest.BodyPublishers.ofByteArray(bytes));
+        Response r =
+                http.send("POST", "/api/streams/" + id + "/messages", HttpRequest.BodyPublishers.ofByteArray(bytes));
         assertThat(r.status()).isEqualTo(200);
         JsonNode m = http.get("/api/streams/" + id + "/next?reader=r").data().path("message");
         assertThat(m.has("payload")).isFalse();
-        assertThat(java.util.Base64.getDecoder().decode(m.path("payloadBase64").asText())).isEqualTo(bytes);
+        assertThat(java.util.Base64.getDecoder().decode(m.path("payloadBase64").asText()))
+                .isEqualTo(bytes);
     }
 
     @Test
@@ -209,7 +227,8 @@ abstract class StreamEndpointsContract {
             for (int t = 0; t < threads; t++) {
                 futures.add(pool.submit(() -> {
                     while (true) {
-                        JsonNode d = http.get("/api/streams/" + id + "/next?reader=shared&wait=100").data();
+                        JsonNode d = http.get("/api/streams/" + id + "/next?reader=shared&wait=100")
+                                .data();
                         if (d.path("ended").asBoolean()) {
                             return null;
                         }
@@ -226,7 +245,9 @@ abstract class StreamEndpointsContract {
             pool.shutdownNow();
         }
         assertThat(seen).hasSize(messages).doesNotHaveDuplicates();
-        assertThat(seen).containsExactlyInAnyOrderElementsOf(Stream.iterate(1L, i -> i + 1).limit(messages).toList());
+        assertThat(seen)
+                .containsExactlyInAnyOrderElementsOf(
+                        Stream.iterate(1L, i -> i + 1).limit(messages).toList());
     }
 
     // ---- Server-Sent Events -------------------------------------------------------------------
@@ -238,7 +259,8 @@ abstract class StreamEndpointsContract {
         final CompletableFuture<Void> finished;
 
         EventStream(String path) throws Exception {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(http.base + path)).GET().build();
+            HttpRequest request =
+                    HttpRequest.newBuilder(URI.create(http.base + path)).GET().build();
             response = http.client.send(request, HttpResponse.BodyHandlers.ofLines());
             finished = CompletableFuture.runAsync(() -> response.body().forEach(lines::add));
         }
@@ -249,7 +271,9 @@ abstract class StreamEndpointsContract {
             StringBuilder data = null;
             while (true) {
                 String line = lines.poll(5, TimeUnit.SECONDS);
-                assertThat(line).as("an event line within 5 s; got so far %s", event).isNotNull();
+                assertThat(line)
+                        .as("an event line within 5 s; got so far %s", event)
+                        .isNotNull();
                 if (line.isEmpty()) {
                     if (event.isEmpty() && data == null) {
                         continue;
@@ -263,7 +287,9 @@ abstract class StreamEndpointsContract {
                     continue;
                 }
                 if (line.startsWith("data: ")) {
-                    data = data == null ? new StringBuilder(line.substring(6)) : data.append('\n').append(line.substring(6));
+                    data = data == null
+                            ? new StringBuilder(line.substring(6))
+                            : data.append('\n').append(line.substring(6));
                 } else {
                     int colon = line.indexOf(": ");
                     event.add(line.substring(0, colon) + "=" + line.substring(colon + 2));
@@ -283,7 +309,8 @@ abstract class StreamEndpointsContract {
         append(id, "before connect");
         try (EventStream events = new EventStream("/api/streams/" + id + "/events?reader=sse")) {
             assertThat(events.response.statusCode()).isEqualTo(200);
-            assertThat(events.response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+            assertThat(events.response.headers().firstValue("Content-Type").orElse(""))
+                    .startsWith("text/event-stream");
             assertThat(events.nextEvent()).containsExactly("id=1", "event=message", "data=before connect");
             for (int i = 2; i <= 4; i++) {
                 long seq = append(id, "chunk " + i);
@@ -296,7 +323,12 @@ abstract class StreamEndpointsContract {
             events.finished.get(5, TimeUnit.SECONDS);
             assertThat(events.lines).isEmpty();
         }
-        assertThat(http.get("/api/streams/" + id).data().path("markers").path("sse").asLong()).isEqualTo(5);
+        assertThat(http.get("/api/streams/" + id)
+                        .data()
+                        .path("markers")
+                        .path("sse")
+                        .asLong())
+                .isEqualTo(5);
     }
 
     @Test
@@ -306,7 +338,8 @@ abstract class StreamEndpointsContract {
             append(failed, "x");
             assertThat(events.nextEvent()).containsExactly("id=1", "event=message", "data=x");
             http.post("/api/streams/" + failed + "/fail", "{\"reason\":\"model error\"}");
-            assertThat(events.nextEvent()).containsExactly("event=end", "data={\"status\":\"FAILED\",\"reason\":\"model error\"}");
+            assertThat(events.nextEvent())
+                    .containsExactly("event=end", "data={\"status\":\"FAILED\",\"reason\":\"model error\"}");
             events.finished.get(5, TimeUnit.SECONDS);
         }
         String deleted = open();

@@ -43,13 +43,16 @@ abstract class SweeperEndpointsContract {
     /** Puts {@code n} sessions under {@code prefix} that expire in one second, and waits until they have. */
     private void expired(String prefix, int n) throws InterruptedException {
         for (int i = 0; i < n; i++) {
-            assertThat(http.put("/api/sessions/" + prefix + i + "?ttl=1", "{\"v\":" + i + "}").status()).isEqualTo(200);
+            assertThat(http.put("/api/sessions/" + prefix + i + "?ttl=1", "{\"v\":" + i + "}")
+                            .status())
+                    .isEqualTo(200);
         }
         Thread.sleep(1_300);
     }
 
     private static double sweeps(String metrics, String outcome) {
-        Matcher m = Pattern.compile("(?m)^hourglass_server_sweeps_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*\\} (\\S+)$")
+        Matcher m = Pattern.compile(
+                        "(?m)^hourglass_server_sweeps_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*\\} (\\S+)$")
                 .matcher(metrics);
         assertThat(m.find()).as("sweeps counter in metrics").isTrue();
         return Double.parseDouble(m.group(1));
@@ -66,14 +69,20 @@ abstract class SweeperEndpointsContract {
         long totalBefore = before.path("removed_total").asLong();
 
         expired("run-", 7);
-        assertThat(ok(http.put("/api/sessions/run-live?ttl=600", "{\"v\":true}")).path("success").asBoolean()).isTrue();
+        assertThat(ok(http.put("/api/sessions/run-live?ttl=600", "{\"v\":true}"))
+                        .path("success")
+                        .asBoolean())
+                .isTrue();
         JsonNode run = ok(http.post("/api/sweeper/run", null));
         assertThat(run.path("success").asBoolean()).as("%s", run).isTrue();
         assertThat(run.path("removed_last_run").asLong()).as("%s", run).isGreaterThanOrEqualTo(7);
-        assertThat(run.path("removed_total").asLong()).isEqualTo(totalBefore + run.path("removed_last_run").asLong());
+        assertThat(run.path("removed_total").asLong())
+                .isEqualTo(totalBefore + run.path("removed_last_run").asLong());
         assertThat(run.path("backlog").asLong()).isZero();
         assertThat(run.path("last_error").isNull()).isTrue();
-        assertThat(run.path("message").asText()).isEqualTo("sweep finished, removed " + run.path("removed_last_run").asLong());
+        assertThat(run.path("message").asText())
+                .isEqualTo("sweep finished, removed "
+                        + run.path("removed_last_run").asLong());
         OffsetDateTime lastRun = OffsetDateTime.parse(run.path("last_run_time").asText());
         OffsetDateTime called = OffsetDateTime.parse(run.path("call_time").asText());
         assertThat(lastRun).isAfterOrEqualTo(called.minusSeconds(1));
@@ -84,10 +93,13 @@ abstract class SweeperEndpointsContract {
 
         JsonNode again = ok(http.post("/api/sweeper/run", null));
         assertThat(again.path("removed_last_run").asLong()).isZero();
-        assertThat(again.path("removed_total").asLong()).isEqualTo(run.path("removed_total").asLong());
+        assertThat(again.path("removed_total").asLong())
+                .isEqualTo(run.path("removed_total").asLong());
         JsonNode status = ok(http.get("/api/sweeper/status"));
-        assertThat(status.path("removed_total").asLong()).isEqualTo(run.path("removed_total").asLong());
-        assertThat(status.path("last_run_time").asText()).isEqualTo(again.path("last_run_time").asText());
+        assertThat(status.path("removed_total").asLong())
+                .isEqualTo(run.path("removed_total").asLong());
+        assertThat(status.path("last_run_time").asText())
+                .isEqualTo(again.path("last_run_time").asText());
         assertThat(status.has("call_time")).isFalse();
         assertThat(sweeps(http.get("/metrics").body(), "success")).isEqualTo(okBefore + 2);
         assertThat(http.get("/metrics").body()).contains("hourglass_sweeper_removed_total");
@@ -101,7 +113,10 @@ abstract class SweeperEndpointsContract {
         assertThat(started.path("job_name").asText()).isEqualTo("expiry sweep (every 1 s)");
         assertThat(started.path("message").asText()).isEqualTo("sweeper started, every 1 s");
         OffsetDateTime next = OffsetDateTime.parse(started.path("next_run_time").asText());
-        assertThat(next).isBetween(OffsetDateTime.now().minusSeconds(1), OffsetDateTime.now().plusSeconds(3));
+        assertThat(next)
+                .isBetween(
+                        OffsetDateTime.now().minusSeconds(1),
+                        OffsetDateTime.now().plusSeconds(3));
         long totalBefore = started.path("removed_total").asLong();
 
         expired("sched-", 5);
@@ -132,7 +147,10 @@ abstract class SweeperEndpointsContract {
         JsonNode idle = ok(http.get("/api/sweeper/status"));
         assertThat(idle.path("running").asBoolean(true)).isFalse();
         assertThat(idle.path("removed_total").asLong()).isEqualTo(totalStopped);
-        assertThat(ok(http.post("/api/sweeper/run", null)).path("removed_last_run").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(ok(http.post("/api/sweeper/run", null))
+                        .path("removed_last_run")
+                        .asLong())
+                .isGreaterThanOrEqualTo(3);
     }
 
     @Test
@@ -143,7 +161,8 @@ abstract class SweeperEndpointsContract {
             ErrorBodiesTest.assertOurError(r, 400);
             assertThat(r.error()).contains("'interval'");
         }
-        assertThat(ok(http.get("/api/sweeper/status")).path("running").asBoolean(true)).isFalse();
+        assertThat(ok(http.get("/api/sweeper/status")).path("running").asBoolean(true))
+                .isFalse();
         JsonNode longest = ok(http.post("/api/sweeper/start?interval=604800", null));
         assertThat(longest.path("interval_seconds").asDouble()).isEqualTo(604800.0);
         ok(http.post("/api/sweeper/stop", null));

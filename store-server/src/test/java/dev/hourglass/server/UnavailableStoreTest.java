@@ -25,17 +25,18 @@ class UnavailableStoreTest {
         FlakyProvider.down = true;
 
         for (Response r : new Response[] {
-                http.get("/api/interview/sessions/s1"),
-                http.post("/api/interview/sessions", "{\"sessionId\":\"s1\",\"sessionData\":{\"a\":2}}"),
-                http.get("/api/interview/sessions"),
-                http.patch("/api/sessions/s1", "{\"a\":3}"),
-                http.put("/api/sessions/s1", "{\"a\":4}"),
-                http.delete("/api/sessions/s1"),
-                http.post("/api/sessions/s1/touch", null),
-                http.post("/api/streams/r1/messages", "m2"),
-                http.get("/api/streams/r1/next?reader=x"),
-                http.get("/api/streams/r1/next?reader=x&wait=200"),
-                http.get("/api/streams/r1")}) {
+            http.get("/api/interview/sessions/s1"),
+            http.post("/api/interview/sessions", "{\"sessionId\":\"s1\",\"sessionData\":{\"a\":2}}"),
+            http.get("/api/interview/sessions"),
+            http.patch("/api/sessions/s1", "{\"a\":3}"),
+            http.put("/api/sessions/s1", "{\"a\":4}"),
+            http.delete("/api/sessions/s1"),
+            http.post("/api/sessions/s1/touch", null),
+            http.post("/api/streams/r1/messages", "m2"),
+            http.get("/api/streams/r1/next?reader=x"),
+            http.get("/api/streams/r1/next?reader=x&wait=200"),
+            http.get("/api/streams/r1")
+        }) {
             assertThat(r.status()).as("%s", r).isEqualTo(503);
             assertThat(r.header("Retry-After")).isEqualTo("1");
             assertThat(r.json().path("success").asBoolean(true)).isFalse();
@@ -48,7 +49,9 @@ class UnavailableStoreTest {
 
         FlakyProvider.down = false;
         assertThat(http.get("/health").status()).isEqualTo(200);
-        assertThat(http.get("/api/sessions/s1").data().path("sessionData").toString()).isEqualTo("{\"a\":1}");
-        assertThat(http.get("/api/streams/r1").data().path("messageCount").asLong()).isEqualTo(1);
+        assertThat(http.get("/api/sessions/s1").data().path("sessionData").toString())
+                .isEqualTo("{\"a\":1}");
+        assertThat(http.get("/api/streams/r1").data().path("messageCount").asLong())
+                .isEqualTo(1);
     }
 }

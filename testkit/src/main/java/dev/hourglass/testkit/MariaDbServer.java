@@ -25,65 +25,61 @@ import org.slf4j.LoggerFactory;
  */
 public final class MariaDbServer implements AutoCloseable {
 
-  /** The database created for tests. */
-  public static final String DATABASE = "hourglass";
+    /** The database created for tests. */
+    public static final String DATABASE = "hourglass";
 
-  private static final Logger LOG = LoggerFactory.getLogger(MariaDbServer.class);
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-  private static final String LOG_FILE_SIZE = "32M";
-  private static final String TEMPLATE_FORMAT = "1";
-  private static final byte HANDSHAKE_V10 = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(MariaDbServer.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final String LOG_FILE_SIZE = "32M";
+    private static final String TEMPLATE_FORMAT = "1";
+    private static final byte HANDSHAKE_V10 = 10;
 
-  private final String name;
-  private final int port;
-  private final Daemon daemon;
+    private final String name;
+    private final int port;
+    private final Daemon daemon;
 
-  private MariaDbServer(int port, Path dir) {
-    this.name = "mariadbd on " + FreePorts.HOST + ":" + port;
-    this.port = port;
-    this.daemon =
-        new Daemon(
-            name,
-            command(port, dir),
-            dir,
-            "mariadbd.log",
-            () -> answersHandshake(port),
-            START_TIMEOUT,
-            Process::destroy);
-  }
+    private MariaDbServer(int port, Path dir) {
+        this.name = "mariadbd on " + FreePorts.HOST + ":" + port;
+        this.port = port;
+        this.daemon = new Daemon(
+                name,
+                command(port, dir),
+                dir,
+                "mariadbd.log",
+                () -> answersHandshake(port),
+                START_TIMEOUT,
+                Process::destroy);
+    }
 
-  /**
-   * Starts a server and waits until it accepts connections.
-   *
-   * @throws IllegalStateException if it does not start within 30 s; the message holds the end of
-   *     its log
-   */
-  public static MariaDbServer start() {
-    return Daemon.retryOnPortClash(
-        () -> {
-          int port = FreePorts.next();
-          Path dir = Dirs.createTemp("hourglass-mariadb-" + port + "-");
-          MariaDbServer server = null;
-          try {
-            createDataDir(dir.resolve("data"));
-            server = new MariaDbServer(port, dir);
-            server.daemon.start();
-            return server;
-          } catch (RuntimeException e) {
-            if (server == null) {
-              Dirs.deleteQuietly(dir);
-            } else {
-              server.close();
+    /**
+     * Starts a server and waits until it accepts connections.
+     *
+     * @throws IllegalStateException if it does not start within 30 s; the message holds the end of
+     *     its log
+     */
+    public static MariaDbServer start() {
+        return Daemon.retryOnPortClash(() -> {
+            int port = FreePorts.next();
+            Path dir = Dirs.createTemp("hourglass-mariadb-" + port + "-");
+            MariaDbServer server = null;
+            try {
+                createDataDir(dir.resolve("data"));
+                server = new MariaDbServer(port, dir);
+                server.daemon.start();
+                return server;
+            } catch (RuntimeException e) {
+                if (server == null) {
+                    Dirs.deleteQuietly(dir);
+                } else {
+                    server.close();
+                }
+                throw e;
             }
-            throw e;
-          }
         });
-  }
+    }
 
-  private static List<String> command(int port, Path dir) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
+    private static List<String> command(int port, Path dir) {
+        List<String> command = new ArrayList<>(List.of(
                 ServerBinaries.locate("mariadbd").toString(),
                 "--no-defaults",
                 "--datadir=" + dir.resolve("data"),
@@ -101,49 +97,46 @@ public final class MariaDbServer implements AutoCloseable {
                 "--innodb-flush-log-at-trx-commit=2",
                 "--innodb-doublewrite=0",
                 "--innodb-temp-data-file-path=ibtmp1:1M:autoextend"));
-    if (Os.isRoot()) {
-      command.add("--user=root");
+        if (Os.isRoot()) {
+            command.add("--user=root");
+        }
+        return command;
     }
-    return command;
-  }
 
-  private static void createDataDir(Path data) {
-    Path template = cachedTemplate();
-    if (template == null) {
-      try {
-        installDb(data.getParent());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot initialise " + data, e);
-      }
-    } else {
-      Dirs.copyTree(template.resolve("data"), data);
+    private static void createDataDir(Path data) {
+        Path template = cachedTemplate();
+        if (template == null) {
+            try {
+                installDb(data.getParent());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot initialise " + data, e);
+            }
+        } else {
+            Dirs.copyTree(template.resolve("data"), data);
+        }
     }
-  }
 
-  /** The cached template, or null if the cache is unusable (then each server runs install-db). */
-  private static Path cachedTemplate() {
-    try {
-      return TemplateCache.get(templateKey(), MariaDbServer::installDb);
-    } catch (IOException e) {
-      LOG.warn("Cannot use the template cache, initialising each data directory: {}", e.toString());
-      return null;
+    /** The cached template, or null if the cache is unusable (then each server runs install-db). */
+    private static Path cachedTemplate() {
+        try {
+            return TemplateCache.get(templateKey(), MariaDbServer::installDb);
+        } catch (IOException e) {
+            LOG.warn("Cannot use the template cache, initialising each data directory: {}", e.toString());
+            return null;
+        }
     }
-  }
 
-  private static String templateKey() {
-    String version = ServerBinaries.version(ServerBinaries.locate("mariadbd"));
-    return "mariadb-" + version + "-" + TEMPLATE_FORMAT;
-  }
+    private static String templateKey() {
+        String version = ServerBinaries.version(ServerBinaries.locate("mariadbd"));
+        return "mariadb-" + version + "-" + TEMPLATE_FORMAT;
+    }
 
-  /** Runs {@code mariadb-install-db} into {@code dir/data}. */
-  private static void installDb(Path dir) throws IOException {
-    Path initSql = dir.resolve("init.sql");
-    Files.writeString(
-        initSql,
-        "CREATE DATABASE " + DATABASE + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
+    /** Runs {@code mariadb-install-db} into {@code dir/data}. */
+    private static void installDb(Path dir) throws IOException {
+        Path initSql = dir.resolve("init.sql");
+        Files.writeString(
+                initSql, "CREATE DATABASE " + DATABASE + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n");
+        List<String> command = new ArrayList<>(List.of(
                 ServerBinaries.locate("mariadb-install-db").toString(),
                 "--no-defaults",
                 "--datadir=" + dir.resolve("data"),
@@ -152,109 +145,108 @@ public final class MariaDbServer implements AutoCloseable {
                 "--skip-name-resolve",
                 "--innodb-log-file-size=" + LOG_FILE_SIZE,
                 "--extra-file=" + initSql));
-    if (Os.isRoot()) {
-      command.add("--user=root");
+        if (Os.isRoot()) {
+            command.add("--user=root");
+        }
+        Exec.check(command, null);
+        Files.delete(initSql);
     }
-    Exec.check(command, null);
-    Files.delete(initSql);
-  }
 
-  /** Whether the server sends its protocol-10 greeting to a new TCP connection. */
-  private static boolean answersHandshake(int port) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(FreePorts.HOST, port), 1_000);
-      socket.setSoTimeout(1_000);
-      InputStream in = socket.getInputStream();
-      byte[] header = in.readNBytes(5);
-      return header.length == 5 && header[4] == HANDSHAKE_V10;
+    /** Whether the server sends its protocol-10 greeting to a new TCP connection. */
+    private static boolean answersHandshake(int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(FreePorts.HOST, port), 1_000);
+            socket.setSoTimeout(1_000);
+            InputStream in = socket.getInputStream();
+            byte[] header = in.readNBytes(5);
+            return header.length == 5 && header[4] == HANDSHAKE_V10;
+        }
     }
-  }
 
-  /** Always {@code 127.0.0.1}. */
-  public String host() {
-    return FreePorts.HOST;
-  }
-
-  public int port() {
-    return port;
-  }
-
-  /** {@code jdbc:mysql://127.0.0.1:<port>/hourglass}. */
-  public String jdbcUrl() {
-    return "jdbc:mysql://" + FreePorts.HOST + ":" + port + "/" + DATABASE;
-  }
-
-  /** {@code root}. */
-  public String user() {
-    return "root";
-  }
-
-  /** The empty string. */
-  public String password() {
-    return "";
-  }
-
-  /**
-   * Runs SQL in database {@value #DATABASE} with the {@code mariadb} client and returns its output:
-   * rows separated by newlines, columns by tabs, no header.
-   *
-   * @throws IllegalStateException with the client's error if the statement fails
-   */
-  public String sql(String sql) {
-    Exec.Result result =
-        Exec.run(
-            List.of(
-                ServerBinaries.locate("mariadb").toString(),
-                "--no-defaults",
-                "--protocol=TCP",
-                "--host=" + FreePorts.HOST,
-                "--port=" + port,
-                "--user=root",
-                "--database=" + DATABASE,
-                "--batch",
-                "--skip-column-names",
-                "--connect-timeout=5",
-                "--execute=" + sql),
-            null);
-    if (result.exitCode() != 0) {
-      throw new IllegalStateException(
-          "SQL failed on " + name + ": " + sql + "\n" + result.stderr().strip());
+    /** Always {@code 127.0.0.1}. */
+    public String host() {
+        return FreePorts.HOST;
     }
-    return Exec.trimNewlines(result.stdout());
-  }
 
-  /** Kills the server with SIGKILL and waits until it is gone; a no-op if it is not running. */
-  public void kill() {
-    daemon.kill();
-  }
+    public int port() {
+        return port;
+    }
 
-  /** Shuts the server down (SIGTERM) and waits until it exits. */
-  public void stop() {
-    daemon.stop();
-  }
+    /** {@code jdbc:mysql://127.0.0.1:<port>/hourglass}. */
+    public String jdbcUrl() {
+        return "jdbc:mysql://" + FreePorts.HOST + ":" + port + "/" + DATABASE;
+    }
 
-  /**
-   * Starts the server again on the same port and data directory, stopping it first if it runs, and
-   * waits until it accepts connections (after crash recovery, if it was killed).
-   *
-   * @throws IllegalStateException if the server is closed or does not start
-   */
-  public void restart() {
-    daemon.restart();
-  }
+    /** {@code root}. */
+    public String user() {
+        return "root";
+    }
 
-  public boolean isRunning() {
-    return daemon.isRunning();
-  }
+    /** The empty string. */
+    public String password() {
+        return "";
+    }
 
-  /** Stops the server and deletes its directory. */
-  @Override
-  public void close() {
-    daemon.close();
-  }
+    /**
+     * Runs SQL in database {@value #DATABASE} with the {@code mariadb} client and returns its output:
+     * rows separated by newlines, columns by tabs, no header.
+     *
+     * @throws IllegalStateException with the client's error if the statement fails
+     */
+    public String sql(String sql) {
+        Exec.Result result = Exec.run(
+                List.of(
+                        ServerBinaries.locate("mariadb").toString(),
+                        "--no-defaults",
+                        "--protocol=TCP",
+                        "--host=" + FreePorts.HOST,
+                        "--port=" + port,
+                        "--user=root",
+                        "--database=" + DATABASE,
+                        "--batch",
+                        "--skip-column-names",
+                        "--connect-timeout=5",
+                        "--execute=" + sql),
+                null);
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("SQL failed on " + name + ": " + sql + "\n"
+                    + result.stderr().strip());
+        }
+        return Exec.trimNewlines(result.stdout());
+    }
 
-  @Override
-  public String toString() {
-    return name;
-  }
+    /** Kills the server with SIGKILL and waits until it is gone; a no-op if it is not running. */
+    public void kill() {
+        daemon.kill();
+    }
+
+    /** Shuts the server down (SIGTERM) and waits until it exits. */
+    public void stop() {
+        daemon.stop();
+    }
+
+    /**
+     * Starts the server again on the same port and data directory, stopping it first if it runs, and
+     * waits until it accepts connections (after crash recovery, if it was killed).
+     *
+     * @throws IllegalStateException if the server is closed or does not start
+     */
+    public void restart() {
+        daemon.restart();
+    }
+
+    public boolean isRunning() {
+        return daemon.isRunning();
+    }
+
+    /** Stops the server and deletes its directory. */
+    @Override
+    public void close() {
+        daemon.close();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
 }

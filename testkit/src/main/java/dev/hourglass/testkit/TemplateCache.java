@@ -21,50 +21,49 @@ import org.slf4j.LoggerFactory;
  */
 final class TemplateCache {
 
-  interface Initializer {
-    /** Fills {@code dir}, an empty directory owned by this OS user. */
-    void initialize(Path dir) throws IOException;
-  }
+    interface Initializer {
+        /** Fills {@code dir}, an empty directory owned by this OS user. */
+        void initialize(Path dir) throws IOException;
+    }
 
-  private static final Logger LOG = LoggerFactory.getLogger(TemplateCache.class);
-  private static final Path ROOT =
-      Path.of(System.getProperty("java.io.tmpdir"), "hourglass-testkit-cache");
-  private static final ConcurrentMap<String, Object> LOCKS = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(TemplateCache.class);
+    private static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "hourglass-testkit-cache");
+    private static final ConcurrentMap<String, Object> LOCKS = new ConcurrentHashMap<>();
 
-  private TemplateCache() {}
+    private TemplateCache() {}
 
-  /** The template named {@code key}, built with {@code initializer} if no JVM built it yet. */
-  static Path get(String key, Initializer initializer) throws IOException {
-    Path template = ROOT.resolve(key);
-    synchronized (LOCKS.computeIfAbsent(key, k -> new Object())) {
-      if (Files.isDirectory(template)) {
-        return template;
-      }
-      createRoot();
-      Path staging = Dirs.createTemp(ROOT, key + ".tmp-");
-      try {
-        long started = System.nanoTime();
-        initializer.initialize(staging);
-        Files.move(staging, template, StandardCopyOption.ATOMIC_MOVE);
-        LOG.info("Cached {} in {} ms", template, (System.nanoTime() - started) / 1_000_000);
-      } catch (FileSystemException e) {
-        if (!Files.isDirectory(template)) {
-          throw e;
+    /** The template named {@code key}, built with {@code initializer} if no JVM built it yet. */
+    static Path get(String key, Initializer initializer) throws IOException {
+        Path template = ROOT.resolve(key);
+        synchronized (LOCKS.computeIfAbsent(key, k -> new Object())) {
+            if (Files.isDirectory(template)) {
+                return template;
+            }
+            createRoot();
+            Path staging = Dirs.createTemp(ROOT, key + ".tmp-");
+            try {
+                long started = System.nanoTime();
+                initializer.initialize(staging);
+                Files.move(staging, template, StandardCopyOption.ATOMIC_MOVE);
+                LOG.info("Cached {} in {} ms", template, (System.nanoTime() - started) / 1_000_000);
+            } catch (FileSystemException e) {
+                if (!Files.isDirectory(template)) {
+                    throw e;
+                }
+                LOG.debug("Another JVM cached {} first", template);
+            } finally {
+                Dirs.deleteQuietly(staging);
+            }
+            return template;
         }
-        LOG.debug("Another JVM cached {} first", template);
-      } finally {
-        Dirs.deleteQuietly(staging);
-      }
-      return template;
     }
-  }
 
-  private static void createRoot() throws IOException {
-    Files.createDirectories(ROOT);
-    try {
-      Files.setPosixFilePermissions(ROOT, PosixFilePermissions.fromString("rwxr-xr-x"));
-    } catch (IOException e) {
-      LOG.debug("Cannot open {} to other users: {}", ROOT, e.toString());
+    private static void createRoot() throws IOException {
+        Files.createDirectories(ROOT);
+        try {
+            Files.setPosixFilePermissions(ROOT, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            LOG.debug("Cannot open {} to other users: {}", ROOT, e.toString());
+        }
     }
-  }
 }
