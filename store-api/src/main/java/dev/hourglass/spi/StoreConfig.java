@@ -183,7 +183,7 @@ public final class StoreConfig {
      * never less. Every backend and the server mask with this one method.
      */
     public static String redact(String uri) {
-        String s = uri.replaceAll("(?i)((?:password|pwd|cursorKey)=)[^&;,)]*", "$1****");
+        String s = uri.replaceAll("(?i)((?:password|pwd|cursorKey)=)[^&#]*", "$1****");
         int start = s.indexOf("://");
         if (start < 0) {
             return s;
