@@ -1,6 +1,7 @@
 package dev.hourglass;
 
 import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.NearCacheProvider;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StoreProvider;
 import java.lang.reflect.Constructor;
@@ -21,17 +22,24 @@ final class DefaultStore implements Store {
     private final DefaultSessions sessions;
     private final DefaultStreams streams;
     private final Limiters limiters;
+    private final NearCacheProvider.NearCache nearCache;
     private volatile boolean closed;
 
     DefaultStore(StoreProvider provider, String uri, String scheme, StoreOptions options) {
-        StoreConfig config = newConfig(uri, scheme, options, this::fireExpired);
+        StoreConfig given = newConfig(uri, scheme, options, this::fireExpired);
+        NearCaches near = NearCaches.of(given);
+        StoreConfig config = near == null ? given : newConfig(near.uri(), scheme, near.options(), this::fireExpired);
         this.backend = provider.open(config);
+        NearCacheProvider.NearCache cache = null;
         try {
+            cache = near == null ? null : near.open(backend, options.meterRegistry());
+            this.nearCache = cache;
             Metrics metrics = MetricsSupport.create(options.meterRegistry(), backend.name(), backend.sweeper());
             Limits limits = backend.limits();
             Cursors cursors = Cursors.of(config.cursorKey().orElse(null), backend.name(), "sessions.ids");
             Calls calls = new Calls(this, options.clock(), metrics);
-            this.sessions = new DefaultSessions(this, backend.sessions(), calls, limits, cursors);
+            this.sessions = new DefaultSessions(
+                    this, cache == null ? backend.sessions() : cache.sessions(), calls, limits, cursors);
             this.streams = new DefaultStreams(backend.streams(), calls, limits);
             this.limiters = backend.limiters()
                     .<Limiters>map(l -> new DefaultLimiters(
@@ -44,6 +52,9 @@ final class DefaultStore implements Store {
                 backend.sweeper().ifPresent(Sweeper::start);
             }
         } catch (RuntimeException | Error e) {
+            if (cache != null) {
+                cache.close();
+            }
             backend.close();
             throw e;
         }
@@ -161,6 +172,9 @@ final class DefaultStore implements Store {
             closed = true;
         }
         backend.sweeper().ifPresent(Sweeper::stop);
+        if (nearCache != null) {
+            nearCache.close();
+        }
         backend.close();
     }
 

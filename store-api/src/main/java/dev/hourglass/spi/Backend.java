@@ -34,6 +34,14 @@ public interface Backend extends AutoCloseable {
 
     Optional<Sweeper> sweeper();
 
+    /**
+     * The engine's reports of changed sessions, when it can give them; a near cache in front of
+     * this backend is kept in step by them.
+     */
+    default Optional<SessionChangeFeed> sessionChanges() {
+        return Optional.empty();
+    }
+
     /** True when the engine answers now; never throws and is bounded by the configured timeout. */
     boolean ping();
 

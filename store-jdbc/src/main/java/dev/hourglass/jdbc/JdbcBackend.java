@@ -10,6 +10,7 @@ import dev.hourglass.spi.Backend;
 import dev.hourglass.spi.LimiterBackend;
 import dev.hourglass.spi.LimiterStates;
 import dev.hourglass.spi.SessionBackend;
+import dev.hourglass.spi.SessionChangeFeed;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StreamBackend;
 import java.sql.Connection;
@@ -38,6 +39,7 @@ final class JdbcBackend implements Backend {
     private final Sweeper sweeper;
     private final PgListener listener;
     private final int validationSeconds;
+    private final JdbcSessionChanges changes;
 
     private JdbcBackend(JdbcSettings s, StoreConfig config, HikariDataSource ds) {
         this.name = config.scheme();
@@ -70,6 +72,8 @@ final class JdbcBackend implements Backend {
         long leaseMillis = Math.max(30_000, 3 * config.options().sweepInterval().toMillis());
         this.sweep = new JdbcSweep(db, config.expirySink(), owner, leaseMillis);
         this.sweeper = config.newSweeper(name, limiters.after(sweep));
+        this.changes = new JdbcSessionChanges(db, s.jdbcUrl(), s.connectionProperties(), describe, (int)
+                Math.min(Integer.MAX_VALUE, config.timeout().toMillis()));
     }
 
     static JdbcBackend open(JdbcSettings s, StoreConfig config) {
@@ -142,6 +146,11 @@ final class JdbcBackend implements Backend {
     @Override
     public Optional<Sweeper> sweeper() {
         return Optional.of(sweeper);
+    }
+
+    @Override
+    public Optional<SessionChangeFeed> sessionChanges() {
+        return Optional.of(changes);
     }
 
     @Override

@@ -70,6 +70,8 @@ final class Engine implements AutoCloseable {
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisClusterAsyncCommands<byte[], byte[]> async;
     private final io.lettuce.core.RedisURI uri;
+    private final ClientResources resources;
+    private final SocketOptions socket;
     private final java.util.concurrent.ConcurrentLinkedQueue<Blocking> idleBlocking =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger blockingCount =
@@ -82,8 +84,8 @@ final class Engine implements AutoCloseable {
         this.timeoutNanos = timeout.toNanos();
         this.requestQueueSize = settings.requestQueueSize();
         this.uri = settings.uris().get(0);
-        ClientResources resources = acquireResources();
-        SocketOptions socket = SocketOptions.builder()
+        this.resources = acquireResources();
+        this.socket = SocketOptions.builder()
                 .connectTimeout(timeout)
                 .keepAlive(true)
                 .tcpNoDelay(true)
@@ -230,6 +232,42 @@ final class Engine implements AutoCloseable {
             blockingCount.decrementAndGet();
             b.connection.close();
         }
+    }
+
+    /**
+     * A client of its own for change tracking: RESP3, and no reconnect behind its owner's back (a
+     * reconnected connection has lost its tracking). Shut it down before closing this engine.
+     */
+    RedisClient trackingClient() {
+        RedisClient c = RedisClient.create(resources);
+        c.setOptions(ClientOptions.builder()
+                .protocolVersion(io.lettuce.core.protocol.ProtocolVersion.RESP3)
+                .autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(socket)
+                .build());
+        return c;
+    }
+
+    /** Where writes land: the configured server (Sentinel resolves the master), or every Cluster master. */
+    List<io.lettuce.core.RedisURI> writeTargets() {
+        if (clusterClient == null) {
+            return List.of(uri);
+        }
+        List<io.lettuce.core.RedisURI> masters = new java.util.ArrayList<>();
+        for (io.lettuce.core.cluster.models.partitions.RedisClusterNode n : clusterClient.getPartitions()) {
+            if (n.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)
+                    && !n.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.FAIL)) {
+                io.lettuce.core.RedisURI u = io.lettuce.core.RedisURI.Builder.redis(
+                                n.getUri().getHost(), n.getUri().getPort())
+                        .withSsl(uri.isSsl())
+                        .withTimeout(timeout)
+                        .build();
+                u.setCredentialsProvider(uri.getCredentialsProvider());
+                masters.add(u);
+            }
+        }
+        return masters;
     }
 
     /** A connection lent to one blocking command at a time. */

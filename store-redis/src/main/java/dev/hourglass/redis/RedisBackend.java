@@ -6,6 +6,7 @@ import dev.hourglass.Limits;
 import dev.hourglass.Sweeper;
 import dev.hourglass.spi.Backend;
 import dev.hourglass.spi.LimiterBackend;
+import dev.hourglass.spi.SessionChangeFeed;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StreamBackend;
 import java.util.EnumSet;
@@ -25,6 +26,7 @@ final class RedisBackend implements Backend {
     private final RedisLimiters limiters;
     private final RedisSweep sweep;
     private final Sweeper sweeper;
+    private final RedisTracking tracking;
 
     RedisBackend(StoreConfig config, RedisSettings settings) {
         this.describe = StoreConfig.redact(config.uri());
@@ -59,6 +61,7 @@ final class RedisBackend implements Backend {
                 Math.max(10_000, 3 * config.options().sweepTimeBudget().toMillis());
         this.sweep = new RedisSweep(engine, keys, config.expirySink(), leaseMillis);
         this.sweeper = config.newSweeper("redis", sweep);
+        this.tracking = new RedisTracking(engine, settings.prefix(), describe);
     }
 
     @Override
@@ -103,6 +106,11 @@ final class RedisBackend implements Backend {
     @Override
     public Optional<Sweeper> sweeper() {
         return Optional.of(sweeper);
+    }
+
+    @Override
+    public Optional<SessionChangeFeed> sessionChanges() {
+        return Optional.of(tracking);
     }
 
     RedisSweep sweepTask() {

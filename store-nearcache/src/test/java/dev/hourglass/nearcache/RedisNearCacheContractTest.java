@@ -1,0 +1,14 @@
+package dev.hourglass.nearcache;
+
+import dev.hourglass.Store;
+import dev.hourglass.StoreOptions;
+import dev.hourglass.contract.StoreContract;
+
+/** The whole contract with the near cache on. */
+class RedisNearCacheContractTest extends StoreContract {
+
+    @Override
+    protected Store openStore(StoreOptions options) {
+        return NearCacheStores.open(Engines.redisUri(Engines.freshPrefix()), options);
+    }
+}
