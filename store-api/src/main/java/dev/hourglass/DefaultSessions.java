@@ -1,6 +1,7 @@
 package dev.hourglass;
 
 import dev.hourglass.spi.SessionBackend;
+import dev.hourglass.spi.SessionIndex;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -289,6 +290,21 @@ final class DefaultSessions implements Sessions {
     public long count() {
         return calls.runLong(
                 Op.COUNT, backend, null, null, null, 0L, null, (b, x, y, z, n, now, expiry) -> b.count(now));
+    }
+
+    @Override
+    public Map<String, Session> findByIndex(String index, String value) {
+        String name = SessionIndex.attribute(index);
+        byte[] bytes = SessionIndex.value(value);
+        return calls.run(
+                Op.FIND_BY_INDEX,
+                backend,
+                name,
+                bytes,
+                null,
+                0L,
+                null,
+                (b, n, v, z, x, now, expiry) -> b.findByIndex(n, v, MAX_INDEX_MATCHES, now));
     }
 
     @Override

@@ -181,6 +181,30 @@ public interface Sessions {
     long count();
 
     /**
+     * The name prefix of indexed attributes: an attribute named {@code index:principal} puts its session
+     * in the index {@code principal}, under the attribute's value, and {@link #findByIndex} finds it there.
+     */
+    String INDEX_PREFIX = "index:";
+
+    /** The most sessions {@link #findByIndex} returns for one value. */
+    int MAX_INDEX_MATCHES = 10_000;
+
+    /**
+     * The live sessions whose attribute {@code INDEX_PREFIX + index} holds {@code value} (its UTF-8
+     * bytes, exactly), keyed by id; at most {@link #MAX_INDEX_MATCHES}. The index is kept by every write
+     * in the same atomic step as the attributes, so a session is found as soon as a write sets the
+     * value and no longer once a write changes or removes it, or once it expires or is deleted (even
+     * before a sweep). The sessions are returned as they are, not touched.
+     *
+     * @throws IllegalArgumentException naming {@code index} when {@code INDEX_PREFIX + index} is not a
+     *                                  valid attribute name, or {@code value} when it is null or holds
+     *                                  text UTF-8 cannot hold exactly
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
+     */
+    Map<String, Session> findByIndex(String index, String value);
+
+    /**
      * Registers a listener told of each expired session; close the result to remove it.
      *
      * @throws IllegalArgumentException naming {@code listener} when it is null

@@ -5,10 +5,15 @@ import dev.hourglass.ExpiryListener;
 import dev.hourglass.Page;
 import dev.hourglass.Session;
 import dev.hourglass.spi.SessionBackend;
+import dev.hourglass.spi.SessionIndex;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
@@ -18,19 +23,25 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sessions in a concurrent hash map; every write is one atomic {@code compute}, and inside it the
- * expiry index and the ordered id set (so listing resumes from a cursor) are kept in step.
+ * expiry index, the ordered id set (so listing resumes from a cursor) and the attribute index
+ * (indexed name and value to ids) are kept in step. A lookup in the attribute index costs one hash
+ * lookup and one map read per id filed under the value.
  */
 final class MemorySessions implements SessionBackend {
 
     private final ConcurrentHashMap<String, Session> map = new ConcurrentHashMap<>();
     private final ConcurrentSkipListSet<String> ids = new ConcurrentSkipListSet<>();
     private final ExpiryIndex index = new ExpiryIndex();
+    private final ConcurrentHashMap<IndexKey, Set<String>> byValue = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong();
     private final ExpiryListener expirySink;
 
     MemorySessions(ExpiryListener expirySink) {
         this.expirySink = expirySink;
     }
+
+    /** An indexed attribute's name and value; the buffer wraps a private copy, never changed. */
+    private record IndexKey(String name, ByteBuffer value) {}
 
     private static boolean live(Session s, long now) {
         return s != null && s.expiresAt().toEpochMilli() > now;
@@ -46,6 +57,61 @@ final class MemorySessions implements SessionBackend {
         return next;
     }
 
+    /** Moves {@code id} in the attribute index from what {@code old} holds to what {@code next} holds. */
+    private void reindex(String id, Attributes old, Attributes next) {
+        if (old != null) {
+            for (String n : old.names()) {
+                if (SessionIndex.indexed(n)) {
+                    byte[] v = old.getBytes(n);
+                    byte[] w = next == null ? null : next.getBytes(n);
+                    if (w == null || !Arrays.equals(v, w)) {
+                        byValue.computeIfPresent(new IndexKey(n, ByteBuffer.wrap(v)), (k, ids) -> {
+                            ids.remove(id);
+                            return ids.isEmpty() ? null : ids;
+                        });
+                    }
+                }
+            }
+        }
+        if (next != null) {
+            for (String n : next.names()) {
+                if (SessionIndex.indexed(n)) {
+                    byte[] w = next.getBytes(n);
+                    byte[] v = old == null ? null : old.getBytes(n);
+                    if (v == null || !Arrays.equals(v, w)) {
+                        byValue.compute(new IndexKey(n, ByteBuffer.wrap(w)), (k, ids) -> {
+                            Set<String> s = ids == null ? ConcurrentHashMap.newKeySet() : ids;
+                            s.add(id);
+                            return s;
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    private static Attributes attributesOf(Session s) {
+        return s == null ? null : s.attributes();
+    }
+
+    @Override
+    public Map<String, Session> findByIndex(String name, byte[] value, int limit, long now) {
+        Set<String> ids = byValue.get(new IndexKey(name, ByteBuffer.wrap(value)));
+        Map<String, Session> found = new LinkedHashMap<>();
+        if (ids != null) {
+            for (String id : ids.toArray(new String[0])) {
+                if (found.size() == limit) {
+                    break;
+                }
+                Session s = map.get(id);
+                if (s != null && SessionIndex.holds(s, name, value, now)) {
+                    found.put(id, s);
+                }
+            }
+        }
+        return found;
+    }
+
     @Override
     public Session get(String id, long now) {
         Session s = map.get(id);
@@ -56,6 +122,7 @@ final class MemorySessions implements SessionBackend {
     public Session put(String id, Attributes attributes, long now, long expiresAt) {
         return map.compute(id, (k, old) -> {
             Instant created = live(old, now) ? old.createdAt() : Instant.ofEpochMilli(now);
+            reindex(k, attributesOf(old), attributes);
             return store(
                     k,
                     old,
@@ -77,6 +144,7 @@ final class MemorySessions implements SessionBackend {
                 return old;
             }
             Instant t = Instant.ofEpochMilli(now);
+            reindex(k, attributesOf(old), attributes);
             created[0] = store(
                     k,
                     old,
@@ -93,6 +161,7 @@ final class MemorySessions implements SessionBackend {
                 return old;
             }
             Attributes a = old.attributes().without(remove).withAll(set);
+            reindex(k, old.attributes(), a);
             return new Session(
                     k, a, old.createdAt(), Instant.ofEpochMilli(now), old.expiresAt(), versions.incrementAndGet());
         });
@@ -132,6 +201,7 @@ final class MemorySessions implements SessionBackend {
         map.computeIfPresent(id, (k, old) -> {
             index.remove(k, old.expiresAt().toEpochMilli());
             ids.remove(k);
+            reindex(k, old.attributes(), null);
             deleted[0] = live(old, now);
             return null;
         });
@@ -145,6 +215,7 @@ final class MemorySessions implements SessionBackend {
             if (!live(old, now) || old.version() != expectedVersion) {
                 return old;
             }
+            reindex(k, old.attributes(), attributes);
             updated[0] = new Session(
                     k,
                     attributes,
@@ -196,6 +267,7 @@ final class MemorySessions implements SessionBackend {
                 if (s.expiresAt().toEpochMilli() == key.expiresAt()) {
                     gone[0] = true;
                     ids.remove(k);
+                    reindex(k, s.attributes(), null);
                     return null;
                 }
                 return s;
@@ -217,5 +289,6 @@ final class MemorySessions implements SessionBackend {
         map.clear();
         ids.clear();
         index.clear();
+        byValue.clear();
     }
 }

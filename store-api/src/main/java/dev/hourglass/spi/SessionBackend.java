@@ -56,4 +56,13 @@ public interface SessionBackend {
     Page<String> ids(String cursor, int limit, long now);
 
     long count(long now);
+
+    /**
+     * Live sessions (at most {@code limit}) whose indexed attribute {@code name} holds {@code value}
+     * exactly; see {@link SessionIndex}. Every backend of the project keeps an index and overrides
+     * this; the default reads the whole store.
+     */
+    default Map<String, Session> findByIndex(String name, byte[] value, int limit, long now) {
+        return SessionIndex.scan(this, name, value, limit, now);
+    }
 }

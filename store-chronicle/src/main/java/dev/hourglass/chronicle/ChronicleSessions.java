@@ -16,7 +16,10 @@ import dev.hourglass.spi.SessionBackend;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,7 +37,8 @@ import net.openhft.chronicle.map.MapSegmentContext;
  * Sessions in one Chronicle map: id to a fixed header (expiry, last access, version, creation, due
  * time in the expiry index) followed by the attributes. Every call is one entry context under the
  * entry's lock, which Chronicle shares between processes. Reads copy the value out and decode it
- * after the lock is released; touch rewrites the header in place.
+ * after the lock is released; touch rewrites the header in place. The session index lives in the
+ * same map ({@link IndexEntries}).
  */
 final class ChronicleSessions implements SessionBackend {
 
@@ -46,6 +50,12 @@ final class ChronicleSessions implements SessionBackend {
     private final ExpiryListener sink;
     private final LongToIntFunction relief;
     private final int maxRecord;
+    private final IndexEntries index;
+
+    /** What a write replaced: the indexed values the session held before it. */
+    private static final class Replaced {
+        Map<String, byte[]> values = Map.of();
+    }
 
     ChronicleSessions(StoreDirectory d, Capacity capacity, ExpiryListener sink, LongToIntFunction relief) {
         this.d = d;
@@ -54,6 +64,12 @@ final class ChronicleSessions implements SessionBackend {
         this.sink = sink;
         this.relief = relief;
         this.maxRecord = Records.maxSessionRecord(d.layout.maxSessionBytes());
+        this.index = new IndexEntries(this, d, capacity, maxRecord);
+    }
+
+    @Override
+    public Map<String, Session> findByIndex(String name, byte[] value, int limit, long now) {
+        return index.find(name, value, limit, now);
     }
 
     @Override
@@ -97,6 +113,17 @@ final class ChronicleSessions implements SessionBackend {
     @Override
     public Session put(String id, Attributes attributes, long now, long expiresAt) {
         byte[] attrs = encode(attributes);
+        Map<String, byte[]> set = IndexEntries.indexed(attributes);
+        index.file(id, set);
+        Replaced replaced = new Replaced();
+        try {
+            return put(id, attributes, attrs, now, expiresAt, replaced);
+        } finally {
+            index.settle(id, set, replaced.values);
+        }
+    }
+
+    private Session put(String id, Attributes attributes, byte[] attrs, long now, long expiresAt, Replaced replaced) {
         for (int attempt = 0; ; attempt++) {
             try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
                 c.writeLock().lock();
@@ -106,6 +133,10 @@ final class ChronicleSessions implements SessionBackend {
                 long due;
                 RandomDataInput in = e == null ? null : e.value().bytes();
                 long off = e == null ? 0 : e.value().offset();
+                if (e != null && intact(e.value())) {
+                    replaced.values =
+                            IndexEntries.indexed(id, in, off, e.value().size());
+                }
                 if (e != null && intact(e.value()) && in.readLong(off + S_EXPIRES) > now) {
                     created = in.readLong(off + S_CREATED);
                     version = in.readLong(off + S_VERSION) + 1;
@@ -141,6 +172,18 @@ final class ChronicleSessions implements SessionBackend {
     @Override
     public Session createIfAbsent(String id, Attributes attributes, long now, long expiresAt) {
         byte[] attrs = encode(attributes);
+        Map<String, byte[]> set = IndexEntries.indexed(attributes);
+        index.file(id, set);
+        Replaced replaced = new Replaced();
+        try {
+            return createIfAbsent(id, attributes, attrs, now, expiresAt, replaced);
+        } finally {
+            index.settle(id, set, replaced.values);
+        }
+    }
+
+    private Session createIfAbsent(
+            String id, Attributes attributes, byte[] attrs, long now, long expiresAt, Replaced replaced) {
         for (int attempt = 0; ; attempt++) {
             try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
                 c.writeLock().lock();
@@ -152,6 +195,9 @@ final class ChronicleSessions implements SessionBackend {
                 }
                 if (e == null) {
                     capacity.beforeInsert();
+                } else if (intact(e.value())) {
+                    replaced.values = IndexEntries.indexed(
+                            id, e.value().bytes(), e.value().offset(), e.value().size());
                 }
                 long version = freshVersion(now);
                 store(c, e, id, expiresAt, now, version, now, index(id, expiresAt, now), attrs);
@@ -169,6 +215,17 @@ final class ChronicleSessions implements SessionBackend {
 
     @Override
     public Session merge(String id, Attributes set, Set<String> remove, long now) {
+        Map<String, byte[]> filed = IndexEntries.indexed(set);
+        index.file(id, filed);
+        Replaced replaced = new Replaced();
+        try {
+            return merge(id, set, remove, now, replaced);
+        } finally {
+            index.settle(id, filed, replaced.values);
+        }
+    }
+
+    private Session merge(String id, Attributes set, Set<String> remove, long now, Replaced replaced) {
         try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
             c.writeLock().lock();
             MapEntry<String, byte[]> e = c.entry();
@@ -188,7 +245,16 @@ final class ChronicleSessions implements SessionBackend {
             long due = in.readLong(off + S_DUE);
             byte[] buffer = Scratch.buffer(length);
             in.read(off + S_HEADER, buffer, 0, length);
-            Attributes merged = decode(id, buffer, length).without(remove).withAll(set);
+            Attributes before = decode(id, buffer, length);
+            Map<String, byte[]> held = IndexEntries.indexed(before);
+            if (!held.isEmpty()) {
+                Set<String> changed = new HashSet<>(remove);
+                changed.addAll(set.names());
+                Map<String, byte[]> old = new LinkedHashMap<>(held);
+                old.keySet().retainAll(changed);
+                replaced.values = old;
+            }
+            Attributes merged = before.without(remove).withAll(set);
             store(c, e, id, expires, now, version, created, due, encode(merged));
             return new Session(
                     id,
@@ -269,6 +335,15 @@ final class ChronicleSessions implements SessionBackend {
 
     @Override
     public boolean delete(String id, long now) {
+        Replaced replaced = new Replaced();
+        try {
+            return delete(id, now, replaced);
+        } finally {
+            index.settle(id, Map.of(), replaced.values);
+        }
+    }
+
+    private boolean delete(String id, long now, Replaced replaced) {
         try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
             c.writeLock().lock();
             MapEntry<String, byte[]> e = c.entry();
@@ -277,6 +352,10 @@ final class ChronicleSessions implements SessionBackend {
             }
             boolean live =
                     !intact(e.value()) || e.value().bytes().readLong(e.value().offset() + S_EXPIRES) > now;
+            if (intact(e.value())) {
+                replaced.values = IndexEntries.indexed(
+                        id, e.value().bytes(), e.value().offset(), e.value().size());
+            }
             c.remove(e);
             capacity.removed();
             return live;
@@ -288,6 +367,18 @@ final class ChronicleSessions implements SessionBackend {
     @Override
     public Session compareAndSet(String id, long expectedVersion, Attributes attributes, long now) {
         byte[] attrs = encode(attributes);
+        Map<String, byte[]> set = IndexEntries.indexed(attributes);
+        index.file(id, set);
+        Replaced replaced = new Replaced();
+        try {
+            return compareAndSet(id, expectedVersion, attributes, attrs, now, replaced);
+        } finally {
+            index.settle(id, set, replaced.values);
+        }
+    }
+
+    private Session compareAndSet(
+            String id, long expectedVersion, Attributes attributes, byte[] attrs, long now, Replaced replaced) {
         try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
             c.writeLock().lock();
             MapEntry<String, byte[]> e = c.entry();
@@ -301,6 +392,7 @@ final class ChronicleSessions implements SessionBackend {
             if (expires <= now || in.readLong(off + S_VERSION) != expectedVersion) {
                 return null;
             }
+            replaced.values = IndexEntries.indexed(id, in, off, e.value().size());
             long created = in.readLong(off + S_CREATED);
             long version = expectedVersion + 1;
             store(c, e, id, expires, now, version, created, in.readLong(off + S_DUE), attrs);
@@ -367,7 +459,9 @@ final class ChronicleSessions implements SessionBackend {
                 String id = e.key().get();
                 if (after == null || id.compareTo(after) > 0) { // ids are never empty: "" is before all
                     Data<byte[]> v = e.value();
-                    out.add(new Candidate(id, !intact(v) || v.bytes().readLong(v.offset() + S_EXPIRES) > now));
+                    if (!intact(v) || !IndexEntries.isEntry(v.bytes(), v.offset())) {
+                        out.add(new Candidate(id, !intact(v) || v.bytes().readLong(v.offset() + S_EXPIRES) > now));
+                    }
                 }
             });
         }
@@ -382,7 +476,9 @@ final class ChronicleSessions implements SessionBackend {
                 try (MapSegmentContext<String, byte[], ?> c = map.segmentContext(i)) {
                     c.forEachSegmentEntry(e -> {
                         Data<byte[]> v = e.value();
-                        if (!intact(v) || v.bytes().readLong(v.offset() + S_EXPIRES) > now) {
+                        if (!intact(v)
+                                || (v.bytes().readLong(v.offset() + S_EXPIRES) > now
+                                        && !IndexEntries.isEntry(v.bytes(), v.offset()))) {
                             n[0]++;
                         }
                     });
@@ -396,6 +492,7 @@ final class ChronicleSessions implements SessionBackend {
 
     /** The sweeper's look at one due id: removes it when expired, files it again when it lives on. */
     boolean sweep(String id, long now) {
+        Replaced replaced = new Replaced();
         boolean removed = false;
         try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(id)) {
             c.writeLock().lock();
@@ -414,6 +511,7 @@ final class ChronicleSessions implements SessionBackend {
             long off = v.offset();
             long expires = in.readLong(off + S_EXPIRES);
             if (expires <= now) {
+                replaced.values = IndexEntries.indexed(id, in, off, v.size());
                 c.remove(e);
                 capacity.removed();
                 removed = true;
@@ -422,12 +520,13 @@ final class ChronicleSessions implements SessionBackend {
             }
         }
         if (removed) {
+            index.settle(id, Map.of(), replaced.values);
             sink.expired(id);
         }
         return removed;
     }
 
-    private void store(
+    void store(
             ExternalMapQueryContext<String, byte[], ?> c,
             MapEntry<String, byte[]> e,
             String id,

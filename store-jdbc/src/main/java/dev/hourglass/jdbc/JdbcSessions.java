@@ -4,6 +4,7 @@ import dev.hourglass.Attributes;
 import dev.hourglass.Page;
 import dev.hourglass.Session;
 import dev.hourglass.spi.SessionBackend;
+import dev.hourglass.spi.SessionIndex;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,6 +31,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * attribute write, and carrying the creation time lets MySQL, which has no {@code RETURNING},
  * answer put and compare-and-set with the whole session from one statement. A session deleted
  * and created again gets a new creation time or a random counter, so an old version does not match.
+ *
+ * <p>The session index is a table of (digest of name and value, id, name) rows, removed with their
+ * session by a cascading foreign key. A write that sets or removes an indexed attribute runs in one
+ * transaction with its index rows (one more statement per indexed attribute it sets, one to clear
+ * the id's old rows); other writes are unchanged. A lookup is one join statement.
  */
 final class JdbcSessions implements SessionBackend {
 
@@ -40,10 +46,85 @@ final class JdbcSessions implements SessionBackend {
 
     private final Db db;
     private final Dialect d;
+    private final String indexFind;
+    private final String indexAdd;
+    private final String indexClearName;
+    private final String indexClearId;
 
     JdbcSessions(Db db) {
         this.db = db;
         this.d = db.dialect;
+        String index = d.prefix + "session_index";
+        this.indexFind = "SELECT s.id, s.attributes, s.created_at, s.accessed_at, s.expires_at, s.version FROM "
+                + index + " i JOIN " + d.sessions + " s ON s.id = i.id WHERE i.digest = ? AND s.expires_at > ?"
+                + " LIMIT ?";
+        this.indexAdd = d.mysql
+                ? "INSERT IGNORE INTO " + index + " (digest, id, name) VALUES (?, ?, ?)"
+                : "INSERT INTO " + index + " (digest, id, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+        this.indexClearName = "DELETE FROM " + index + " WHERE id = ? AND name = ?";
+        this.indexClearId = "DELETE FROM " + index + " WHERE id = ?";
+    }
+
+    /**
+     * Files {@code id} under the indexed values of {@code set} (clearing what it had under those names)
+     * and removes it from the indexed names of {@code remove}; with {@code replace}, every row of the
+     * id goes first. Runs inside the transaction that writes the session, after its row is written.
+     */
+    private void refile(Connection c, String id, Attributes set, Set<String> remove, boolean replace)
+            throws SQLException {
+        if (replace) {
+            try (PreparedStatement ps = c.prepareStatement(indexClearId)) {
+                d.bindId(ps, 1, id);
+                ps.executeUpdate();
+            }
+        } else {
+            Set<String> names = new LinkedHashSet<>(SessionIndex.indexedNames(remove));
+            names.addAll(SessionIndex.indexedNames(set.names()));
+            for (String n : names) {
+                try (PreparedStatement ps = c.prepareStatement(indexClearName)) {
+                    d.bindId(ps, 1, id);
+                    d.bindId(ps, 2, n);
+                    ps.executeUpdate();
+                }
+            }
+        }
+        for (String n : SessionIndex.indexedNames(set.names())) {
+            try (PreparedStatement ps = c.prepareStatement(indexAdd)) {
+                ps.setBytes(1, SessionIndex.digest(n, set.getBytes(n)));
+                d.bindId(ps, 2, id);
+                d.bindId(ps, 3, n);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Session> findByIndex(String name, byte[] value, int limit, long now) {
+        byte[] digest = SessionIndex.digest(name, value);
+        Map<String, Session> found = db.call("findByIndex", name, c -> {
+            Map<String, Session> rows = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(indexFind)) {
+                ps.setBytes(1, digest);
+                ps.setLong(2, now);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String id = d.readId(rs, 1, "session id");
+                        rows.put(
+                                id,
+                                session(
+                                        id,
+                                        JdbcCodec.attributes(rs.getBytes(2), "session '" + id + "'"),
+                                        rs.getLong(3),
+                                        rs.getLong(4),
+                                        rs.getLong(5),
+                                        rs.getLong(6)));
+                    }
+                }
+            }
+            return rows;
+        });
+        return SessionIndex.matches(found, name, value, limit, now);
     }
 
     static long freshVersion(long now) {
@@ -172,6 +253,11 @@ final class JdbcSessions implements SessionBackend {
                     }
                     ps.executeBatch();
                 }
+                for (String id : chunk) {
+                    if (SessionIndex.anyIndexed(batch.get(id))) {
+                        refile(c, id, batch.get(id), Set.of(), true);
+                    }
+                }
                 return null;
             });
         }
@@ -181,52 +267,92 @@ final class JdbcSessions implements SessionBackend {
     public Session put(String id, Attributes attributes, long now, long expiresAt) {
         long fresh = freshVersion(now);
         byte[] blob = attributes.toBytes();
-        return db.call("put", id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(d.put)) {
-                bindInsert(ps, id, blob, now, expiresAt, fresh);
-                ps.setLong(7, now);
-                ps.setLong(8, now);
-                long version;
-                if (d.mysql) {
-                    int n = ps.executeUpdate();
-                    version = n == 1 ? fresh : Dialect.lastInsertId(ps);
-                } else {
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        version = rs.getLong(2);
-                    }
+        if (SessionIndex.anyIndexed(attributes)) {
+            return db.inTransaction("put", id, c -> {
+                Session s = put(c, id, attributes, blob, fresh, now, expiresAt);
+                refile(c, id, attributes, Set.of(), true);
+                return s;
+            });
+        }
+        return db.call("put", id, c -> put(c, id, attributes, blob, fresh, now, expiresAt));
+    }
+
+    private Session put(
+            Connection c, String id, Attributes attributes, byte[] blob, long fresh, long now, long expiresAt)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(d.put)) {
+            bindInsert(ps, id, blob, now, expiresAt, fresh);
+            ps.setLong(7, now);
+            ps.setLong(8, now);
+            long version;
+            if (d.mysql) {
+                int n = ps.executeUpdate();
+                version = n == 1 ? fresh : Dialect.lastInsertId(ps);
+            } else {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    version = rs.getLong(2);
                 }
-                return session(id, attributes, createdAt(version), now, expiresAt, version);
             }
-        });
+            return session(id, attributes, createdAt(version), now, expiresAt, version);
+        }
     }
 
     @Override
     public Session createIfAbsent(String id, Attributes attributes, long now, long expiresAt) {
         long fresh = freshVersion(now);
         byte[] blob = attributes.toBytes();
-        boolean created = db.call("createIfAbsent", id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(d.createIfAbsent)) {
-                bindInsert(ps, id, blob, now, expiresAt, fresh);
-                if (d.mysql) {
-                    for (int i = 7; i <= 11; i++) {
-                        ps.setLong(i, now);
+        boolean created = SessionIndex.anyIndexed(attributes)
+                ? db.inTransaction("createIfAbsent", id, c -> {
+                    boolean inserted = createIfAbsent(c, id, blob, fresh, now, expiresAt);
+                    if (inserted) {
+                        refile(c, id, attributes, Set.of(), true);
                     }
-                    int n = ps.executeUpdate();
-                    // 1 and no value handed back: inserted; 2: an expired row replaced; 1 with the live version: kept.
-                    return n == 2 || (n == 1 && Dialect.lastInsertId(ps) == 0);
-                }
-                ps.setLong(7, now);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
-            }
-        });
+                    return inserted;
+                })
+                : db.call("createIfAbsent", id, c -> createIfAbsent(c, id, blob, fresh, now, expiresAt));
         return created ? session(id, attributes, now, now, expiresAt, fresh) : null;
+    }
+
+    private boolean createIfAbsent(Connection c, String id, byte[] blob, long fresh, long now, long expiresAt)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(d.createIfAbsent)) {
+            bindInsert(ps, id, blob, now, expiresAt, fresh);
+            if (d.mysql) {
+                for (int i = 7; i <= 11; i++) {
+                    ps.setLong(i, now);
+                }
+                int n = ps.executeUpdate();
+                // 1 and no value handed back: inserted; 2: an expired row replaced; 1 with the live version: kept.
+                return n == 2 || (n == 1 && Dialect.lastInsertId(ps) == 0);
+            }
+            ps.setLong(7, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     @Override
     public Session merge(String id, Attributes set, Set<String> remove, long now) {
+        if (SessionIndex.anyIndexed(set) || !SessionIndex.indexedNames(remove).isEmpty()) {
+            return db.inTransaction("merge", id, c -> {
+                Session locked = select(c, d.selectForUpdate, id, now);
+                if (locked == null) {
+                    return null;
+                }
+                Session merged = cas(
+                        c,
+                        id,
+                        locked.version(),
+                        locked.attributes().without(remove).withAll(set),
+                        now);
+                if (merged != null) {
+                    refile(c, id, set, remove, false);
+                }
+                return merged;
+            });
+        }
         Session current = get(id, now);
         if (current == null) {
             return null;
@@ -342,6 +468,15 @@ final class JdbcSessions implements SessionBackend {
 
     @Override
     public Session compareAndSet(String id, long expectedVersion, Attributes attributes, long now) {
+        if (SessionIndex.anyIndexed(attributes)) {
+            return db.inTransaction("compareAndSet", id, c -> {
+                Session s = cas(c, id, expectedVersion, attributes, now);
+                if (s != null) {
+                    refile(c, id, attributes, Set.of(), true);
+                }
+                return s;
+            });
+        }
         return db.call("compareAndSet", id, c -> cas(c, id, expectedVersion, attributes, now));
     }
 

@@ -23,7 +23,7 @@ import java.util.List;
  */
 final class Schema {
 
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     static final String COMPONENT = "hourglass";
     private static final String DEFAULT_PREFIX = "hg_";
 

@@ -178,9 +178,9 @@ class JdbcStoreTest {
             }
         }
         assertThat(Databases.mariaDb().sql("SELECT version FROM " + maria + "schema_version"))
-                .isEqualTo("2");
+                .isEqualTo("3");
         assertThat(Databases.postgres().sql("SELECT version FROM " + pg + "schema_version"))
-                .isEqualTo("2");
+                .isEqualTo("3");
     }
 
     private static String script(String resource, String prefix) throws IOException {
@@ -193,10 +193,10 @@ class JdbcStoreTest {
     void aSchemaNewerThanTheLibraryIsRefusedWithAClearMessage() {
         String prefix = Databases.freshPrefix();
         Hourglass.open(Databases.mariaDbUri(prefix), OPTIONS).close();
-        Databases.mariaDb().sql("UPDATE " + prefix + "schema_version SET version = 3");
+        Databases.mariaDb().sql("UPDATE " + prefix + "schema_version SET version = 4");
         assertThatThrownBy(() -> Hourglass.open(Databases.mariaDbUri(prefix), OPTIONS))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("schema version 3");
+                .hasMessageContaining("schema version 4");
     }
 
     @Test

@@ -17,6 +17,8 @@ import java.util.Arrays;
  *   {prefix}m{tag}{id}   stream metadata hash {prefix}j{tag}   stream expiry index
  *   {prefix}q{tag}{id}   stream messages list {prefix}l{tag}   sweep lease
  *   {prefix}w{tag}{id}   stream wake-up stream (XADD on append and close, XREAD BLOCK by waiters)
+ *   {prefix}x{tag}{n}:{name}{value}   session index: a set of the bucket's ids whose attribute name
+ *                        (n bytes of UTF-8) holds the value's bytes
  *   {prefix}layout       the layout version and bucket count, checked when a store opens
  * </pre>
  */
@@ -31,6 +33,7 @@ final class Keys {
     private final byte[][] sessionIndex;
     private final byte[][] streamIndex;
     private final byte[][] lease;
+    private final byte[][] valueIndex;
 
     Keys(String prefix, int buckets) {
         if (Integer.bitCount(buckets) != 1 || buckets > SlotHash.SLOT_COUNT) {
@@ -46,6 +49,7 @@ final class Keys {
         sessionIndex = new byte[buckets][];
         streamIndex = new byte[buckets][];
         lease = new byte[buckets][];
+        valueIndex = new byte[buckets][];
         for (int b = 0; b < buckets; b++) {
             String tag = "{" + tags[b] + "}";
             sessionPrefix[b] = bytes(prefix + "s" + tag);
@@ -55,6 +59,7 @@ final class Keys {
             sessionIndex[b] = bytes(prefix + "i" + tag);
             streamIndex[b] = bytes(prefix + "j" + tag);
             lease[b] = bytes(prefix + "l" + tag);
+            valueIndex[b] = bytes(prefix + "x" + tag);
         }
     }
 
@@ -142,6 +147,17 @@ final class Keys {
 
     byte[] lease(int bucket) {
         return lease[bucket];
+    }
+
+    /** The prefix of the bucket's session index sets, which the scripts complete with a name and value. */
+    byte[] valueIndexPrefix(int bucket) {
+        return valueIndex[bucket];
+    }
+
+    /** The bucket's set of ids whose attribute {@code name} holds {@code value}. */
+    byte[] valueIndex(int bucket, String name, byte[] value) {
+        byte[] n = bytes(name);
+        return concat(concat(valueIndex[bucket], bytes(n.length + ":")), concat(n, value));
     }
 
     byte[] layout() {

@@ -8,6 +8,7 @@ import dev.hourglass.Page;
 import dev.hourglass.Session;
 import dev.hourglass.StoreException;
 import dev.hourglass.spi.SessionBackend;
+import dev.hourglass.spi.SessionIndex;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -30,7 +31,12 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Sessions as one hash each. A read is a plain HGETALL whose expiry field is checked here; every
  * write is one script (EVALSHA) that checks liveness against the caller's {@code now}, writes the
- * hash, sets its PEXPIRE and moves the id in its bucket's expiry index, atomically.
+ * hash, sets its PEXPIRE and moves the id in its bucket's expiry index and session index,
+ * atomically.
+ *
+ * <p>The session index costs a write that changes an indexed value one SREM and one SADD inside its
+ * script (a write of other attributes one HGET more), and a lookup one script per bucket, all sent
+ * at once (each reads the set's members), then one HGETALL per match.
  */
 final class RedisSessions implements SessionBackend {
 
@@ -142,22 +148,27 @@ final class RedisSessions implements SessionBackend {
     }
 
     byte[][] writeArgs(String id, Attributes attributes, long now, long expiresAt) {
-        byte[][] args = new byte[5 + 2 * attributes.size()][];
+        byte[] raw = Codec.utf8(id);
+        byte[][] args = new byte[6 + 2 * attributes.size()][];
         args[0] = ascii(now);
         args[1] = ascii(expiresAt);
         args[2] = pttl(now, expiresAt);
         args[3] = ascii(ThreadLocalRandom.current().nextLong(1, VERSION_SEED_BOUND));
-        args[4] = Codec.utf8(id);
-        Codec.putAttributes(args, 5, attributes);
+        args[4] = raw;
+        args[5] = keys.valueIndexPrefix(keys.bucket(raw));
+        Codec.putAttributes(args, 6, attributes);
         return args;
     }
 
     @Override
     public Session merge(String id, Attributes set, Set<String> remove, long now) {
-        byte[][] args = new byte[2 + remove.size() + 2 * set.size()][];
+        byte[] raw = Codec.utf8(id);
+        byte[][] args = new byte[4 + remove.size() + 2 * set.size()][];
         args[0] = ascii(now);
-        args[1] = ascii(remove.size());
-        int i = 2;
+        args[1] = raw;
+        args[2] = keys.valueIndexPrefix(keys.bucket(raw));
+        args[3] = ascii(remove.size());
+        int i = 4;
         for (String name : remove) {
             args[i++] = Codec.utf8(name);
         }
@@ -186,24 +197,75 @@ final class RedisSessions implements SessionBackend {
             ascii(expiresAt),
             pttl(now, expiresAt),
             Codec.utf8(id),
-            returnSession ? new byte[] {'1'} : new byte[] {'0'}
+            returnSession ? new byte[] {'1'} : new byte[] {'0'},
+            keys.valueIndexPrefix(keys.bucket(Codec.utf8(id)))
         };
     }
 
     @Override
     public boolean delete(String id, long now) {
-        Long r = engine.eval(Script.DELETE, ScriptOutputType.INTEGER, keyAndIndex(id), ascii(now), Codec.utf8(id));
+        byte[] raw = Codec.utf8(id);
+        Long r = engine.eval(
+                Script.DELETE,
+                ScriptOutputType.INTEGER,
+                keyAndIndex(id),
+                ascii(now),
+                raw,
+                keys.valueIndexPrefix(keys.bucket(raw)));
         return r != null && r == 1L;
     }
 
     @Override
     public Session compareAndSet(String id, long expectedVersion, Attributes attributes, long now) {
-        byte[][] args = new byte[2 + 2 * attributes.size()][];
+        byte[] raw = Codec.utf8(id);
+        byte[][] args = new byte[4 + 2 * attributes.size()][];
         args[0] = ascii(now);
         args[1] = ascii(expectedVersion);
-        Codec.putAttributes(args, 2, attributes);
+        args[2] = raw;
+        args[3] = keys.valueIndexPrefix(keys.bucket(raw));
+        Codec.putAttributes(args, 4, attributes);
         List<Object> r = engine.eval(Script.CAS, ScriptOutputType.MULTI, new byte[][] {keyOf(id)}, args);
         return Codec.casReply(id, r, attributes, now);
+    }
+
+    /**
+     * One find script per bucket, all written at once (EVAL again for those whose script the server
+     * lost), then the matches read with one pipelined HGETALL each and checked once more.
+     */
+    @Override
+    public Map<String, Session> findByIndex(String name, byte[] value, int limit, long now) {
+        int buckets = keys.buckets();
+        List<AsyncCommand<byte[], byte[], List<Object>>> commands = new ArrayList<>(buckets);
+        List<byte[][]> keyList = new ArrayList<>(buckets);
+        List<byte[][]> argList = new ArrayList<>(buckets);
+        byte[] n = Codec.utf8(name);
+        byte[] at = ascii(now);
+        for (int b = 0; b < buckets; b++) {
+            byte[][] k = {keys.valueIndex(b, name, value)};
+            byte[][] a = {at, keys.sessionPrefix(b), n, value};
+            keyList.add(k);
+            argList.add(a);
+            commands.add(Engine.evalshaCommand(Script.FIND, k, a));
+        }
+        engine.dispatch(commands);
+        long deadline = engine.deadline();
+        List<String> ids = new ArrayList<>();
+        for (int b = 0; b < buckets; b++) {
+            List<Object> r;
+            try {
+                r = engine.awaitUntil("findByIndex", commands.get(b), deadline);
+            } catch (StoreException e) {
+                if (!(e.getCause() instanceof RedisNoScriptException)) {
+                    throw e;
+                }
+                r = engine.eval(Script.FIND, ScriptOutputType.MULTI, keyList.get(b), argList.get(b));
+            }
+            for (int i = 0; i < r.size() && ids.size() < limit; i++) {
+                ids.add(Codec.text(
+                        Codec.bytes(r, i, "session id in the session index"), "session id in the session index"));
+            }
+        }
+        return SessionIndex.matches(getAll(ids, now), name, value, limit, now);
     }
 
     /**
