@@ -1,0 +1,120 @@
+package dev.hourglass.spring.boot;
+
+import dev.hourglass.Hourglass;
+import dev.hourglass.Store;
+import dev.hourglass.StoreOptions;
+import dev.hourglass.spring.session.AttributeSerializer;
+import dev.hourglass.spring.session.HourglassSessionRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.session.SessionRepository;
+import org.springframework.session.config.annotation.web.http.EnableSpringHttpSession;
+import org.springframework.session.web.http.SessionRepositoryFilter;
+
+/**
+ * Opens the {@link Store} from {@code hourglass.store} (closed when the context closes), registers
+ * {@link HourglassSessionRepository} as Spring Session's repository (with its filter in a servlet
+ * application), binds the store's metrics to the application's {@link MeterRegistry} and adds a
+ * health indicator named {@code hourglass}. Each part backs off when the application defines its own
+ * bean of that type.
+ */
+@AutoConfiguration(beforeName = "org.springframework.boot.session.autoconfigure.SessionAutoConfiguration")
+@ConditionalOnClass(Store.class)
+@EnableConfigurationProperties(HourglassProperties.class)
+public class HourglassAutoConfiguration {
+
+    /**
+     * The store at {@code hourglass.store}, or the one the library's configuration names.
+     *
+     * @throws IllegalArgumentException when the URI or an option is not valid
+     * @throws dev.hourglass.StoreUnavailableException when the engine cannot be reached within the timeout
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public Store hourglassStore(HourglassProperties properties, ObjectProvider<StoreOptionsCustomizer> customizers) {
+        StoreOptions.Builder options = StoreOptions.builder();
+        if (properties.getTimeout() != null) {
+            options.timeout(properties.getTimeout());
+        }
+        if (properties.getSweepInterval() != null) {
+            options.sweepInterval(properties.getSweepInterval());
+        }
+        customizers.orderedStream().forEach(c -> c.customize(options));
+        String uri = properties.getStore() == null || properties.getStore().isBlank()
+                ? Hourglass.configuredUri()
+                : properties.getStore();
+        return Hourglass.open(uri, options.build());
+    }
+
+    /** Metrics of every store call on the application's registry. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    static class MetricsConfiguration {
+
+        @Bean
+        StoreOptionsCustomizer hourglassMeterRegistry(ObjectProvider<MeterRegistry> registry) {
+            return options -> {
+                MeterRegistry r = registry.getIfAvailable();
+                if (r != null) {
+                    options.meterRegistry(r);
+                }
+            };
+        }
+    }
+
+    /** UP while the engine answers (the check returns within the store's timeout). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "hourglassHealthIndicator")
+        HealthIndicator hourglassHealthIndicator(Store store) {
+            return () -> (store.isHealthy() ? Health.up() : Health.down())
+                    .withDetail("backend", store.backend())
+                    .build();
+        }
+    }
+
+    /** Spring Session over the store. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({SessionRepository.class, HourglassSessionRepository.class})
+    @ConditionalOnProperty(prefix = "hourglass.session", name = "enabled", matchIfMissing = true)
+    static class SessionConfiguration {
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean(SessionRepository.class)
+        HourglassSessionRepository sessionRepository(
+                Store store, HourglassProperties properties, ApplicationEventPublisher publisher) {
+            HourglassProperties.Session s = properties.getSession();
+            return HourglassSessionRepository.builder(store)
+                    .maxInactiveInterval(s.getMaxInactiveInterval())
+                    .flushMode(s.getFlushMode())
+                    .saveMode(s.getSaveMode())
+                    .serializer(
+                            s.getSerializer() == HourglassProperties.Serializer.JDK
+                                    ? AttributeSerializer.jdk()
+                                    : AttributeSerializer.json())
+                    .eventPublisher(publisher)
+                    .build();
+        }
+
+        /** The session filter; Spring Boot registers it with the servlet container. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+        @ConditionalOnMissingBean(SessionRepositoryFilter.class)
+        @EnableSpringHttpSession
+        static class FilterConfiguration {}
+    }
+}
