@@ -16,7 +16,6 @@ enum Op {
     DELETE,
     COMPARE_AND_SET,
     UPDATE,
-    FIND_BY_INDEX,
     IDS,
     COUNT,
     STREAM_OPEN,
@@ -24,6 +23,9 @@ enum Op {
     STREAM_COMPLETE,
     STREAM_FAIL,
     STREAM_NEXT,
+    STREAM_TAKE,
+    STREAM_ACK,
+    STREAM_READ,
     STREAM_STATE,
     STREAM_DELETE;
 

@@ -311,7 +311,7 @@ class HostileInputTest {
                     .hasMessageContaining("U+0000");
             assertThat(streams.state("s").orElseThrow().status()).isEqualTo(StreamStatus.OPEN);
             String reason = "line one\nline two\ttab \ud83d\ude00";
-            assertThat(streams.fail("s", reason)).isTrue();
+            assertThat(streams.fail("s", reason).closed()).isTrue();
             assertThat(streams.state("s").orElseThrow().failureReason()).contains(reason);
         }
     }

@@ -1,6 +1,8 @@
 package dev.hourglass.memory;
 
 import dev.hourglass.Attributes;
+import dev.hourglass.Batch;
+import dev.hourglass.CloseResult;
 import dev.hourglass.Message;
 import dev.hourglass.NoSuchStreamException;
 import dev.hourglass.Poll;
@@ -8,6 +10,7 @@ import dev.hourglass.StreamClosedException;
 import dev.hourglass.StreamState;
 import dev.hourglass.StreamStatus;
 import dev.hourglass.spi.StreamBackend;
+import dev.hourglass.spi.StreamWatchers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,10 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Streams guarded by their own monitor; appends and closes wake blocked readers. */
+/** Streams guarded by their own monitor; appends, closes, acknowledgements and deletes signal watchers. */
 final class MemoryStreams implements StreamBackend {
-
-    private static final long MAX_WAIT_SLICE_MS = 10;
 
     private static final class Stream {
         final String id;
@@ -29,6 +30,7 @@ final class MemoryStreams implements StreamBackend {
         final long expiresAt;
         final List<Message> messages = new ArrayList<>();
         final Map<String, Long> markers = new HashMap<>();
+        final Map<String, Long> leases = new HashMap<>();
         StreamStatus status = StreamStatus.OPEN;
         String reason;
         boolean deleted;
@@ -47,6 +49,7 @@ final class MemoryStreams implements StreamBackend {
 
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
     private final ExpiryIndex index = new ExpiryIndex();
+    private final StreamWatchers watchers = new StreamWatchers();
 
     private Stream live(String id, long now) {
         Stream s = streams.get(id);
@@ -77,6 +80,7 @@ final class MemoryStreams implements StreamBackend {
         if (s == null) {
             throw new NoSuchStreamException(id);
         }
+        long seq;
         synchronized (s) {
             if (s.deleted) {
                 throw new NoSuchStreamException(id);
@@ -84,37 +88,40 @@ final class MemoryStreams implements StreamBackend {
             if (s.status != StreamStatus.OPEN) {
                 throw new StreamClosedException(id, s.status);
             }
-            long seq = s.messages.size() + 1L;
+            seq = s.messages.size() + 1L;
             s.messages.add(new Message(seq, payload.clone(), Instant.ofEpochMilli(now)));
-            s.notifyAll();
-            return seq;
         }
+        watchers.signal(id);
+        return seq;
     }
 
     @Override
-    public boolean complete(String id, long now) {
+    public CloseResult complete(String id, long now) {
         return close(id, StreamStatus.COMPLETED, null, now);
     }
 
     @Override
-    public boolean fail(String id, String reason, long now) {
+    public CloseResult fail(String id, String reason, long now) {
         return close(id, StreamStatus.FAILED, reason, now);
     }
 
-    private boolean close(String id, StreamStatus status, String reason, long now) {
+    private CloseResult close(String id, StreamStatus status, String reason, long now) {
         Stream s = live(id, now);
         if (s == null) {
-            return false;
+            return CloseResult.ABSENT;
         }
         synchronized (s) {
-            if (s.deleted || s.status != StreamStatus.OPEN) {
-                return false;
+            if (s.deleted) {
+                return CloseResult.ABSENT;
+            }
+            if (s.status != StreamStatus.OPEN) {
+                return CloseResult.already(s.status);
             }
             s.status = status;
             s.reason = reason;
-            s.notifyAll();
-            return true;
         }
+        watchers.signal(id);
+        return CloseResult.CLOSED;
     }
 
     @Override
@@ -132,22 +139,74 @@ final class MemoryStreams implements StreamBackend {
             if (marker < s.messages.size()) {
                 m = s.messages.get((int) marker);
                 s.markers.put(reader, marker + 1);
+                s.leases.remove(reader);
             }
             return Poll.of(m, s.status, s.reason);
         }
     }
 
     @Override
-    public boolean awaitChange(String id, long deadlineNanos) throws InterruptedException {
-        Stream s = streams.get(id);
+    public Poll take(String id, String reader, long leaseUntil, long now) {
+        Stream s = live(id, now);
+        if (s == null) {
+            return null;
+        }
+        synchronized (s) {
+            if (s.deleted) {
+                return null;
+            }
+            long marker = s.markers.getOrDefault(reader, 0L);
+            if (marker >= s.messages.size()) {
+                return Poll.of(null, s.status, s.reason);
+            }
+            long held = s.leases.getOrDefault(reader, 0L);
+            if (held > now) {
+                return Poll.held(s.status, s.reason, held);
+            }
+            s.leases.put(reader, leaseUntil);
+            s.markers.putIfAbsent(reader, 0L);
+            return Poll.of(s.messages.get((int) marker), s.status, s.reason);
+        }
+    }
+
+    @Override
+    public boolean ack(String id, String reader, long sequence, long now) {
+        Stream s = live(id, now);
         if (s == null) {
             return false;
         }
-        long ms = Math.min(MAX_WAIT_SLICE_MS, Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
         synchronized (s) {
-            s.wait(ms);
+            long marker = s.markers.getOrDefault(reader, 0L);
+            if (s.deleted || sequence != marker + 1 || !s.leases.containsKey(reader)) {
+                return false;
+            }
+            s.markers.put(reader, sequence);
+            s.leases.remove(reader);
         }
+        watchers.signal(id);
         return true;
+    }
+
+    @Override
+    public Batch read(String id, long after, int limit, long now) {
+        Stream s = live(id, now);
+        if (s == null) {
+            return null;
+        }
+        synchronized (s) {
+            if (s.deleted) {
+                return null;
+            }
+            int size = s.messages.size();
+            int from = (int) Math.min(after, size);
+            int to = (int) Math.min((long) from + limit, size);
+            return new Batch(after, s.messages.subList(from, to), s.status, Optional.ofNullable(s.reason), size);
+        }
+    }
+
+    @Override
+    public Watch watch(String id, Runnable onChange) {
+        return watchers.watch(id, onChange);
     }
 
     @Override
@@ -178,13 +237,13 @@ final class MemoryStreams implements StreamBackend {
         index.remove(id, s.expiresAt);
         boolean wasLive = s.live(now);
         retire(s);
+        watchers.signal(id);
         return wasLive;
     }
 
     private static void retire(Stream s) {
         synchronized (s) {
             s.deleted = true;
-            s.notifyAll();
         }
     }
 
@@ -196,6 +255,7 @@ final class MemoryStreams implements StreamBackend {
             Stream s = streams.get(key.id());
             if (s != null && s.expiresAt == key.expiresAt() && streams.remove(key.id(), s)) {
                 retire(s);
+                watchers.signal(key.id());
                 removed++;
             }
             index.remove(key.id(), key.expiresAt());
@@ -211,5 +271,6 @@ final class MemoryStreams implements StreamBackend {
         streams.values().forEach(MemoryStreams::retire);
         streams.clear();
         index.clear();
+        watchers.signalAll();
     }
 }

@@ -353,7 +353,7 @@ public abstract class BoundaryContract {
                         .hasMessageContaining("reader");
             }
             if (validReason(reason)) {
-                assertThat(streams.fail(sid, reason)).isTrue();
+                assertThat(streams.fail(sid, reason).closed()).isTrue();
                 StreamState s = streams.state(sid).orElseThrow();
                 assertThat(s.id()).isEqualTo(sid);
                 assertThat(s.status()).isEqualTo(StreamStatus.FAILED);

@@ -39,6 +39,8 @@ public final class ContractWorker {
             switch (command) {
                 case "increment" -> increment(store, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
                 case "read" -> read(store, args[2], args[3], Integer.parseInt(args[4]));
+                case "take" -> take(store, args[2], args[3], Integer.parseInt(args[4]));
+                case "take-and-hang" -> takeAndHang(store, args[2], args[3], Long.parseLong(args[4]));
                 case "create" ->
                     System.out.println(
                             store.sessions()
@@ -85,6 +87,44 @@ public final class ContractWorker {
             }
         });
         System.out.print(out);
+    }
+
+    private static void take(Store store, String stream, String reader, int threads) throws Exception {
+        StringBuffer out = new StringBuffer();
+        runThreads(threads, () -> {
+            while (true) {
+                Poll p = store.streams()
+                        .takeAsync(stream, reader, Duration.ofSeconds(30), Duration.ofSeconds(2))
+                        .toCompletableFuture()
+                        .get(1, TimeUnit.MINUTES)
+                        .orElseThrow();
+                if (p.message().isPresent()) {
+                    long s = p.message().get().sequence();
+                    synchronized (out) {
+                        out.append(s).append('\n');
+                    }
+                    if (!store.streams().ack(stream, reader, s)) {
+                        throw new IllegalStateException("ack of " + s + " changed nothing");
+                    }
+                } else if (p.ended()) {
+                    return null;
+                }
+            }
+        });
+        System.out.print(out);
+    }
+
+    /** Takes one message under a lease and never acknowledges it: the process waits to be killed. */
+    private static void takeAndHang(Store store, String stream, String reader, long leaseMillis) throws Exception {
+        Poll p = store.streams()
+                .takeAsync(stream, reader, Duration.ofMillis(leaseMillis), Duration.ofSeconds(30))
+                .toCompletableFuture()
+                .get(1, TimeUnit.MINUTES)
+                .orElseThrow();
+        if (p.message().isPresent()) {
+            store.sessions().put(stream + "-taken", dev.hourglass.Attributes.empty(), Duration.ofHours(1));
+        }
+        Thread.sleep(TimeUnit.MINUTES.toMillis(5));
     }
 
     private static void runThreads(int threads, java.util.concurrent.Callable<Void> body) throws Exception {

@@ -113,6 +113,72 @@ public abstract class CrossProcessContract {
     }
 
     @Test
+    void aMessageTakenByAKilledProcessGoesToAnotherAfterItsLease() throws Exception {
+        store.streams().open("xp-lease", Attributes.empty(), Duration.ofHours(1));
+        store.streams().append("xp-lease", "only".getBytes(UTF_8));
+        try (SecondJvm other =
+                SecondJvm.start(ContractWorker.class, "take-and-hang", storeUri(), "xp-lease", "relay", "1500")) {
+            long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (store.sessions().get("xp-lease-taken").isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            Poll p = store.streams()
+                    .take("xp-lease", "relay", Duration.ofSeconds(30))
+                    .orElseThrow();
+            assertThat(p.message()).isEmpty();
+            assertThat(p.heldUntil()).as("the other process holds the message").isPresent();
+            other.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            Poll again = store.streams()
+                    .takeAsync("xp-lease", "relay", Duration.ofSeconds(30), Duration.ofSeconds(20))
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS)
+                    .orElseThrow();
+            assertThat(again.message().orElseThrow().text()).isEqualTo("only");
+            assertThat(store.streams().ack("xp-lease", "relay", 1)).isTrue();
+        }
+    }
+
+    @Test
+    void takersInTwoProcessesProcessEachMessageOnce() throws Exception {
+        int n = 300;
+        store.streams().open("xp-take", Attributes.empty(), Duration.ofHours(1));
+        Map<Long, Integer> seen = new ConcurrentHashMap<>();
+        try (SecondJvm other = SecondJvm.start(ContractWorker.class, "take", storeUri(), "xp-take", "relay", "2")) {
+            Thread producer = new Thread(() -> {
+                for (int i = 1; i <= n; i++) {
+                    store.streams().append("xp-take", Integer.toString(i).getBytes(UTF_8));
+                }
+                store.streams().complete("xp-take");
+            });
+            producer.start();
+            StoreContract.parallel(2, t -> {
+                while (true) {
+                    Poll p = store.streams()
+                            .takeAsync("xp-take", "relay", Duration.ofSeconds(30), Duration.ofSeconds(2))
+                            .toCompletableFuture()
+                            .get(1, TimeUnit.MINUTES)
+                            .orElseThrow();
+                    if (p.message().isPresent()) {
+                        long s = p.message().get().sequence();
+                        seen.merge(s, 1, Integer::sum);
+                        assertThat(store.streams().ack("xp-take", "relay", s)).isTrue();
+                    } else if (p.ended()) {
+                        return;
+                    }
+                }
+            });
+            producer.join();
+            for (String line : other.awaitSuccess(4, TimeUnit.MINUTES)) {
+                if (!line.equals("ready") && !line.equals("done")) {
+                    seen.merge(Long.parseLong(line), 1, Integer::sum);
+                }
+            }
+        }
+        assertThat(seen).hasSize(n);
+        assertThat(seen.values()).allMatch(c -> c == 1);
+    }
+
+    @Test
     void createIfAbsentRacedFromTwoProcessesHasOneWinner() throws Exception {
         List<String> results = new ArrayList<>();
         for (int round = 0; round < 3; round++) {

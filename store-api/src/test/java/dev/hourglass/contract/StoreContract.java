@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourglass.Attributes;
+import dev.hourglass.CloseResult;
 import dev.hourglass.Codecs;
 import dev.hourglass.ExpiryRegistration;
 import dev.hourglass.Message;
@@ -696,8 +697,8 @@ public abstract class StoreContract {
                 .hasMessageContaining("missing");
         assertThat(streams.state("missing")).isEmpty();
         assertThat(streams.next("missing", "r")).isEmpty();
-        assertThat(streams.complete("missing")).isFalse();
-        assertThat(streams.fail("missing", "x")).isFalse();
+        assertThat(streams.complete("missing")).isEqualTo(CloseResult.ABSENT);
+        assertThat(streams.fail("missing", "x")).isEqualTo(CloseResult.ABSENT);
     }
 
     @Test
@@ -705,8 +706,8 @@ public abstract class StoreContract {
         streams.open("c", Attributes.empty(), HOUR);
         streams.append("c", bytes("1"));
         streams.append("c", bytes("2"));
-        assertThat(streams.complete("c")).isTrue();
-        assertThat(streams.complete("c")).isFalse();
+        assertThat(streams.complete("c")).isEqualTo(CloseResult.CLOSED);
+        assertThat(streams.complete("c")).isEqualTo(CloseResult.ALREADY_COMPLETED);
         assertThatThrownBy(() -> streams.append("c", bytes("3")))
                 .isInstanceOf(StreamClosedException.class)
                 .hasMessageContaining("COMPLETED");
@@ -725,8 +726,8 @@ public abstract class StoreContract {
     void theEndIsVisibleAfterFailWithItsReason() {
         streams.open("f", Attributes.empty(), HOUR);
         streams.append("f", bytes("partial"));
-        assertThat(streams.fail("f", "upstream timed out")).isTrue();
-        assertThat(streams.complete("f")).isFalse();
+        assertThat(streams.fail("f", "upstream timed out")).isEqualTo(CloseResult.CLOSED);
+        assertThat(streams.complete("f")).isEqualTo(CloseResult.ALREADY_FAILED);
         assertThatThrownBy(() -> streams.append("f", bytes("late"))).isInstanceOf(StreamClosedException.class);
         assertThat(streams.next("f", "r").orElseThrow().message()).isPresent();
         Poll end = streams.next("f", "r").orElseThrow();

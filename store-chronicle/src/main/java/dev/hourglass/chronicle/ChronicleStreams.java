@@ -8,6 +8,8 @@ import static dev.hourglass.chronicle.Records.T_EXPIRES;
 import static dev.hourglass.chronicle.Records.T_STATUS;
 
 import dev.hourglass.Attributes;
+import dev.hourglass.Batch;
+import dev.hourglass.CloseResult;
 import dev.hourglass.CorruptDataException;
 import dev.hourglass.Message;
 import dev.hourglass.NoSuchStreamException;
@@ -19,8 +21,9 @@ import dev.hourglass.StreamStatus;
 import dev.hourglass.spi.StreamBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongToIntFunction;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.RandomDataInput;
@@ -43,7 +46,6 @@ final class ChronicleStreams implements StreamBackend {
     private static final int OPEN = StreamStatus.OPEN.code();
     private static final int COMPLETED = StreamStatus.COMPLETED.code();
     private static final int FAILED = StreamStatus.FAILED.code();
-    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final ThreadLocal<BytesStore<?, ?>> KEYS =
             ThreadLocal.withInitial(() -> BytesStore.nativeStoreWithFixedCapacity(8 + Records.MAX_ID_BYTES));
 
@@ -57,7 +59,7 @@ final class ChronicleStreams implements StreamBackend {
     private final int maxHeader;
     private final int maxMessage;
     private final long maxCount;
-    private final Object[] monitors = new Object[64];
+    private final StreamChanges changes;
 
     ChronicleStreams(StoreDirectory d, Capacity streamCapacity, Capacity messageCapacity, LongToIntFunction relief) {
         this.d = d;
@@ -70,9 +72,7 @@ final class ChronicleStreams implements StreamBackend {
         this.maxHeader = Records.maxStreamRecord(d.layout.maxSessionBytes());
         this.maxMessage = Records.maxMessageRecord(d.layout.maxMessageBytes());
         this.maxCount = Records.maxCount(d.layout.maxMessages());
-        for (int i = 0; i < monitors.length; i++) {
-            monitors[i] = new Object();
-        }
+        this.changes = new StreamChanges(d.dir);
     }
 
     @Override
@@ -180,38 +180,44 @@ final class ChronicleStreams implements StreamBackend {
     }
 
     @Override
-    public boolean complete(String id, long now) {
-        boolean done;
+    public CloseResult complete(String id, long now) {
+        CloseResult result;
         try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
             c.writeLock().lock();
             MapEntry<String, byte[]> e = c.entry();
             Data<byte[]> v = e == null ? null : e.value();
-            done = v != null
-                    && checked(id, v).readLong(v.offset() + T_EXPIRES) > now
-                    && v.bytes().readInt(v.offset() + T_STATUS) == OPEN;
-            if (done) {
+            result = closable(id, v, now);
+            if (result == CloseResult.CLOSED) {
                 ((RandomDataOutput<?>) v.bytes()).writeInt(v.offset() + T_STATUS, COMPLETED);
             }
         } catch (RuntimeException ex) {
             throw Failures.translate(ex, d, streamCapacity);
         }
-        if (done) {
+        if (result == CloseResult.CLOSED) {
             signal(id);
         }
-        return done;
+        return result;
+    }
+
+    /** CLOSED when the stored header {@code v} is of a live, open stream; else why it cannot be closed. */
+    private CloseResult closable(String id, Data<byte[]> v, long now) {
+        if (v == null || checked(id, v).readLong(v.offset() + T_EXPIRES) <= now) {
+            return CloseResult.ABSENT;
+        }
+        int status = v.bytes().readInt(v.offset() + T_STATUS);
+        return status == OPEN ? CloseResult.CLOSED : CloseResult.already(status(id, status));
     }
 
     @Override
-    public boolean fail(String id, String reason, long now) {
+    public CloseResult fail(String id, String reason, long now) {
         byte[] why = reason.getBytes(StandardCharsets.UTF_8);
         try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
             c.writeLock().lock();
             MapEntry<String, byte[]> e = c.entry();
             Data<byte[]> v = e == null ? null : e.value();
-            if (v == null
-                    || checked(id, v).readLong(v.offset() + T_EXPIRES) <= now
-                    || v.bytes().readInt(v.offset() + T_STATUS) != OPEN) {
-                return false;
+            CloseResult result = closable(id, v, now);
+            if (result != CloseResult.CLOSED) {
+                return result;
             }
             StreamHeader h = StreamHeader.read(id, v.bytes(), v.offset(), v.size());
             storeHeader(c, e, id, h.failed(FAILED, why).encode());
@@ -219,12 +225,117 @@ final class ChronicleStreams implements StreamBackend {
             throw Failures.translate(ex, d, streamCapacity);
         }
         signal(id);
-        return true;
+        return CloseResult.CLOSED;
     }
 
     @Override
     public Poll next(String id, String reader, long now) {
+        return withReader(id, reader, now, false, (v, at, count, status, reason) -> {
+            long marker = v.bytes().readLong(at);
+            Message m = null;
+            if (marker < count) {
+                m = readMessage(id, marker + 1);
+                ((RandomDataOutput<?>) v.bytes()).writeLong(at, marker + 1);
+                long lease = leaseOffset(id, v, reader);
+                if (lease >= 0) {
+                    ((RandomDataOutput<?>) v.bytes()).writeLong(lease, 0);
+                }
+            }
+            return Poll.of(m, status, reason);
+        });
+    }
+
+    @Override
+    public Poll take(String id, String reader, long leaseUntil, long now) {
+        return withReader(id, reader, now, true, (v, at, count, status, reason) -> {
+            long marker = v.bytes().readLong(at);
+            if (marker >= count) {
+                return Poll.of(null, status, reason);
+            }
+            long lease = leaseOffset(id, v, reader);
+            long held = v.bytes().readLong(lease);
+            if (held > now) {
+                return Poll.held(status, reason, held);
+            }
+            Message m = readMessage(id, marker + 1);
+            ((RandomDataOutput<?>) v.bytes()).writeLong(lease, leaseUntil);
+            return Poll.of(m, status, reason);
+        });
+    }
+
+    @Override
+    public boolean ack(String id, String reader, long sequence, long now) {
         byte[] name = reader.getBytes(StandardCharsets.UTF_8);
+        boolean acked;
+        try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
+            c.writeLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            Data<byte[]> v = e == null ? null : e.value();
+            if (v == null || checked(id, v).readLong(v.offset() + T_EXPIRES) <= now) {
+                return false;
+            }
+            long at = StreamHeader.readerOffset(id, v.bytes(), v.offset(), v.size(), name);
+            long lease = leaseOffset(id, v, reader);
+            acked = at >= 0
+                    && lease >= 0
+                    && v.bytes().readLong(lease) != 0
+                    && v.bytes().readLong(at) + 1 == sequence;
+            if (acked) {
+                ((RandomDataOutput<?>) v.bytes()).writeLong(at, sequence);
+                ((RandomDataOutput<?>) v.bytes()).writeLong(lease, 0);
+            }
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, streamCapacity);
+        }
+        if (acked) {
+            signal(id);
+        }
+        return acked;
+    }
+
+    @Override
+    public Batch read(String id, long after, int limit, long now) {
+        try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
+            c.readLock().lock();
+            MapEntry<String, byte[]> e = c.entry();
+            if (e == null) {
+                return null;
+            }
+            Data<byte[]> v = e.value();
+            if (checked(id, v).readLong(v.offset() + T_EXPIRES) <= now) {
+                return null;
+            }
+            StreamStatus status = status(id, v.bytes().readInt(v.offset() + T_STATUS));
+            long count = Records.checkCount(id, v.bytes().readLong(v.offset() + T_COUNT), maxCount);
+            String reason =
+                    status == StreamStatus.FAILED ? StreamHeader.reason(id, v.bytes(), v.offset(), v.size()) : null;
+            List<Message> out = new ArrayList<>();
+            for (long seq = after + 1; seq <= count && out.size() < limit; seq++) {
+                out.add(readMessage(id, seq));
+            }
+            return new Batch(after, out, status, Optional.ofNullable(reason), count);
+        } catch (RuntimeException ex) {
+            throw Failures.translate(ex, d, streamCapacity);
+        }
+    }
+
+    @Override
+    public Watch watch(String id, Runnable onChange) {
+        return changes.watch(id, onChange);
+    }
+
+    /** What a read under a reader name does with the header, its marker's offset, count and status. */
+    private interface ReaderStep {
+        Poll apply(Data<byte[]> v, long markerAt, long count, StreamStatus status, String reason);
+    }
+
+    /**
+     * Runs {@code step} under the header's write lock once the reader has a marker (and, with
+     * {@code leased}, a lease entry); null when the stream is absent.
+     */
+    private Poll withReader(String id, String reader, long now, boolean leased, ReaderStep step) {
+        byte[] name = reader.getBytes(StandardCharsets.UTF_8);
+        byte[] leaseName = StreamHeader.leaseName(name);
         try (ExternalMapQueryContext<String, byte[], ?> c = headers.queryContext(id)) {
             c.writeLock().lock();
             MapEntry<String, byte[]> e = c.entry();
@@ -240,30 +351,40 @@ final class ChronicleStreams implements StreamBackend {
             String reason =
                     status == StreamStatus.FAILED ? StreamHeader.reason(id, v.bytes(), v.offset(), v.size()) : null;
             long at = StreamHeader.readerOffset(id, v.bytes(), v.offset(), v.size(), name);
-            if (at < 0) {
+            boolean needLease = leased && StreamHeader.readerOffset(id, v.bytes(), v.offset(), v.size(), leaseName) < 0;
+            if (at < 0 || needLease) {
                 if (count == 0) {
                     return Poll.of(null, status, reason);
                 }
                 StreamHeader h = StreamHeader.read(id, v.bytes(), v.offset(), v.size());
-                if (h.readers().size() >= Records.MAX_READERS) {
-                    throw new StoreCapacityException("stream '" + id + "' already has " + Records.MAX_READERS
-                            + " reader names, the most one stream keeps markers for; reuse a reader name");
+                int more = (at < 0 ? 1 : 0) + (needLease ? 1 : 0);
+                if (h.readers().size() + more > Records.MAX_READERS) {
+                    throw new StoreCapacityException(
+                            "stream '" + id + "' already has " + h.readers().size()
+                                    + " reader entries of the " + Records.MAX_READERS
+                                    + " one stream keeps (a reader name that takes under a lease uses two); reuse a reader name");
                 }
-                storeHeader(c, e, id, h.withReader(name).encode());
+                if (at < 0) {
+                    h = h.withReader(name);
+                }
+                if (needLease) {
+                    h = h.withReader(leaseName);
+                }
+                storeHeader(c, e, id, h.encode());
                 e = c.entry();
                 v = e.value();
                 at = StreamHeader.readerOffset(id, v.bytes(), v.offset(), v.size(), name);
             }
-            long marker = v.bytes().readLong(at);
-            Message m = null;
-            if (marker < count) {
-                m = readMessage(id, marker + 1);
-                ((RandomDataOutput<?>) v.bytes()).writeLong(at, marker + 1);
-            }
-            return Poll.of(m, status, reason);
+            return step.apply(v, at, count, status, reason);
         } catch (RuntimeException ex) {
             throw Failures.translate(ex, d, streamCapacity);
         }
+    }
+
+    /** Where the reader's lease end is kept in the header {@code v}, or -1 when it never took under a lease. */
+    private static long leaseOffset(String id, Data<byte[]> v, String reader) {
+        return StreamHeader.readerOffset(
+                id, v.bytes(), v.offset(), v.size(), StreamHeader.leaseName(reader.getBytes(StandardCharsets.UTF_8)));
     }
 
     private Message readMessage(String id, long seq) {
@@ -288,28 +409,8 @@ final class ChronicleStreams implements StreamBackend {
         return 8 + Utf8.write(key, 8, id);
     }
 
-    @Override
-    public boolean awaitChange(String id, long deadlineNanos) throws InterruptedException {
-        long wait = Math.min(WAIT_SLICE_NANOS, deadlineNanos - System.nanoTime());
-        if (wait <= 0) {
-            return true;
-        }
-        Object m = monitor(id);
-        synchronized (m) {
-            TimeUnit.NANOSECONDS.timedWait(m, wait);
-        }
-        return true;
-    }
-
     private void signal(String id) {
-        Object m = monitor(id);
-        synchronized (m) {
-            m.notifyAll();
-        }
-    }
-
-    private Object monitor(String id) {
-        return monitors[(id.hashCode() & 0x7fffffff) % monitors.length];
+        changes.changed(id);
     }
 
     @Override

@@ -24,7 +24,10 @@ final class Records {
 
     /** The largest id or reader name in UTF-8. */
     static final int MAX_ID_BYTES = 256;
-    /** The readers one stream keeps markers for. */
+    /**
+     * The reader entries one stream keeps: a marker per reader name, and a lease entry per name that
+     * takes under a lease (names of up to {@link #MAX_ID_BYTES} + 1 bytes: a zero byte, then the name).
+     */
     static final int MAX_READERS = 64;
 
     static final int MAX_REASON_BYTES = 4096 * 3;
@@ -69,7 +72,7 @@ final class Records {
                 + MAX_REASON_BYTES
                 + maxMetadataBytes
                 + encodingAllowance(maxMetadataBytes)
-                + MAX_READERS * (READER_NAME + MAX_ID_BYTES);
+                + MAX_READERS * (READER_NAME + MAX_ID_BYTES + 1);
     }
 
     static int maxMessageRecord(int maxMessageBytes) {

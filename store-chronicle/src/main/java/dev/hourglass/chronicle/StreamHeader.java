@@ -152,7 +152,7 @@ record StreamHeader(
             throw new CorruptDataException("reader " + r + " runs past the end");
         }
         int n = in.readUnsignedShort(pos + READER_NAME_LENGTH);
-        if (n < 1 || n > Records.MAX_ID_BYTES || pos + READER_NAME + n > off + size) {
+        if (n < 1 || n > Records.MAX_ID_BYTES + 1 || pos + READER_NAME + n > off + size) {
             throw new CorruptDataException("reader " + r + " has a name of " + n + " bytes that does not fit");
         }
         return n;
@@ -195,10 +195,23 @@ record StreamHeader(
         return new StreamHeader(expiresAt, createdAt, count, due, failedStatus, why, metadata, readers);
     }
 
+    /**
+     * The name of the entry that keeps {@code name}'s lease end (epoch ms, 0 when none) in its marker
+     * field: a zero byte, which no reader name holds, then the name.
+     */
+    static byte[] leaseName(byte[] name) {
+        byte[] lease = new byte[name.length + 1];
+        System.arraycopy(name, 0, lease, 1, name.length);
+        return lease;
+    }
+
+    /** Each reader's marker; lease entries left out. */
     Map<String, Long> markers() {
         Map<String, Long> m = new LinkedHashMap<>();
         for (Reader r : readers) {
-            m.put(new String(r.name(), StandardCharsets.UTF_8), r.marker());
+            if (r.name()[0] != 0) {
+                m.put(new String(r.name(), StandardCharsets.UTF_8), r.marker());
+            }
         }
         return m;
     }

@@ -1,6 +1,8 @@
 package dev.hourglass.jdbc;
 
 import dev.hourglass.Attributes;
+import dev.hourglass.Batch;
+import dev.hourglass.CloseResult;
 import dev.hourglass.CorruptDataException;
 import dev.hourglass.Message;
 import dev.hourglass.NoSuchStreamException;
@@ -14,10 +16,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Streams in three tables: the stream row (status, count, expiry), its messages keyed by
@@ -30,18 +33,16 @@ import java.util.concurrent.TimeUnit;
  * caller, on any node), then the message read. A cheap unlocked read first answers the common
  * "nothing new" poll without a transaction.
  *
- * <p>Blocking reads wait on {@link Signals}: an append or close on this JVM wakes the reader at
- * once; on PostgreSQL other nodes' do too, through LISTEN/NOTIFY. Otherwise the reader polls with
- * a back-off from 2 ms to {@link #MAX_SLICE_NANOS} (50 ms), reset whenever a message arrives, so a
- * message appended on another MySQL/MariaDB node reaches a waiting reader within about 50 ms plus
- * one query.
+ * <p>{@link #take} leases the reader's next message in its marker row ({@code lease_seq}, the
+ * message leased, and {@code lease_until}) under the row's lock; {@link #ack} moves the marker in
+ * one conditional update. A lease names the message it is for, so {@link #next} moving the marker
+ * past it ends it without touching it.
+ *
+ * <p>Waiting reads are woken by {@link Signals}: at once for changes through this store and, on
+ * PostgreSQL, for other nodes' (LISTEN/NOTIFY); within a bounded poll of about 50 ms for other
+ * MySQL/MariaDB nodes'.
  */
 final class JdbcStreams implements StreamBackend {
-
-    static final long MIN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    static final long MAX_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** With LISTEN/NOTIFY working, polling is only a safety net against a lost notification. */
-    static final long MAX_NOTIFIED_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     /** What the unlocked first read answers when the reader has something to take. */
     private static final Poll PENDING = Poll.of(null, StreamStatus.OPEN, null);
@@ -49,14 +50,31 @@ final class JdbcStreams implements StreamBackend {
     private final Db db;
     private final Dialect d;
     private final Signals signals;
-    private final PgListener listener;
-    private final ThreadLocal<long[]> slice = ThreadLocal.withInitial(() -> new long[] {MIN_SLICE_NANOS});
+    private final String takeEnsure;
+    private final String takeLock;
+    private final String takeLease;
+    private final String ackUpdate;
+    private final String readMessages;
+    private final String readStatus;
 
     JdbcStreams(Db db, Signals signals, PgListener listener) {
         this.db = db;
         this.d = db.dialect;
         this.signals = signals;
-        this.listener = listener;
+        signals.poll(db, listener);
+        String r = d.readers;
+        this.takeEnsure = d.mysql
+                ? "INSERT IGNORE INTO " + r + " (stream_id, reader, marker) VALUES (?, ?, 0)"
+                : "INSERT INTO " + r + " (stream_id, reader, marker) VALUES (?, ?, 0) ON CONFLICT DO NOTHING";
+        this.takeLock =
+                "SELECT marker, lease_seq, lease_until FROM " + r + " WHERE stream_id = ? AND reader = ? FOR UPDATE";
+        this.takeLease = "UPDATE " + r + " SET lease_seq = ?, lease_until = ? WHERE stream_id = ? AND reader = ?";
+        this.ackUpdate = "UPDATE " + r + " SET marker = ?, lease_seq = 0, lease_until = 0"
+                + " WHERE stream_id = ? AND reader = ? AND marker = ? AND lease_seq = ? AND EXISTS (SELECT 1 FROM "
+                + d.streams + " t WHERE t.id = ? AND t.expires_at > ?)";
+        this.readStatus = "SELECT status, reason, message_count FROM " + d.streams + " WHERE id = ? AND expires_at > ?";
+        this.readMessages = "SELECT seq, payload, created_at FROM " + d.messages
+                + " WHERE stream_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
     }
 
     @Override
@@ -189,16 +207,16 @@ final class JdbcStreams implements StreamBackend {
     }
 
     @Override
-    public boolean complete(String id, long now) {
+    public CloseResult complete(String id, long now) {
         return close(id, StreamStatus.COMPLETED, null, now);
     }
 
     @Override
-    public boolean fail(String id, String reason, long now) {
+    public CloseResult fail(String id, String reason, long now) {
         return close(id, StreamStatus.FAILED, reason, now);
     }
 
-    private boolean close(String id, StreamStatus status, String reason, long now) {
+    private CloseResult close(String id, StreamStatus status, String reason, long now) {
         boolean closed = db.call(status == StreamStatus.COMPLETED ? "complete" : "fail", id, c -> {
             try (PreparedStatement ps = c.prepareStatement(d.close)) {
                 ps.setInt(1, status.code());
@@ -217,13 +235,26 @@ final class JdbcStreams implements StreamBackend {
         });
         if (closed) {
             signals.signal(id);
+            return CloseResult.CLOSED;
         }
-        return closed;
+        return db.call("state", id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(d.streamStatus)) {
+                d.bindId(ps, 1, id);
+                ps.setLong(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return CloseResult.ABSENT;
+                    }
+                    StreamStatus found = JdbcCodec.status(rs.getInt(1), id);
+                    // open again only if it was reopened between the two statements: it was absent then
+                    return found == StreamStatus.OPEN ? CloseResult.ABSENT : CloseResult.already(found);
+                }
+            }
+        });
     }
 
     @Override
     public Poll next(String id, String reader, long now) {
-        signals.observe(id);
         Poll peeked = db.call("next", id, c -> {
             try (PreparedStatement ps = c.prepareStatement(d.peek)) {
                 d.bindId(ps, 1, reader);
@@ -244,14 +275,10 @@ final class JdbcStreams implements StreamBackend {
         if (peeked != PENDING) {
             return peeked;
         }
-        Poll taken = db.inTransaction("next", id, c -> take(c, id, reader, now));
-        if (taken != null && taken.message().isPresent()) {
-            slice.get()[0] = MIN_SLICE_NANOS;
-        }
-        return taken;
+        return db.inTransaction("next", id, c -> claim(c, id, reader, now));
     }
 
-    private Poll take(Connection c, String id, String reader, long now) throws SQLException {
+    private Poll claim(Connection c, String id, String reader, long now) throws SQLException {
         StreamStatus status;
         String reason;
         long count;
@@ -318,18 +345,166 @@ final class JdbcStreams implements StreamBackend {
     }
 
     @Override
-    public boolean awaitChange(String id, long deadlineNanos) throws InterruptedException {
-        long[] s = slice.get();
-        long max = listener != null && listener.listening() ? MAX_NOTIFIED_SLICE_NANOS : MAX_SLICE_NANOS;
-        if (listener != null) {
-            listener.start();
+    public Poll take(String id, String reader, long leaseUntil, long now) {
+        return db.inTransaction("take", id, c -> {
+            StreamStatus status;
+            String reason;
+            long count;
+            try (PreparedStatement ps = c.prepareStatement(d.readLock)) {
+                d.bindId(ps, 1, id);
+                ps.setLong(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    status = JdbcCodec.status(rs.getInt(1), id);
+                    reason = rs.getString(2);
+                    count = rs.getLong(3);
+                }
+            }
+            if (count == 0) {
+                return Poll.of(null, status, reason);
+            }
+            long[] row = lockReader(c, id, reader);
+            if (row == null) {
+                // the first take under this name; a row another caller inserts meanwhile is kept
+                try (PreparedStatement ps = c.prepareStatement(takeEnsure)) {
+                    d.bindId(ps, 1, id);
+                    d.bindId(ps, 2, reader);
+                    ps.executeUpdate();
+                }
+                row = lockReader(c, id, reader);
+                if (row == null) {
+                    throw new CorruptDataException(
+                            "the marker of reader '" + reader + "' of stream '" + id + "' vanished under its lock");
+                }
+            }
+            long marker = row[0];
+            long leaseSeq = row[1];
+            long held = row[2];
+            if (marker >= count) {
+                return Poll.of(null, status, reason);
+            }
+            long seq = marker + 1;
+            if (leaseSeq == seq && held > now) {
+                return Poll.held(status, reason, held);
+            }
+            try (PreparedStatement ps = c.prepareStatement(takeLease)) {
+                ps.setLong(1, seq);
+                ps.setLong(2, leaseUntil);
+                d.bindId(ps, 3, id);
+                d.bindId(ps, 4, reader);
+                ps.executeUpdate();
+            }
+            return Poll.of(message(c, id, seq, count), status, reason);
+        });
+    }
+
+    /** The reader's marker, leased sequence and lease end under the row's lock; null when it has no row. */
+    private long[] lockReader(Connection c, String id, String reader) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(takeLock)) {
+            d.bindId(ps, 1, id);
+            d.bindId(ps, 2, reader);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : null;
+            }
         }
-        long start = System.nanoTime();
-        long wait = Math.min(s[0], max);
-        signals.await(id, deadlineNanos, wait);
-        boolean timedOut = System.nanoTime() - start >= wait;
-        s[0] = timedOut ? Math.min(wait * 2, max) : MIN_SLICE_NANOS;
-        return true;
+    }
+
+    private Message message(Connection c, String id, long seq, long count) throws SQLException {
+        try (PreparedStatement m = c.prepareStatement(d.message)) {
+            d.bindId(m, 1, id);
+            m.setLong(2, seq);
+            try (ResultSet rs = m.executeQuery()) {
+                if (!rs.next()) {
+                    throw new CorruptDataException(
+                            "message " + seq + " of stream '" + id + "' is missing below its count " + count);
+                }
+                return new Message(
+                        seq, JdbcCodec.payload(rs.getBytes(1), seq, id), Instant.ofEpochMilli(rs.getLong(2)));
+            }
+        }
+    }
+
+    @Override
+    public boolean ack(String id, String reader, long sequence, long now) {
+        boolean acked = db.call("ack", id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(ackUpdate)) {
+                ps.setLong(1, sequence);
+                d.bindId(ps, 2, id);
+                d.bindId(ps, 3, reader);
+                ps.setLong(4, sequence - 1);
+                ps.setLong(5, sequence);
+                d.bindId(ps, 6, id);
+                ps.setLong(7, now);
+                return ps.executeUpdate() == 1;
+            }
+        });
+        if (acked) {
+            notifyOthers(id);
+            signals.signal(id);
+        }
+        return acked;
+    }
+
+    /** On PostgreSQL, tells the other nodes' listeners that the stream changed. */
+    private void notifyOthers(String id) {
+        if (d.mysql) {
+            return;
+        }
+        db.call("notify", id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)::text")) {
+                ps.setString(1, d.channel());
+                ps.setString(2, id);
+                ps.executeQuery().close();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Batch read(String id, long after, int limit, long now) {
+        return db.call("read", id, c -> {
+            StreamStatus status;
+            String reason;
+            long count;
+            try (PreparedStatement ps = c.prepareStatement(readStatus)) {
+                d.bindId(ps, 1, id);
+                ps.setLong(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    status = JdbcCodec.status(rs.getInt(1), id);
+                    reason = rs.getString(2);
+                    count = rs.getLong(3);
+                }
+            }
+            List<Message> out = new ArrayList<>();
+            if (after < count) {
+                try (PreparedStatement ps = c.prepareStatement(readMessages)) {
+                    d.bindId(ps, 1, id);
+                    ps.setLong(2, after);
+                    ps.setLong(3, count);
+                    ps.setInt(4, limit);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long seq = rs.getLong(1);
+                            out.add(new Message(
+                                    seq,
+                                    JdbcCodec.payload(rs.getBytes(2), seq, id),
+                                    Instant.ofEpochMilli(rs.getLong(3))));
+                        }
+                    }
+                }
+            }
+            return new Batch(after, out, status, Optional.ofNullable(reason), count);
+        });
+    }
+
+    @Override
+    public Watch watch(String id, Runnable onChange) {
+        return signals.watch(id, onChange);
     }
 
     @Override

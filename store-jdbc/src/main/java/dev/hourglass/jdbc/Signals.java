@@ -1,84 +1,141 @@
 package dev.hourglass.jdbc;
 
+import dev.hourglass.spi.StreamBackend;
+import dev.hourglass.spi.StreamWatchers;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Wakes readers blocked on a stream when it changes: appends and closes made through this store
- * signal at once, and on PostgreSQL so do other nodes' (through LISTEN/NOTIFY). Stream ids hash
- * onto a fixed set of stripes, each with a change counter, so nothing grows with the number of
- * streams; a collision only costs a reader one extra poll.
- *
- * <p>{@link #observe} records, before a reader's query, the counter of its stripe; {@link #await}
- * returns at once if the counter moved since, so a change landing between the query and the wait
- * is never missed.
+ * Wakes waiting stream reads. Changes made through this store signal its watchers at once; on
+ * PostgreSQL other nodes' do too, through LISTEN/NOTIFY ({@link PgListener}). Changes made on other
+ * nodes of MySQL/MariaDB, which cannot notify, are found by a bounded poll: while any stream is
+ * watched, one thread of this store reads the message count, status and reader positions of all the
+ * watched streams in one query per {@value #POLL_MILLIS} ms (ids in batches of {@value #BATCH}), and
+ * signals the watchers of each stream that changed. So a message appended on another MySQL/MariaDB
+ * node reaches a waiting reader within about {@value #POLL_MILLIS} ms plus one query, and the poll
+ * costs one query per interval per node however many readers wait. On PostgreSQL the same poll
+ * runs every {@value #NOTIFIED_POLL_MILLIS} ms as a safety net while notifications are listened to.
  */
-final class Signals {
+final class Signals implements StreamWatchers.Listener {
 
-    private static final int STRIPES = 256;
+    private static final Logger log = LoggerFactory.getLogger(Signals.class);
+    static final long POLL_MILLIS = 50;
+    static final long NOTIFIED_POLL_MILLIS = 500;
+    static final int BATCH = 100;
 
-    private final long[] counters = new long[STRIPES];
-    private final Object[] locks = new Object[STRIPES];
-    private final ThreadLocal<long[]> observed = ThreadLocal.withInitial(() -> new long[] {-1, 0});
+    private final StreamWatchers watchers = new StreamWatchers(this);
+    private final Object lock = new Object();
+    private Db db;
+    private PgListener listener;
+    private Thread poller;
 
-    Signals() {
-        for (int i = 0; i < STRIPES; i++) {
-            locks[i] = new Object();
-        }
+    /** Where the poll reads, and the listener to start with the first watch (null without one). */
+    void poll(Db db, PgListener listener) {
+        this.db = db;
+        this.listener = listener;
     }
 
-    private static int stripe(String id) {
-        int h = id.hashCode();
-        return (h ^ (h >>> 16)) & (STRIPES - 1);
+    StreamBackend.Watch watch(String id, Runnable onChange) {
+        return watchers.watch(id, onChange);
     }
 
     void signal(String id) {
-        int s = stripe(id);
-        synchronized (locks[s]) {
-            counters[s]++;
-            locks[s].notifyAll();
-        }
+        watchers.signal(id);
     }
 
     void signalAll() {
-        for (int s = 0; s < STRIPES; s++) {
-            synchronized (locks[s]) {
-                counters[s]++;
-                locks[s].notifyAll();
+        watchers.signalAll();
+    }
+
+    @Override
+    public void first(String id) {
+        if (listener != null) {
+            listener.start();
+        }
+        synchronized (lock) {
+            if (poller == null && db != null) {
+                poller = new Thread(this::run, "hourglass-jdbc-stream-poll");
+                poller.setDaemon(true);
+                poller.start();
             }
         }
     }
 
-    /** Called on the reader's thread just before it queries the stream. */
-    void observe(String id) {
-        int s = stripe(id);
-        long[] o = observed.get();
-        synchronized (locks[s]) {
-            o[0] = s;
-            o[1] = counters[s];
-        }
+    @Override
+    public void last(String id) {
+        // the poller ends by itself once nothing is watched
     }
 
-    /**
-     * Waits until the stream's stripe changes after the last {@link #observe} on this thread, at
-     * most {@code maxWaitNanos} and never past {@code deadlineNanos}.
-     */
-    void await(String id, long deadlineNanos, long maxWaitNanos) throws InterruptedException {
-        int s = stripe(id);
-        long[] o = observed.get();
-        long waitNanos = Math.min(maxWaitNanos, deadlineNanos - System.nanoTime());
-        if (waitNanos <= 0) {
-            return;
-        }
-        synchronized (locks[s]) {
-            long seen = o[0] == s ? o[1] : counters[s];
-            long end = System.nanoTime() + waitNanos;
-            while (counters[s] == seen) {
-                long left = end - System.nanoTime();
-                if (left <= 0) {
+    private void run() {
+        Map<String, List<Long>> seen = new HashMap<>();
+        while (true) {
+            synchronized (lock) {
+                if (watchers.isEmpty() || db.ds.isClosed()) {
+                    poller = null;
                     return;
                 }
-                TimeUnit.NANOSECONDS.timedWait(locks[s], left);
             }
+            Set<String> ids = watchers.ids();
+            seen.keySet().retainAll(ids);
+            try {
+                Map<String, List<Long>> now = read(new ArrayList<>(ids));
+                for (String id : ids) {
+                    List<Long> state = now.get(id);
+                    // a new watch gets one wake-up too: a change may have come between its read and this poll
+                    if (!seen.containsKey(id) || !Objects.equals(seen.get(id), state)) {
+                        watchers.signal(id);
+                    }
+                    seen.put(id, state);
+                }
+            } catch (RuntimeException e) {
+                log.debug("stream change poll failed: {}", e.getMessage());
+            }
+            long wait = listener != null && listener.listening() ? NOTIFIED_POLL_MILLIS : POLL_MILLIS;
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(wait));
         }
+    }
+
+    /** Count, status and the sum of reader positions of each id that names a stream row. */
+    private Map<String, List<Long>> read(List<String> ids) {
+        Dialect d = db.dialect;
+        Map<String, List<Long>> out = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += BATCH) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + BATCH));
+            StringBuilder sql = new StringBuilder(
+                            "SELECT t.id, t.message_count, t.status, (SELECT COALESCE(SUM(r.marker"
+                                    + " + r.lease_seq), 0) FROM ")
+                    .append(d.readers)
+                    .append(" r WHERE r.stream_id = t.id) FROM ")
+                    .append(d.streams)
+                    .append(" t WHERE t.id IN (");
+            for (int i = 0; i < part.size(); i++) {
+                sql.append(i == 0 ? "?" : ", ?");
+            }
+            sql.append(')');
+            db.call("stream change poll", part.get(0), c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    for (int i = 0; i < part.size(); i++) {
+                        d.bindId(ps, i + 1, part.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.put(d.readId(rs, 1, "stream id"), List.of(rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return out;
     }
 }

@@ -30,6 +30,9 @@ final class Codec {
 
     static final byte META = (byte) 0xFF;
     static final byte MARKER = (byte) 0xFE;
+    /** The first byte of a reader's lease field ({@code sequence:until}): like the others, never the start of UTF-8. */
+    static final byte LEASE = (byte) 0xFD;
+
     static final byte EXPIRES = 'e';
     static final byte CREATED = 'c';
     static final byte ACCESSED = 'a';
@@ -274,10 +277,14 @@ final class Codec {
     /** A stored stream status code. */
     static StreamStatus status(byte[] code, String id) {
         long c = parseLong(code, "status of stream '" + id + "'");
-        if (c < 0 || c >= StreamStatus.values().length) {
+        if (c < 0 || c > Byte.MAX_VALUE) {
             throw new CorruptDataException("stored status of stream '" + id + "' is the unknown code " + c);
         }
-        return StreamStatus.ofCode((int) c);
+        try {
+            return StreamStatus.ofCode((int) c);
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException("stored status of stream '" + id + "' is the unknown code " + c, e);
+        }
     }
 
     /** What the next script said: the poll, and the message count it saw when it had nothing to hand out. */
@@ -364,6 +371,8 @@ final class Codec {
                     throw new CorruptDataException("stored marker of " + whose + " is " + at);
                 }
                 markers.put(text(Arrays.copyOfRange(k, 1, k.length), "reader name of " + whose), at);
+            } else if (k.length > 0 && k[0] == LEASE) {
+                continue;
             } else {
                 metadata.put(text(k, "metadata name of " + whose), v);
             }

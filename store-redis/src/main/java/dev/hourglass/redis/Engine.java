@@ -72,10 +72,6 @@ final class Engine implements AutoCloseable {
     private final io.lettuce.core.RedisURI uri;
     private final ClientResources resources;
     private final SocketOptions socket;
-    private final java.util.concurrent.ConcurrentLinkedQueue<Blocking> idleBlocking =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger blockingCount =
-            new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     Engine(RedisSettings settings, String describe) {
@@ -196,41 +192,17 @@ final class Engine implements AutoCloseable {
         connection.dispatch(commands);
     }
 
-    /** A connection of its own for blocking commands, or null when {@code max} are already lent. */
-    Blocking borrowBlocking(int max) {
-        Blocking b = idleBlocking.poll();
-        if (b != null) {
-            return b;
-        }
-        if (blockingCount.incrementAndGet() > max) {
-            blockingCount.decrementAndGet();
-            return null;
-        }
+    /**
+     * A pub/sub connection of its own (standalone, the Sentinel-discovered master, or the Cluster),
+     * for stream wake-ups.
+     */
+    io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> pubSub() {
         try {
-            StatefulConnection<byte[], byte[]> c;
-            RedisClusterAsyncCommands<byte[], byte[]> commands;
-            if (clusterClient != null) {
-                StatefulRedisClusterConnection<byte[], byte[]> cc = clusterClient.connect(ByteArrayCodec.INSTANCE);
-                c = cc;
-                commands = cc.async();
-            } else {
-                StatefulRedisConnection<byte[], byte[]> sc = client.connect(ByteArrayCodec.INSTANCE, uri);
-                c = sc;
-                commands = sc.async();
-            }
-            return new Blocking(c, commands);
+            return clusterClient != null
+                    ? clusterClient.connectPubSub(ByteArrayCodec.INSTANCE)
+                    : client.connectPubSub(ByteArrayCodec.INSTANCE, uri);
         } catch (RuntimeException e) {
-            blockingCount.decrementAndGet();
-            throw map("connect for a blocking read", e);
-        }
-    }
-
-    void returnBlocking(Blocking b, boolean healthy) {
-        if (healthy && !closed) {
-            idleBlocking.add(b);
-        } else {
-            blockingCount.decrementAndGet();
-            b.connection.close();
+            throw map("connect for stream wake-ups", e);
         }
     }
 
@@ -269,9 +241,6 @@ final class Engine implements AutoCloseable {
         }
         return masters;
     }
-
-    /** A connection lent to one blocking command at a time. */
-    record Blocking(StatefulConnection<byte[], byte[]> connection, RedisClusterAsyncCommands<byte[], byte[]> async) {}
 
     RedisClusterAsyncCommands<byte[], byte[]> async() {
         return async;
@@ -461,9 +430,6 @@ final class Engine implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Blocking b; (b = idleBlocking.poll()) != null; ) {
-            b.connection.close();
-        }
         try {
             connection.close();
         } catch (RuntimeException ignored) {

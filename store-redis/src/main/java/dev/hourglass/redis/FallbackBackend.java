@@ -1,7 +1,9 @@
 package dev.hourglass.redis;
 
 import dev.hourglass.Attributes;
+import dev.hourglass.Batch;
 import dev.hourglass.Capability;
+import dev.hourglass.CloseResult;
 import dev.hourglass.Limits;
 import dev.hourglass.Page;
 import dev.hourglass.Poll;
@@ -394,13 +396,6 @@ final class FallbackBackend implements Backend {
         public long count(long now) {
             return call(r -> r.sessions().count(now), m -> m.sessions().count(now));
         }
-
-        @Override
-        public Map<String, Session> findByIndex(String name, byte[] value, int limit, long now) {
-            return call(
-                    r -> r.sessions().findByIndex(name, value, limit, now),
-                    m -> m.sessions().findByIndex(name, value, limit, now));
-        }
     };
 
     private final StreamBackend streams = new StreamBackend() {
@@ -418,12 +413,12 @@ final class FallbackBackend implements Backend {
         }
 
         @Override
-        public boolean complete(String id, long now) {
+        public CloseResult complete(String id, long now) {
             return call(r -> r.streams().complete(id, now), m -> m.streams().complete(id, now));
         }
 
         @Override
-        public boolean fail(String id, String reason, long now) {
+        public CloseResult fail(String id, String reason, long now) {
             return call(r -> r.streams().fail(id, reason, now), m -> m.streams().fail(id, reason, now));
         }
 
@@ -433,17 +428,45 @@ final class FallbackBackend implements Backend {
         }
 
         @Override
-        public boolean awaitChange(String id, long deadlineNanos) throws InterruptedException {
+        public Poll take(String id, String reader, long leaseUntil, long now) {
+            return call(
+                    r -> r.streams().take(id, reader, leaseUntil, now),
+                    m -> m.streams().take(id, reader, leaseUntil, now));
+        }
+
+        @Override
+        public boolean ack(String id, String reader, long sequence, long now) {
+            return call(
+                    r -> r.streams().ack(id, reader, sequence, now),
+                    m -> m.streams().ack(id, reader, sequence, now));
+        }
+
+        @Override
+        public Batch read(String id, long after, int limit, long now) {
+            return call(
+                    r -> r.streams().read(id, after, limit, now),
+                    m -> m.streams().read(id, after, limit, now));
+        }
+
+        /** Watches both tiers, so that a wait begun on one is woken by changes made after a switch to the other. */
+        @Override
+        public Watch watch(String id, Runnable onChange) {
+            Watch local = memory.streams().watch(id, onChange);
             RedisBackend r = redis;
             if (degraded || r == null) {
-                return memory.streams().awaitChange(id, deadlineNanos);
+                return local;
             }
+            Watch remote;
             try {
-                return r.streams().awaitChange(id, deadlineNanos);
+                remote = r.streams().watch(id, onChange);
             } catch (StoreUnavailableException e) {
                 enterDegraded(e);
-                return false;
+                return local;
             }
+            return () -> {
+                remote.close();
+                local.close();
+            };
         }
 
         @Override

@@ -55,7 +55,7 @@ final class RedisBackend implements Backend {
         }
         long grace = settings.expiryGrace().toMillis();
         this.sessions = new RedisSessions(engine, keys, grace);
-        this.streams = new RedisStreams(engine, keys, grace, settings.blockingConnections());
+        this.streams = new RedisStreams(engine, keys, grace);
         this.limiters = new RedisLimiters(engine, settings.prefix(), grace);
         long leaseMillis =
                 Math.max(10_000, 3 * config.options().sweepTimeBudget().toMillis());
@@ -128,6 +128,7 @@ final class RedisBackend implements Backend {
 
     @Override
     public void close() {
+        streams.close();
         engine.close();
     }
 }

@@ -21,7 +21,6 @@ record RedisSettings(
         int buckets,
         Duration expiryGrace,
         int requestQueueSize,
-        int blockingConnections,
         boolean fallbackToMemory,
         long maxSessionBytes,
         long maxMessageBytes) {
@@ -33,7 +32,6 @@ record RedisSettings(
             "expiryGrace",
             "requestQueueSize",
             "fallback",
-            "blockingConnections",
             "maxSessionBytes",
             "maxMessageBytes",
             "database",
@@ -62,7 +60,6 @@ record RedisSettings(
                     "option 'requestQueueSize' must be at least 2 x buckets + 64 = " + (2 * buckets + 64)
                             + " (count and the sweeper send one command per bucket at once), was " + queue);
         }
-        int blocking = config.intValue("blockingConnections", 16, 0, 1024);
         String fallback = config.string("fallback", "none").trim().toLowerCase(Locale.ROOT);
         if (!fallback.equals("none") && !fallback.equals("memory")) {
             throw new IllegalArgumentException("option 'fallback' must be 'none' or 'memory', was '" + fallback + "'");
@@ -80,7 +77,6 @@ record RedisSettings(
                 buckets,
                 grace,
                 queue,
-                blocking,
                 fallback.equals("memory"),
                 maxSession,
                 maxMessage);

@@ -21,8 +21,6 @@ import java.util.Set;
  * <li>{@code expiryGrace} (default 1s): how long after its expiry Redis frees a key; expiry as
  *     callers see it is exact whatever the grace.</li>
  * <li>{@code requestQueueSize} (default 10000): commands a connection may hold before new ones fail.</li>
- * <li>{@code blockingConnections} (default 16): connections kept for blocking stream reads, one per
- *     concurrent waiter; more waiters poll.</li>
  * <li>{@code fallback} ({@code none} by default, or {@code memory}): degraded mode. While Redis is
  *     unreachable the store serves from this process's memory; sessions and streams written then
  *     exist only on this node and are dropped when Redis is back. It logs a WARN on each switch.</li>

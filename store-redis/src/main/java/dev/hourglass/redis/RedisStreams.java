@@ -3,7 +3,10 @@ package dev.hourglass.redis;
 import static dev.hourglass.redis.Codec.ascii;
 
 import dev.hourglass.Attributes;
+import dev.hourglass.Batch;
+import dev.hourglass.CloseResult;
 import dev.hourglass.CorruptDataException;
+import dev.hourglass.Message;
 import dev.hourglass.NoSuchStreamException;
 import dev.hourglass.Poll;
 import dev.hourglass.StreamClosedException;
@@ -11,34 +14,34 @@ import dev.hourglass.StreamState;
 import dev.hourglass.StreamStatus;
 import dev.hourglass.spi.StreamBackend;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.XReadArgs;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A stream is a metadata hash (expiry, creation time, status, failure reason, message count,
- * metadata attributes and each reader's marker) and a list of messages ({@code timestamp:payload}),
- * both under the stream's bucket tag so each operation is one script on one Cluster slot. The
- * messages list gets the metadata's remaining TTL when it is created. {@code next} advances the
- * reader's marker in the same script that reads the message, so a message reaches each reader name
- * exactly once across threads, processes and nodes. Appends and closes also add an entry to the
- * stream's wake-up key, on which blocking reads wait with XREAD BLOCK on connections of their own
- * (option {@code blockingConnections}); beyond that many concurrent waiters, reads poll with the
- * store's back-off (1 ms growing to 50 ms).
+ * metadata attributes, each reader's marker and lease) and a list of messages
+ * ({@code timestamp:payload}), both under the stream's bucket tag so each operation is one script on
+ * one Cluster slot. The messages list gets the metadata's remaining TTL when it is created.
+ * {@code next} advances the reader's marker in the same script that reads the message, so a message
+ * reaches each reader name once across threads, processes and nodes; {@code take} records a lease
+ * ({@code sequence:until}) in the same way and {@code ack} moves the marker only for the leased
+ * message. Appends, closes, acknowledgements and deletes publish on the stream's wake-up channel in
+ * the same script; waiting reads are woken through {@link StreamWakeups}, one pub/sub connection per
+ * store shared by all of them.
  */
-final class RedisStreams implements StreamBackend {
+final class RedisStreams implements StreamBackend, AutoCloseable {
 
     private final Engine engine;
     private final Keys keys;
     private final long graceMillis;
-    private final int maxBlocking;
+    private final StreamWakeups wakeups;
 
-    RedisStreams(Engine engine, Keys keys, long graceMillis, int maxBlocking) {
+    RedisStreams(Engine engine, Keys keys, long graceMillis) {
         this.engine = engine;
         this.keys = keys;
         this.graceMillis = graceMillis;
-        this.maxBlocking = maxBlocking;
+        this.wakeups = new StreamWakeups(engine, keys);
     }
 
     @Override
@@ -75,30 +78,29 @@ final class RedisStreams implements StreamBackend {
         System.arraycopy(payload, 0, value, ts.length + 1, payload.length);
         Long r = engine.eval(Script.APPEND, ScriptOutputType.INTEGER, streamKeys(id), ascii(now), value);
         long n = r == null ? -1 : r;
+        if (n > 0) {
+            wakeups.signal(id);
+        }
         if (n == -1) {
             throw new NoSuchStreamException(id);
         }
         if (n < -1) {
-            long code = -2 - n;
-            if (code >= StreamStatus.values().length) {
-                throw new CorruptDataException("stored status of stream '" + id + "' is the unknown code " + code);
-            }
-            throw new StreamClosedException(id, StreamStatus.ofCode((int) code));
+            throw new StreamClosedException(id, Codec.status(ascii(-2 - n), id));
         }
         return n;
     }
 
     @Override
-    public boolean complete(String id, long now) {
+    public CloseResult complete(String id, long now) {
         return close(id, StreamStatus.COMPLETED, "", now);
     }
 
     @Override
-    public boolean fail(String id, String reason, long now) {
+    public CloseResult fail(String id, String reason, long now) {
         return close(id, StreamStatus.FAILED, reason, now);
     }
 
-    private boolean close(String id, StreamStatus status, String reason, long now) {
+    private CloseResult close(String id, StreamStatus status, String reason, long now) {
         byte[][] k = streamKeys(id);
         Long r = engine.eval(
                 Script.CLOSE,
@@ -107,7 +109,19 @@ final class RedisStreams implements StreamBackend {
                 ascii(now),
                 ascii(status.code()),
                 Codec.utf8(reason));
-        return r != null && r == 1L;
+        long n = r == null ? 0 : r;
+        if (n == 1) {
+            wakeups.signal(id);
+            return CloseResult.CLOSED;
+        }
+        if (n == 0) {
+            return CloseResult.ABSENT;
+        }
+        StreamStatus found = Codec.status(ascii(-n), id);
+        if (found == StreamStatus.OPEN) {
+            throw new CorruptDataException("closing stream '" + id + "' found it open and did not close it");
+        }
+        return CloseResult.already(found);
     }
 
     @Override
@@ -116,58 +130,87 @@ final class RedisStreams implements StreamBackend {
         List<Object> r =
                 engine.eval(Script.NEXT, ScriptOutputType.MULTI, new byte[][] {k[0], k[1]}, ascii(now), marker(reader));
         Codec.Next n = Codec.next(id, r);
-        if (n == null || n.poll().message().isPresent() || n.poll().status() != StreamStatus.OPEN) {
-            SEEN.remove();
-        } else {
-            SEEN.set(new Seen(id, n.count()));
-        }
         return n == null ? null : n.poll();
     }
 
-    /**
-     * Blocks on a connection of its own (XREAD BLOCK on the stream's wake-up key, from the position
-     * the caller's last {@code next} saw) until an append or close, or the deadline; at most one
-     * second per call. Without a preceding empty {@code next} on this thread, or when all blocking
-     * connections are lent, it returns false and the store polls instead.
-     */
     @Override
-    @SuppressWarnings("unchecked")
-    public boolean awaitChange(String id, long deadlineNanos) throws InterruptedException {
-        Seen seen = SEEN.get();
-        long left = deadlineNanos - System.nanoTime();
-        if (seen == null || !seen.id.equals(id) || left < 1_000_000) {
-            return false;
+    public Poll take(String id, String reader, long leaseUntil, long now) {
+        byte[][] k = streamKeys(id);
+        List<Object> r = engine.eval(
+                Script.TAKE,
+                ScriptOutputType.MULTI,
+                new byte[][] {k[0], k[1]},
+                ascii(now),
+                marker(reader),
+                lease(reader),
+                ascii(leaseUntil));
+        if (!Codec.isNil(r) && r.size() == 3) {
+            long third = Codec.integer(r, 2, "reply of take on stream '" + id + "'");
+            if (third < 0) {
+                Poll p = Codec.next(id, List.of(r.get(0), r.get(1), 0L)).poll();
+                return Poll.held(p.status(), p.failureReason().orElse(null), -third);
+            }
         }
-        Engine.Blocking b = engine.borrowBlocking(maxBlocking);
-        if (b == null) {
-            return false;
-        }
-        long blockMillis = Math.min(1_000, left / 1_000_000);
-        boolean healthy = false;
-        try {
-            engine.awaitUntil(
-                    "blocking read",
-                    b.async()
-                            .xread(
-                                    XReadArgs.Builder.block(blockMillis).count(1),
-                                    XReadArgs.StreamOffset.from(streamKeys(id)[2], seen.count + "-0")),
-                    System.nanoTime()
-                            + TimeUnit.MILLISECONDS.toNanos(blockMillis)
-                            + engine.timeout().toNanos());
-            healthy = true;
-        } finally {
-            engine.returnBlocking(b, healthy);
-        }
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        return true;
+        Codec.Next n = Codec.next(id, r);
+        return n == null ? null : n.poll();
     }
 
-    /** What this thread's last {@code next} saw of an open stream with nothing to read. */
-    private record Seen(String id, long count) {}
+    @Override
+    public boolean ack(String id, String reader, long sequence, long now) {
+        byte[][] k = streamKeys(id);
+        Long r = engine.eval(
+                Script.ACK,
+                ScriptOutputType.INTEGER,
+                new byte[][] {k[0], k[2]},
+                ascii(now),
+                marker(reader),
+                lease(reader),
+                ascii(sequence));
+        boolean acked = r != null && r == 1L;
+        if (acked) {
+            wakeups.signal(id);
+        }
+        return acked;
+    }
 
-    private static final ThreadLocal<Seen> SEEN = new ThreadLocal<>();
+    @Override
+    public Batch read(String id, long after, int limit, long now) {
+        byte[][] k = streamKeys(id);
+        List<Object> r = engine.eval(
+                Script.READ, ScriptOutputType.MULTI, new byte[][] {k[0], k[1]}, ascii(now), ascii(after), ascii(limit));
+        if (Codec.isNil(r)) {
+            return null;
+        }
+        if (r.size() < 3) {
+            throw new CorruptDataException("read on stream '" + id + "' replied with " + r.size() + " elements");
+        }
+        Poll p = Codec.next(id, r.subList(0, 3)).poll();
+        long count = Codec.integer(r, 2, "message count of stream '" + id + "'");
+        List<Message> out = new ArrayList<>(r.size() - 3);
+        for (int i = 3; i < r.size(); i++) {
+            long seq = after + i - 2;
+            out.add(Codec.message(seq, Codec.bytes(r, i, "message " + seq + " of stream '" + id + "'"), id));
+        }
+        return new Batch(after, out, p.status(), p.failureReason(), count);
+    }
+
+    @Override
+    public Watch watch(String id, Runnable onChange) {
+        return wakeups.watch(id, onChange);
+    }
+
+    @Override
+    public void close() {
+        wakeups.close();
+    }
+
+    private static byte[] lease(String reader) {
+        byte[] name = Codec.utf8(reader);
+        byte[] field = new byte[name.length + 1];
+        field[0] = Codec.LEASE;
+        System.arraycopy(name, 0, field, 1, name.length);
+        return field;
+    }
 
     private static byte[] marker(String reader) {
         byte[] name = Codec.utf8(reader);
@@ -193,6 +236,7 @@ final class RedisStreams implements StreamBackend {
                 new byte[][] {keys.meta(b, raw), keys.messages(b, raw), keys.streamIndex(b), keys.wake(b, raw)},
                 ascii(now),
                 raw);
+        wakeups.signal(id);
         return r != null && r == 1L;
     }
 }

@@ -1,5 +1,6 @@
 package dev.hourglass.server;
 
+import dev.hourglass.Batch;
 import dev.hourglass.Message;
 import dev.hourglass.Poll;
 import dev.hourglass.StoreUnavailableException;
@@ -16,6 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,21 +28,24 @@ import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
 
 /**
- * One Server-Sent Events connection: takes the reader's messages from the store as they arrive and
- * writes each as an event ({@code id} = sequence, {@code event: message}, the payload as {@code data}
- * lines; {@code event: message.base64} for payloads that are not UTF-8), then an {@code end} event
- * whose data names the end status ({@code COMPLETED}, {@code FAILED} with the reason, or {@code GONE}
- * when the stream expired or was deleted) and ends the response.
+ * One Server-Sent Events connection: writes the stream's messages as they arrive, each as an event
+ * ({@code id} = sequence, {@code event: message}, the payload as {@code data} lines;
+ * {@code event: message.base64} for payloads that are not UTF-8), then an {@code end} event whose
+ * data names the end status ({@code COMPLETED}, {@code FAILED} with the reason, or {@code GONE} when
+ * the stream expired or was deleted) and ends the response.
  *
- * <p>The connection is a chain of steps, exactly one in flight at a time: a poll of the store on a
- * worker thread, then one write on the connection's IO thread, then a timer armed on that IO thread
- * that hands the next poll to a worker. Every exchange and channel call and every timer is made on the
- * IO thread: a timer armed from another thread can be lost when the IO thread is about to sleep with
- * no timer of its own, and the connection would then stop for ever. Each step ends in the next step
- * or in the end of the connection, also when a write fails, the client goes away, the worker pool
- * refuses the poll or a callback throws. No thread is held while the stream is idle; idle polls back
- * off to 50 ms. A comment line after {@code keepAlive} of silence keeps proxies from closing the
- * connection and finds clients that went away.
+ * <p>Two ways to read: from a sequence ({@code after} &gt;= 0, from {@code Last-Event-ID} or
+ * {@code from}), with cursor reads that touch no marker, so a reconnecting client resumes exactly
+ * after the last event it saw; or through the reader's marker (at most once, as {@code next}).
+ *
+ * <p>The connection is a chain of steps, exactly one in flight at a time: an asynchronous read of the
+ * store, started on a worker thread, that completes when a message or the end arrives or after
+ * {@code keepAlive} of silence (then a comment line keeps proxies from closing the connection and
+ * finds clients that went away); then one write on the connection's IO thread, whose completion
+ * starts the next read. No thread is held while the stream is idle: the engine's notification
+ * completes the read. Every exchange and channel call and every timer is made on the IO thread. Each
+ * step ends in the next step or in the end of the connection, also when a write fails, the client
+ * goes away, the worker pool refuses the step or a callback throws.
  */
 final class EventPump implements Runnable {
 
@@ -46,6 +53,8 @@ final class EventPump implements Runnable {
 
     private static final int MAX_EVENTS_PER_WRITE = 256;
     private static final int MAX_BYTES_PER_WRITE = 64 * 1024;
+    /** How long to wait before reading again when the store was unavailable. */
+    private static final long RETRY_MS = 50;
 
     private final StoreServer server;
     private final Streams streams;
@@ -55,13 +64,16 @@ final class EventPump implements Runnable {
     private final String reader;
     private final long keepAliveNanos;
     private final Runnable release;
-    private final StreamApi.Backoff backoff = new StreamApi.Backoff();
-    private volatile long lastWrite = System.nanoTime();
+    /** The sequence the next cursor read starts after; -1 when reading through the reader's marker. */
+    private volatile long cursor;
+
+    private volatile CompletableFuture<?> waiting;
     private volatile boolean done;
 
     /**
-     * A pump for {@code reader} of stream {@code id}; {@code release} gives back the connection's
-     * streaming place when the pump ends.
+     * A pump for {@code reader} of stream {@code id}, from after sequence {@code after} (or through the
+     * reader's marker when it is -1); {@code release} gives back the connection's streaming place when
+     * the pump ends.
      */
     EventPump(
             StoreServer server,
@@ -69,6 +81,7 @@ final class EventPump implements Runnable {
             HttpServerExchange exchange,
             String id,
             String reader,
+            long after,
             Duration keepAlive,
             Runnable release) {
         this.server = server;
@@ -77,108 +90,178 @@ final class EventPump implements Runnable {
         this.io = exchange.getIoThread();
         this.id = id;
         this.reader = reader;
+        this.cursor = after;
         this.keepAliveNanos = keepAlive.toNanos();
         this.release = release;
     }
 
-    /** Sends the response head and a first comment, then starts polling; callable from any thread. */
+    /** Sends the response head and a first comment, then starts reading; callable from any thread. */
     void start() {
         exchange.setStatusCode(200);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/event-stream; charset=UTF-8");
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
         exchange.getResponseHeaders().put(new HttpString("X-Accel-Buffering"), "no");
         server.register(this);
+        exchange.getConnection().addCloseListener(c -> stop());
         ByteBuffer first = ascii(": stream " + id.replaceAll("[\\r\\n]", " ") + "\n\n");
-        onIoThread(() -> write(first, false, false));
+        onIoThread(() -> write(first, false));
     }
 
-    /** Ends the response at the next step: on shutdown, so that clients reconnect elsewhere. */
+    /** Ends the response at once (on shutdown, so that clients reconnect elsewhere, or when the client left). */
     void stop() {
         done = true;
+        CompletableFuture<?> w = waiting;
+        if (w != null) {
+            w.cancel(false);
+        }
     }
 
-    /** One poll of the store, on a worker thread; hands what it found to the IO thread. */
+    /** Starts one asynchronous read, on a worker thread; its completion hands what it found to the IO thread. */
     @Override
     public void run() {
         try {
-            poll();
+            if (done || server.stopping() || !exchange.getConnection().isOpen()) {
+                onIoThread(this::finish);
+                return;
+            }
+            Duration wait = Duration.ofNanos(keepAliveNanos);
+            long after = cursor;
+            CompletableFuture<?> w;
+            if (after >= 0) {
+                CompletableFuture<Optional<Batch>> f =
+                        streams.readAsync(id, after, MAX_EVENTS_PER_WRITE, wait).toCompletableFuture();
+                f.whenComplete((b, e) -> completed(e, () -> batch(b)));
+                w = f;
+            } else {
+                CompletableFuture<Optional<Poll>> f =
+                        streams.nextAsync(id, reader, wait).toCompletableFuture();
+                f.whenComplete((p, e) -> completed(e, () -> polls(p)));
+                w = f;
+            }
+            waiting = w;
+            if (done) {
+                w.cancel(false);
+            }
         } catch (Throwable e) {
-            log.warn("stream '{}' reader '{}': the connection ends on an unexpected failure", id, reader);
-            log.debug("stream '{}' reader '{}': {}", id, reader, ApiException.redactedCause(e));
-            abort();
+            failed(e);
         }
     }
 
-    private void poll() {
-        if (done || server.stopping() || !exchange.getConnection().isOpen()) {
-            onIoThread(this::finish);
-            return;
-        }
-        Events out = new Events();
-        boolean end = false;
+    /** What a read found, or why it failed, turned into the next write. */
+    private void completed(Throwable e, java.util.function.Supplier<Events> found) {
         try {
-            while (out.events < MAX_EVENTS_PER_WRITE && out.size() < MAX_BYTES_PER_WRITE) {
-                Optional<Poll> next = streams.next(id, reader);
+            if (e instanceof CancellationException || done) {
+                onIoThread(this::finish);
+                return;
+            }
+            Events out;
+            if (e != null) {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                out = failure(cause);
+                if (out == null) {
+                    onIoThread(() -> later(RETRY_MS));
+                    return;
+                }
+            } else {
+                out = found.get();
+            }
+            if (out.size() == 0) {
+                out.comment("");
+            }
+            ByteBuffer buffer = out.toBuffer();
+            boolean last = out.end;
+            onIoThread(() -> write(buffer, last));
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /** The events of a cursor read; moves the cursor past them. */
+    private Events batch(Optional<Batch> found) {
+        Events out = new Events();
+        if (found.isEmpty()) {
+            out.end("GONE", null);
+            return out;
+        }
+        Batch b = found.get();
+        for (Message m : b.messages()) {
+            out.message(m);
+        }
+        cursor = b.last();
+        if (b.ended()) {
+            out.end(b.status().name(), b.failureReason().orElse(null));
+        }
+        return out;
+    }
+
+    /** The events of a read through the marker: the message that came, then as many more as wait, up to one write. */
+    private Events polls(Optional<Poll> first) {
+        Events out = new Events();
+        Optional<Poll> next = first;
+        try {
+            while (true) {
                 if (next.isEmpty()) {
                     out.end("GONE", null);
-                    end = true;
-                    break;
+                    return out;
                 }
                 Poll p = next.get();
-                if (p.message().isPresent()) {
-                    out.message(p.message().get());
-                } else {
+                if (p.message().isEmpty()) {
                     if (p.ended()) {
                         out.end(p.status().name(), p.failureReason().orElse(null));
-                        end = true;
                     }
-                    break;
+                    return out;
                 }
-            }
-        } catch (StoreUnavailableException e) {
-            log.debug("stream '{}' reader '{}': {}", id, reader, ApiException.redactedCause(e));
-            if (out.events == 0) {
-                out.comment("store unavailable, retrying");
+                out.message(p.message().get());
+                if (out.events >= MAX_EVENTS_PER_WRITE || out.size() >= MAX_BYTES_PER_WRITE) {
+                    return out;
+                }
+                next = streams.next(id, reader);
             }
         } catch (RuntimeException e) {
-            ApiException a = ApiException.of(e, server.stopping());
-            log.warn("stream '{}' reader '{}' ends: {}", id, reader, a.getMessage());
+            Events f = failure(e);
+            if (f != null) {
+                out.writeBytes(f.toByteArray());
+                out.end = f.end;
+            }
+            return out;
+        }
+    }
+
+    /** An error event that ends the stream, or null when the store was unavailable and the read is retried. */
+    private Events failure(Throwable e) {
+        if (e instanceof StoreUnavailableException) {
             log.debug("stream '{}' reader '{}': {}", id, reader, ApiException.redactedCause(e));
-            out.error(ApiException.safe(a.status(), a.getMessage()));
-            end = true;
+            return null;
         }
-        if (out.size() > 0) {
-            backoff.reset();
-            ByteBuffer buffer = out.toBuffer();
-            boolean last = end;
-            boolean more = out.events >= MAX_EVENTS_PER_WRITE || out.size() >= MAX_BYTES_PER_WRITE;
-            onIoThread(() -> write(buffer, last, more));
-        } else if (System.nanoTime() - lastWrite >= keepAliveNanos) {
-            onIoThread(() -> write(ascii(":\n\n"), false, false));
-        } else {
-            long delay = Math.min(
-                    backoff.next(), Math.max(1, (keepAliveNanos - (System.nanoTime() - lastWrite)) / 1_000_000));
-            onIoThread(() -> later(delay));
-        }
+        ApiException a = ApiException.of(e, server.stopping());
+        log.warn("stream '{}' reader '{}' ends: {}", id, reader, a.getMessage());
+        log.debug("stream '{}' reader '{}': {}", id, reader, ApiException.redactedCause(e));
+        Events out = new Events();
+        out.error(ApiException.safe(a.status(), a.getMessage()));
+        out.end = true;
+        return out;
+    }
+
+    private void failed(Throwable e) {
+        log.warn("stream '{}' reader '{}': the connection ends on an unexpected failure", id, reader);
+        log.debug("stream '{}' reader '{}': {}", id, reader, ApiException.redactedCause(e));
+        abort();
     }
 
     /** Writes {@code buffer} on the IO thread; the write's completion arms the next step. */
-    private void write(ByteBuffer buffer, boolean end, boolean more) {
+    private void write(ByteBuffer buffer, boolean end) {
         if (done || !exchange.getConnection().isOpen()) {
             finish();
             return;
         }
-        lastWrite = System.nanoTime();
         exchange.getResponseSender().send(buffer, new IoCallback() {
             @Override
             public void onComplete(HttpServerExchange ex, Sender s) {
                 if (end) {
                     close();
                     ex.endExchange();
-                } else if (more) {
-                    next();
                 } else {
-                    later(1);
+                    next();
                 }
             }
 
@@ -190,7 +273,7 @@ final class EventPump implements Runnable {
         });
     }
 
-    /** Arms a timer on the IO thread (the caller is on it) for the next poll. */
+    /** Arms a timer on the IO thread (the caller is on it) for the next read. */
     private void later(long delayMs) {
         try {
             io.executeAfter(this::next, delayMs, TimeUnit.MILLISECONDS);
@@ -200,7 +283,7 @@ final class EventPump implements Runnable {
         }
     }
 
-    /** Hands the next poll to a worker thread; when the pool refuses it, tries again shortly. */
+    /** Hands the next read to a worker thread; when the pool refuses it, tries again shortly. */
     private void next() {
         try {
             exchange.getConnection().getWorker().execute(this);
@@ -208,7 +291,7 @@ final class EventPump implements Runnable {
             if (server.stopping()) {
                 abort();
             } else {
-                onIoThread(() -> later(StreamApi.Backoff.MAX_MS));
+                onIoThread(() -> later(RETRY_MS));
             }
         }
     }
@@ -246,7 +329,7 @@ final class EventPump implements Runnable {
     }
 
     private void close() {
-        done = true;
+        stop();
         server.unregister(this);
         release.run();
     }
@@ -258,6 +341,7 @@ final class EventPump implements Runnable {
     /** Events written into one buffer. */
     private static final class Events extends ByteArrayOutputStream {
         int events;
+        boolean end;
 
         Events() {
             super(512);
@@ -279,6 +363,7 @@ final class EventPump implements Runnable {
 
         void end(String status, String reason) {
             events++;
+            end = true;
             line("event: end");
             String json = Json.text(Json.write(g -> {
                 g.writeStartObject();
@@ -300,7 +385,7 @@ final class EventPump implements Runnable {
         }
 
         void comment(String text) {
-            line(": " + text);
+            line(text.isEmpty() ? ":" : ": " + text);
             write('\n');
         }
 

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hourglass.Attributes;
+import dev.hourglass.CloseResult;
 import dev.hourglass.Message;
 import dev.hourglass.Poll;
 import dev.hourglass.StreamState;
 import dev.hourglass.StreamStatus;
 import dev.hourglass.Streams;
+import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -19,19 +21,29 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.xnio.IoUtils;
-import org.xnio.XnioIoThread;
 
 /**
  * Streams over HTTP under {@code /api/streams/{id}}: open, append, complete, fail, state, delete,
- * {@code next} (exactly once per reader, optionally waiting) and Server-Sent Events.
+ * {@code next} and Server-Sent Events.
  *
- * <p>A waiting {@code next} and an SSE connection hold no thread while idle: each re-polls the store
- * without blocking, on a worker thread, from a timer armed on the connection's IO thread, backing off
- * from 1 to 50 ms. Each takes one of the server's streaming places ({@code --max-streams}) while open.
+ * <p>{@code next} without {@code lease} is at most once: the reader's marker moves when the message
+ * is handed out, so a response lost on the way is a message lost for that reader name. With
+ * {@code lease=ms} it is acknowledged delivery: the message is leased to this call and comes back to
+ * the next call under the reader name once the lease ends, unless a call acknowledges it first
+ * ({@code ack=sequence} on the next call, which then takes the message after it).
+ *
+ * <p>A waiting {@code next} and an SSE connection hold no thread while idle: they wait on the store's
+ * asynchronous reads, which the engine's notification completes. Each takes one of the server's
+ * streaming places ({@code --max-streams}) while open.
  */
 final class StreamApi {
+
+    /** The header a reconnecting {@code EventSource} sends with the id of the last event it saw. */
+    static final HttpString LAST_EVENT_ID = new HttpString("Last-Event-ID");
 
     /** The longest {@code wait} a next call may ask for. */
     static final long MAX_WAIT_MS = 60_000;
@@ -79,9 +91,7 @@ final class StreamApi {
     /** POST /api/streams/{id}/complete. */
     void complete(Call c) {
         String id = c.param("id");
-        if (!streams.complete(id)) {
-            throw notOpen(id);
-        }
+        closed(id, streams.complete(id));
         status(c, id, StreamStatus.COMPLETED);
     }
 
@@ -96,16 +106,18 @@ final class StreamApi {
         if (!reason.isTextual()) {
             throw new ApiException(400, "reason must be a string, was " + Json.kind(reason));
         }
-        if (!streams.fail(id, reason.textValue())) {
-            throw notOpen(id);
-        }
+        closed(id, streams.fail(id, reason.textValue()));
         status(c, id, StreamStatus.FAILED);
     }
 
-    private ApiException notOpen(String id) {
-        return streams.state(id)
-                .map(s -> new ApiException(409, "stream '" + id + "' is already " + s.status()))
-                .orElseGet(() -> missing(id));
+    /** Nothing, when the call closed the stream; else the 404 or 409 that says why not. */
+    private static void closed(String id, CloseResult result) {
+        switch (result) {
+            case CLOSED -> {}
+            case ABSENT -> throw missing(id);
+            case ALREADY_COMPLETED -> throw new ApiException(409, "stream '" + id + "' is already COMPLETED");
+            case ALREADY_FAILED -> throw new ApiException(409, "stream '" + id + "' is already FAILED");
+        }
     }
 
     private static void status(Call c, String id, StreamStatus status) {
@@ -148,27 +160,88 @@ final class StreamApi {
     }
 
     /**
-     * GET /api/streams/{id}/next?reader=r[&wait=ms]: the reader's next unread message, taken exactly
-     * once, with the stream's status; with {@code wait}, answers as soon as a message or the end comes,
+     * GET /api/streams/{id}/next?reader=r[&wait=ms][&lease=ms][&ack=n]: the reader's next message with
+     * the stream's status. Without {@code lease}, taken at most once; with it, leased to this call
+     * until acknowledged ({@code ack} acknowledges message n first, and the answer says whether it
+     * did) or until the lease ends. With {@code wait}, answers as soon as a message or the end comes,
      * or when the wait is over.
      */
     void next(Call c) {
         String id = c.param("id");
         String reader = c.reader();
         long wait = c.number("wait", 0, MAX_WAIT_MS);
+        long lease = StreamParams.lease(c.query("lease"));
+        long ack = StreamParams.ack(c.query("ack"));
+        Boolean acked = ack > 0 ? streams.ack(id, reader, ack) : null;
+        Duration timeout = Duration.ofMillis(wait);
         Runnable release = wait > 0 ? admission.stream(c.exchange) : () -> {};
-        new LongPoll(c, id, reader, System.nanoTime() + wait * 1_000_000L, release).run();
+        CompletableFuture<Optional<Poll>> f;
+        try {
+            f = (lease > 0
+                            ? streams.takeAsync(id, reader, Duration.ofMillis(lease), timeout)
+                            : streams.nextAsync(id, reader, timeout))
+                    .toCompletableFuture();
+        } catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
+        if (wait > 0) {
+            // a client that goes away ends the wait: nothing more is taken for it
+            c.exchange.addExchangeCompleteListener((ex, next) -> {
+                f.cancel(false);
+                next.proceed();
+            });
+        }
+        f.whenComplete((p, e) -> {
+            if (!(e instanceof CancellationException)) {
+                onIoThread(c, () -> answer(c, id, p, e, acked, release));
+            }
+        });
     }
 
-    /** GET /api/streams/{id}/events?reader=r: Server-Sent Events until the stream ends. */
+    /** Runs {@code task} on the connection's IO thread, where the answer is written without blocking. */
+    private static void onIoThread(Call c, Runnable task) {
+        try {
+            c.exchange.getIoThread().execute(task);
+        } catch (RuntimeException e) {
+            IoUtils.safeClose(c.exchange.getConnection());
+        }
+    }
+
+    /** Writes the answer of a next call, from whichever thread completed it. */
+    private void answer(Call c, String id, Optional<Poll> p, Throwable e, Boolean acked, Runnable release) {
+        try {
+            if (e != null) {
+                throw e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            }
+            Poll poll = p.orElseThrow(() -> missing(id));
+            c.json(200, g -> writePoll(g, id, poll, acked));
+        } catch (Throwable failed) {
+            try {
+                c.fail(failed, server.stopping());
+            } catch (RuntimeException ignored) {
+                release.run();
+                IoUtils.safeClose(c.exchange.getConnection());
+            }
+        }
+    }
+
+    /**
+     * GET /api/streams/{id}/events?reader=r[&from=n]: Server-Sent Events until the stream ends. With
+     * a {@code Last-Event-ID} header (a reconnecting browser sends the last id it saw) or {@code from},
+     * the events are the messages after that sequence, read without a marker, so a client that
+     * reconnects resumes with neither a loss nor a repeat; otherwise the reader's marker is used, at
+     * most once as {@code next} is.
+     */
     void events(Call c) {
         String id = c.param("id");
         String reader = c.reader();
+        long after = StreamParams.resumeAfter(c.header(LAST_EVENT_ID), c.query("from"));
         if (streams.state(id).isEmpty()) {
             throw missing(id);
         }
         Runnable release = admission.stream(c.exchange);
-        new EventPump(server, streams, c.exchange, id, reader, keepAlive, release).start();
+        new EventPump(server, streams, c.exchange, id, reader, after, keepAlive, release).start();
     }
 
     static ApiException missing(String id) {
@@ -189,11 +262,14 @@ final class StreamApi {
         }
     }
 
-    static void writePoll(JsonGenerator g, String id, Poll p) throws IOException {
+    static void writePoll(JsonGenerator g, String id, Poll p, Boolean acked) throws IOException {
         g.writeStartObject();
         g.writeBooleanField("success", true);
         g.writeObjectFieldStart("data");
         g.writeStringField("streamId", id);
+        if (acked != null) {
+            g.writeBooleanField("acked", acked);
+        }
         if (p.message().isPresent()) {
             Message m = p.message().get();
             g.writeObjectFieldStart("message");
@@ -214,85 +290,10 @@ final class StreamApi {
         if (p.failureReason().isPresent()) {
             g.writeStringField("failureReason", p.failureReason().get());
         }
+        if (p.heldUntil().isPresent()) {
+            g.writeStringField("heldUntil", p.heldUntil().get().toString());
+        }
         g.writeEndObject();
         g.writeEndObject();
-    }
-
-    /**
-     * One next call, re-polled until a message, the end, or the deadline: each poll on a worker
-     * thread, each wait on a timer armed on the connection's IO thread (a timer armed from another
-     * thread can be lost while the IO thread goes to sleep). Every path answers or drops the
-     * connection, and gives back the streaming place.
-     */
-    private final class LongPoll implements Runnable {
-        private final Call call;
-        private final String id;
-        private final String reader;
-        private final long deadline;
-        private final Runnable release;
-        private final Backoff backoff = new Backoff();
-
-        LongPoll(Call call, String id, String reader, long deadline, Runnable release) {
-            this.call = call;
-            this.id = id;
-            this.reader = reader;
-            this.deadline = deadline;
-            this.release = release;
-        }
-
-        @Override
-        public void run() {
-            try {
-                if (!call.exchange.getConnection().isOpen()) {
-                    release.run();
-                    return;
-                }
-                Poll p = streams.next(id, reader).orElseThrow(() -> missing(id));
-                long left = deadline - System.nanoTime();
-                if (p.message().isPresent() || p.ended() || left <= 0 || server.stopping()) {
-                    call.json(200, g -> writePoll(g, id, p));
-                    return;
-                }
-                long delay = Math.min(backoff.next(), Math.max(1, left / 1_000_000L));
-                XnioIoThread io = call.exchange.getIoThread();
-                io.execute(() -> io.executeAfter(this::resume, delay, TimeUnit.MILLISECONDS));
-            } catch (Throwable e) {
-                answer(e);
-            }
-        }
-
-        /** On the IO thread when the timer fires: the next poll, on a worker. */
-        private void resume() {
-            try {
-                call.exchange.getConnection().getWorker().execute(this);
-            } catch (RuntimeException e) {
-                answer(new ApiException(503, server.stopping() ? ApiException.STOPPING : ApiException.UNAVAILABLE));
-            }
-        }
-
-        private void answer(Throwable e) {
-            try {
-                call.fail(e, server.stopping());
-            } catch (RuntimeException failed) {
-                release.run();
-                IoUtils.safeClose(call.exchange.getConnection());
-            }
-        }
-    }
-
-    /** Poll back-off: 1, 2, 4 ... 50 ms, reset when something arrives. */
-    static final class Backoff {
-        static final long MAX_MS = 50;
-        private long next = 1;
-
-        long next() {
-            long d = next;
-            next = Math.min(next * 2, MAX_MS);
-            return d;
-        }
-
-        void reset() {
-            next = 1;
-        }
     }
 }

@@ -259,8 +259,16 @@ abstract class StreamEndpointsContract {
         final CompletableFuture<Void> finished;
 
         EventStream(String path) throws Exception {
-            HttpRequest request =
-                    HttpRequest.newBuilder(URI.create(http.base + path)).GET().build();
+            this(path, null);
+        }
+
+        EventStream(String path, String lastEventId) throws Exception {
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(URI.create(http.base + path)).GET();
+            if (lastEventId != null) {
+                b.header("Last-Event-ID", lastEventId);
+            }
+            HttpRequest request = b.build();
             response = http.client.send(request, HttpResponse.BodyHandlers.ofLines());
             finished = CompletableFuture.runAsync(() -> response.body().forEach(lines::add));
         }
@@ -329,6 +337,67 @@ abstract class StreamEndpointsContract {
                         .path("sse")
                         .asLong())
                 .isEqualTo(5);
+    }
+
+    @Test
+    void aReconnectingEventStreamResumesAfterTheLastEventItSaw() throws Exception {
+        String id = open();
+        for (int i = 1; i <= 3; i++) {
+            append(id, "chunk " + i);
+        }
+        try (EventStream first = new EventStream("/api/streams/" + id + "/events?reader=browser&from=0")) {
+            assertThat(first.nextEvent()).containsExactly("id=1", "event=message", "data=chunk 1");
+            assertThat(first.nextEvent()).containsExactly("id=2", "event=message", "data=chunk 2");
+        }
+        // the browser saw event 2 and reconnects with its id, whatever the connection had taken after it
+        try (EventStream again = new EventStream("/api/streams/" + id + "/events?reader=browser&from=0", "2")) {
+            assertThat(again.nextEvent()).containsExactly("id=3", "event=message", "data=chunk 3");
+            append(id, "chunk 4");
+            assertThat(again.nextEvent()).containsExactly("id=4", "event=message", "data=chunk 4");
+            http.post("/api/streams/" + id + "/complete", null);
+            assertThat(again.nextEvent()).containsExactly("event=end", "data={\"status\":\"COMPLETED\"}");
+            again.finished.get(5, TimeUnit.SECONDS);
+        }
+        try (EventStream from = new EventStream("/api/streams/" + id + "/events?reader=late&from=3")) {
+            assertThat(from.nextEvent()).containsExactly("id=4", "event=message", "data=chunk 4");
+            assertThat(from.nextEvent()).containsExactly("event=end", "data={\"status\":\"COMPLETED\"}");
+        }
+        assertThat(http.get("/api/streams/" + id).data().path("markers").has("browser"))
+                .as("cursor reads touch no marker")
+                .isFalse();
+        assertThat(http.get("/api/streams/" + id + "/events?reader=r&from=x").status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void aLeasedMessageWhoseAnswerWasLostComesBackAfterTheLeaseAndAnAckTakesTheNext() throws Exception {
+        String id = open();
+        append(id, "first");
+        append(id, "second");
+        Response taken = http.get("/api/streams/" + id + "/next?reader=w&lease=400");
+        assertThat(taken.data().path("message").path("sequence").asLong()).isEqualTo(1);
+        // the client lost that answer; a second caller finds the message held
+        Response held = http.get("/api/streams/" + id + "/next?reader=w&lease=400");
+        assertThat(held.data().path("message").isNull()).isTrue();
+        assertThat(held.data().path("heldUntil").isTextual()).isTrue();
+        assertThat(held.data().path("ended").asBoolean()).isFalse();
+        // once the lease is over, the next caller gets it again
+        http.clock.advance(Duration.ofMillis(400));
+        Response again = http.get("/api/streams/" + id + "/next?reader=w&lease=30000&wait=5000");
+        assertThat(again.data().path("message").path("sequence").asLong()).isEqualTo(1);
+        Response next = http.get("/api/streams/" + id + "/next?reader=w&lease=30000&ack=1");
+        assertThat(next.data().path("acked").asBoolean()).isTrue();
+        assertThat(next.data().path("message").path("sequence").asLong()).isEqualTo(2);
+        Response late = http.get("/api/streams/" + id + "/next?reader=w&lease=30000&ack=1");
+        assertThat(late.data().path("acked").asBoolean())
+                .as("acknowledged twice")
+                .isFalse();
+        assertThat(late.data().path("message").isNull()).isTrue();
+        for (String bad : new String[] {"lease=0", "lease=abc", "lease=3600001", "ack=0", "ack=-1"}) {
+            Response r = http.get("/api/streams/" + id + "/next?reader=w&" + bad);
+            assertThat(r.status()).as(bad).isEqualTo(400);
+            assertThat(r.body()).contains(bad.substring(0, bad.indexOf('=')));
+        }
     }
 
     @Test

@@ -1,0 +1,29 @@
+package dev.hourglass.redis;
+
+import dev.hourglass.Store;
+import dev.hourglass.StoreOptions;
+import dev.hourglass.contract.StreamDeliveryContract;
+import dev.hourglass.testkit.RedisCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** Acknowledged delivery, cursor reads and pushed wake-ups against a private three-master Redis Cluster. */
+class ClusterStreamDeliveryTest extends StreamDeliveryContract {
+
+    private static RedisCluster cluster;
+
+    @BeforeAll
+    static void startRedis() {
+        cluster = RedisCluster.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        cluster.close();
+    }
+
+    @Override
+    protected Store openStore(StoreOptions options) {
+        return TestStores.open(cluster.uri(), options);
+    }
+}

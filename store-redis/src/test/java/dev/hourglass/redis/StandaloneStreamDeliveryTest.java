@@ -1,0 +1,29 @@
+package dev.hourglass.redis;
+
+import dev.hourglass.Store;
+import dev.hourglass.StoreOptions;
+import dev.hourglass.contract.StreamDeliveryContract;
+import dev.hourglass.testkit.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** Acknowledged delivery, cursor reads and pushed wake-ups against one private redis-server. */
+class StandaloneStreamDeliveryTest extends StreamDeliveryContract {
+
+    private static RedisServer redis;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @Override
+    protected Store openStore(StoreOptions options) {
+        return TestStores.open(redis.uri(), options);
+    }
+}
