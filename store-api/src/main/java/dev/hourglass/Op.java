@@ -16,6 +16,7 @@ enum Op {
     DELETE,
     COMPARE_AND_SET,
     UPDATE,
+    FIND_BY_INDEX,
     IDS,
     COUNT,
     STREAM_OPEN,

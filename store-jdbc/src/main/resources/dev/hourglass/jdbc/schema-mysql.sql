@@ -1,4 +1,4 @@
--- Hourglass store schema, version 2, for MySQL 8.0+ and MariaDB 10.6+ (InnoDB).
+-- Hourglass store schema, version 3, for MySQL 8.0+ and MariaDB 10.6+ (InnoDB).
 --
 -- The store creates these tables on first open when they are absent. To apply it by hand
 -- (for example when the store's database user may not run DDL), run this file in the target
@@ -75,7 +75,20 @@ CREATE TABLE IF NOT EXISTS hg_limiters (
   KEY hg_limiters_expires_at (expires_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
+-- Session index (version 3): a row per session and indexed attribute (a name starting "index:"),
+-- keyed by the SHA-256 of the attribute's name and value. Written in the transaction of the write
+-- that sets the value; removed with the session. A lookup reads each session it finds and keeps
+-- those that hold the value now, so a row left by a later write costs a read, never a wrong answer.
+CREATE TABLE IF NOT EXISTS hg_session_index (
+  digest  BINARY(32)     NOT NULL,
+  id      VARBINARY(256) NOT NULL,
+  name    VARBINARY(256) NOT NULL,
+  PRIMARY KEY (digest, id),
+  KEY hg_session_index_id (id, name),
+  CONSTRAINT hg_session_index_session FOREIGN KEY (id) REFERENCES hg_sessions (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
 INSERT IGNORE INTO hg_leases (name, owner, until_ms) VALUES ('sweeper', '', 0);
 
-INSERT INTO hg_schema_version (component, version) VALUES ('hourglass', 2)
-  ON DUPLICATE KEY UPDATE version = GREATEST(version, 2);
+INSERT INTO hg_schema_version (component, version) VALUES ('hourglass', 3)
+  ON DUPLICATE KEY UPDATE version = GREATEST(version, 3);

@@ -1,4 +1,4 @@
--- Hourglass store schema, version 2, for PostgreSQL 12+.
+-- Hourglass store schema, version 3, for PostgreSQL 12+.
 --
 -- The store creates these tables on first open when they are absent. To apply it by hand
 -- (for example when the store's database user may not run DDL), run this file in the target
@@ -73,7 +73,20 @@ CREATE TABLE IF NOT EXISTS hg_limiters (
 
 CREATE INDEX IF NOT EXISTS hg_limiters_expires_at ON hg_limiters (expires_at);
 
+-- Session index (version 3): a row per session and indexed attribute (a name starting "index:"),
+-- keyed by the SHA-256 of the attribute's name and value. Written in the transaction of the write
+-- that sets the value; removed with the session. A lookup reads each session it finds and keeps
+-- those that hold the value now, so a row left by a later write costs a read, never a wrong answer.
+CREATE TABLE IF NOT EXISTS hg_session_index (
+  digest  BYTEA            NOT NULL,
+  id      TEXT COLLATE "C" NOT NULL REFERENCES hg_sessions (id) ON DELETE CASCADE,
+  name    TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (digest, id)
+);
+
+CREATE INDEX IF NOT EXISTS hg_session_index_id ON hg_session_index (id, name);
+
 INSERT INTO hg_leases (name, owner, until_ms) VALUES ('sweeper', '', 0) ON CONFLICT DO NOTHING;
 
-INSERT INTO hg_schema_version (component, version) VALUES ('hourglass', 2)
-  ON CONFLICT (component) DO UPDATE SET version = GREATEST(hg_schema_version.version, 2);
+INSERT INTO hg_schema_version (component, version) VALUES ('hourglass', 3)
+  ON CONFLICT (component) DO UPDATE SET version = GREATEST(hg_schema_version.version, 3);

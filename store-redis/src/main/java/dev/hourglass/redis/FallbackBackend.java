@@ -396,6 +396,13 @@ final class FallbackBackend implements Backend {
         public long count(long now) {
             return call(r -> r.sessions().count(now), m -> m.sessions().count(now));
         }
+
+        @Override
+        public Map<String, Session> findByIndex(String name, byte[] value, int limit, long now) {
+            return call(
+                    r -> r.sessions().findByIndex(name, value, limit, now),
+                    m -> m.sessions().findByIndex(name, value, limit, now));
+        }
     };
 
     private final StreamBackend streams = new StreamBackend() {

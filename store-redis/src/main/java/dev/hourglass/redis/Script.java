@@ -14,6 +14,12 @@ import java.util.HexFormat;
  * Keys get a relative PEXPIRE of the remaining time plus a grace, so Redis frees them even when
  * the caller's clock is not the server's. Sessions and streams keep their bucket's expiry index
  * in step in the same script; all those keys share one hash tag.
+ *
+ * <p>Indexed attributes (names starting {@code index:}) file the session's id in a set per name and
+ * value in the session's bucket ({@link Keys#valueIndexPrefix}), in the same script as the write, so
+ * the set and the session share a slot; the field {@code \255i} lists the names the session is filed
+ * under (MessagePack), so a later write knows which sets to leave. A set lives as long as its
+ * longest-lived member; a lookup drops members that no longer hold the value.
  */
 final class Script {
 
@@ -33,50 +39,113 @@ final class Script {
             end
             """;
 
-    /** KEYS session, index; ARGV now, expiresAt, pttl, versionSeed, id, name, value... -> {createdAt, version}. */
-    static final Script PUT = new Script("put", LIVE + """
+    /**
+     * The session index: {@code filed(key)} is what a session is filed under (name to stored value),
+     * {@code named(first)} the indexed attributes among ARGV's name/value pairs from {@code first},
+     * and {@code refile} moves the id from the sets of {@code old} to those of {@code new}, each set
+     * living at least as long as the session. A stored value is a type tag and the bytes; the bytes
+     * are what is indexed.
+     */
+    private static final String INDEX = """
+            local function ikey(ip, n, v) return ip .. #n .. ':' .. n .. string.sub(v, 2) end
+            local function indexed(n) return string.sub(n, 1, 6) == 'index:' end
+            local function filed(key)
+              local t = {}
+              local l = redis.call('HGET', key, '\\255i')
+              if l then
+                for _, n in ipairs(cmsgpack.unpack(l)) do
+                  local v = redis.call('HGET', key, n)
+                  if v then t[n] = v end
+                end
+              end
+              return t
+            end
+            local function named(first)
+              local t = {}
+              for i = first, #ARGV - 1, 2 do
+                if indexed(ARGV[i]) then t[ARGV[i]] = ARGV[i + 1] end
+              end
+              return t
+            end
+            local function extend(k, pt)
+              local t = redis.call('PTTL', k)
+              if t == -1 or (t >= 0 and t < pt) then redis.call('PEXPIRE', k, pt) end
+            end
+            local function refile(key, ip, id, old, new)
+              local names = {}
+              for n, v in pairs(new) do names[#names + 1] = n end
+              if next(old) == nil and #names == 0 then return end
+              for n, v in pairs(old) do
+                if new[n] ~= v then redis.call('SREM', ikey(ip, n, v), id) end
+              end
+              local pt = redis.call('PTTL', key)
+              for n, v in pairs(new) do
+                local k = ikey(ip, n, v)
+                if old[n] ~= v then redis.call('SADD', k, id) end
+                if pt > 0 then extend(k, pt) end
+              end
+              if #names > 0 then
+                redis.call('HSET', key, '\\255i', cmsgpack.pack(names))
+              else
+                redis.call('HDEL', key, '\\255i')
+              end
+            end
+            """;
+
+    /** KEYS session, index; ARGV now, expiresAt, pttl, versionSeed, id, valueIndexPrefix, name, value... -> {createdAt, version}. */
+    static final Script PUT = new Script("put", LIVE + INDEX + """
             local now = tonumber(ARGV[1])
             local m = redis.call('HMGET', KEYS[1], '\\255e', '\\255c', '\\255v')
             local created = ARGV[1]
             if live(m[1], now) then created = m[2] end
             local v = ARGV[4]
             if m[3] then v = string.format('%d', tonumber(m[3]) + 1) end
+            local old = filed(KEYS[1])
             if m[1] or m[3] then redis.call('DEL', KEYS[1]) end
-            hset(KEYS[1], 6, '\\255e', ARGV[2], '\\255c', created, '\\255a', ARGV[1], '\\255v', v)
+            hset(KEYS[1], 7, '\\255e', ARGV[2], '\\255c', created, '\\255a', ARGV[1], '\\255v', v)
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
+            refile(KEYS[1], ARGV[6], ARGV[5], old, named(7))
             return {created, v}
             """);
 
-    /** KEYS session, index; ARGV now, expiresAt, pttl, versionSeed, id, name, value... -> version or nil. */
-    static final Script CREATE = new Script("create", LIVE + """
+    /** KEYS session, index; ARGV now, expiresAt, pttl, versionSeed, id, valueIndexPrefix, name, value... -> version or nil. */
+    static final Script CREATE = new Script("create", LIVE + INDEX + """
             local now = tonumber(ARGV[1])
             local m = redis.call('HMGET', KEYS[1], '\\255e', '\\255v')
             if live(m[1], now) then return false end
             local v = ARGV[4]
             if m[2] then v = string.format('%d', tonumber(m[2]) + 1) end
+            local old = filed(KEYS[1])
             if m[1] or m[2] then redis.call('DEL', KEYS[1]) end
-            hset(KEYS[1], 6, '\\255e', ARGV[2], '\\255c', ARGV[1], '\\255a', ARGV[1], '\\255v', v)
+            hset(KEYS[1], 7, '\\255e', ARGV[2], '\\255c', ARGV[1], '\\255a', ARGV[1], '\\255v', v)
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
+            refile(KEYS[1], ARGV[6], ARGV[5], old, named(7))
             return v
             """);
 
-    /** KEYS session; ARGV now, removeCount, remove..., name, value... -> the whole hash or nil. */
-    static final Script MERGE = new Script("merge", LIVE + """
+    /** KEYS session; ARGV now, id, valueIndexPrefix, removeCount, remove..., name, value... -> the whole hash or nil. */
+    static final Script MERGE = new Script("merge", LIVE + INDEX + """
             local now = tonumber(ARGV[1])
             if not live(redis.call('HGET', KEYS[1], '\\255e'), now) then return false end
-            local r = tonumber(ARGV[2])
-            for i = 3, 2 + r, 1000 do
-              redis.call('HDEL', KEYS[1], unpack(ARGV, i, math.min(i + 999, 2 + r)))
+            local r = tonumber(ARGV[4])
+            local old = filed(KEYS[1])
+            local new = {}
+            for n, v in pairs(old) do new[n] = v end
+            for i = 5, 4 + r do new[ARGV[i]] = nil end
+            for n, v in pairs(named(5 + r)) do new[n] = v end
+            for i = 5, 4 + r, 1000 do
+              redis.call('HDEL', KEYS[1], unpack(ARGV, i, math.min(i + 999, 4 + r)))
             end
-            hset(KEYS[1], 3 + r, '\\255a', ARGV[1])
+            hset(KEYS[1], 5 + r, '\\255a', ARGV[1])
             redis.call('HINCRBY', KEYS[1], '\\255v', 1)
+            refile(KEYS[1], ARGV[3], ARGV[2], old, new)
             return redis.call('HGETALL', KEYS[1])
             """);
 
-    /** KEYS session, index; ARGV now, expiresAt, pttl, id, mode (0: 1/0, 1: the whole hash or nil). */
-    static final Script TOUCH = new Script("touch", LIVE + """
+    /** KEYS session, index; ARGV now, expiresAt, pttl, id, mode (0: 1/0, 1: the whole hash or nil), valueIndexPrefix. */
+    static final Script TOUCH = new Script("touch", LIVE + INDEX + """
             local now = tonumber(ARGV[1])
             if not live(redis.call('HGET', KEYS[1], '\\255e'), now) then
               if ARGV[5] == '1' then return false end
@@ -85,31 +154,54 @@ final class Script {
             redis.call('HSET', KEYS[1], '\\255e', ARGV[2], '\\255a', ARGV[1])
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
+            for n, v in pairs(filed(KEYS[1])) do extend(ikey(ARGV[6], n, v), tonumber(ARGV[3])) end
             if ARGV[5] == '1' then return redis.call('HGETALL', KEYS[1]) end
             return 1
             """);
 
-    /** KEYS session, index; ARGV now, id -> 1 when a live session was deleted, else 0. */
-    static final Script DELETE = new Script("delete", LIVE + """
+    /** KEYS session, index; ARGV now, id, valueIndexPrefix -> 1 when a live session was deleted, else 0. */
+    static final Script DELETE = new Script("delete", LIVE + INDEX + """
             local e = redis.call('HGET', KEYS[1], '\\255e')
             redis.call('ZREM', KEYS[2], ARGV[2])
             if not e then return 0 end
+            for n, v in pairs(filed(KEYS[1])) do redis.call('SREM', ikey(ARGV[3], n, v), ARGV[2]) end
             redis.call('DEL', KEYS[1])
             if live(e, tonumber(ARGV[1])) then return 1 end
             return 0
             """);
 
-    /** KEYS session; ARGV now, expectedVersion, name, value... -> {expiresAt, createdAt, version} or nil. */
-    static final Script CAS = new Script("cas", LIVE + """
+    /** KEYS session; ARGV now, expectedVersion, id, valueIndexPrefix, name, value... -> {expiresAt, createdAt, version} or nil. */
+    static final Script CAS = new Script("cas", LIVE + INDEX + """
             local now = tonumber(ARGV[1])
             local m = redis.call('HMGET', KEYS[1], '\\255e', '\\255c', '\\255v')
             if not live(m[1], now) or m[3] ~= ARGV[2] then return false end
             local pt = redis.call('PTTL', KEYS[1])
             local v = string.format('%d', tonumber(m[3]) + 1)
+            local old = filed(KEYS[1])
             redis.call('DEL', KEYS[1])
-            hset(KEYS[1], 3, '\\255e', m[1], '\\255c', m[2], '\\255a', ARGV[1], '\\255v', v)
+            hset(KEYS[1], 5, '\\255e', m[1], '\\255c', m[2], '\\255a', ARGV[1], '\\255v', v)
             if pt > 0 then redis.call('PEXPIRE', KEYS[1], pt) end
+            refile(KEYS[1], ARGV[4], ARGV[3], old, named(5))
             return {m[1], m[2], v}
+            """);
+
+    /**
+     * KEYS one value's set of the session index; ARGV now, session key prefix of the bucket, name, the
+     * value's bytes -> the ids of live sessions holding the value. Drops members that no longer hold
+     * it (their writes would have filed them again had they set it).
+     */
+    static final Script FIND = new Script("find", LIVE + """
+            local now = tonumber(ARGV[1])
+            local out = {}
+            for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              local m = redis.call('HMGET', ARGV[2] .. id, '\\255e', ARGV[3])
+              if m[2] and string.sub(m[2], 2) == ARGV[4] then
+                if live(m[1], now) then out[#out + 1] = id end
+              else
+                redis.call('SREM', KEYS[1], id)
+              end
+            end
+            return out
             """);
 
     /**
@@ -298,6 +390,7 @@ final class Script {
             TOUCH,
             DELETE,
             CAS,
+            FIND,
             SWEEP,
             STREAM_OPEN,
             APPEND,
