@@ -136,9 +136,17 @@ final class JdbcSessionChanges implements SessionChangeFeed {
                 return null;
             });
         } else {
+            if (db.call("near cache setup", table, this::hasTrigger)) {
+                return;
+            }
             db.inTransaction("near cache setup", table, c -> {
                 try (Statement st = c.createStatement()) {
                     st.execute("SELECT pg_advisory_xact_lock(hashtext('" + changes + "'))");
+                }
+                if (hasTrigger(c)) {
+                    return null;
+                }
+                try (Statement st = c.createStatement()) {
                     st.execute("CREATE OR REPLACE FUNCTION " + changes + "() RETURNS trigger LANGUAGE plpgsql AS $$"
                             + " BEGIN IF TG_OP = 'DELETE' THEN PERFORM pg_notify('" + channel + "', '::' || OLD.id);"
                             + " RETURN OLD; END IF;"
@@ -150,6 +158,18 @@ final class JdbcSessionChanges implements SessionChangeFeed {
                 }
                 return null;
             });
+        }
+    }
+
+    /** Whether the PostgreSQL trigger is there (installing it again would lock the sessions table). */
+    private boolean hasTrigger(Connection c) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM pg_trigger WHERE tgname = lower(?) AND tgrelid = to_regclass(?)")) {
+            ps.setString(1, changes);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

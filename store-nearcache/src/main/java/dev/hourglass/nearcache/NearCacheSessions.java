@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Sessions read through a Caffeine cache; every other call goes to the store, and each write then
- * replaces, moves or drops the local entry. Listing ids and counting always go to the store.
+ * replaces, moves or drops the local entry. Listing ids, counting and index lookups always go to the
+ * store.
  *
  * <p>How an old value is kept out: every remote call and every change report takes a number from
  * one sequence. A change report of an id, and a local write of it (when it starts and again when it
@@ -263,6 +264,11 @@ final class NearCacheSessions implements SessionBackend, SessionChangeFeed.Liste
     @Override
     public long count(long now) {
         return store.count(now);
+    }
+
+    @Override
+    public Map<String, Session> findByIndex(String name, byte[] value, int limit, long now) {
+        return store.findByIndex(name, value, limit, now);
     }
 
     // ------------------------------------------------------------------ writes
