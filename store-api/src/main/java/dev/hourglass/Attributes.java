@@ -1,19 +1,26 @@
 package dev.hourglass;
 
+import dev.hourglass.spi.JsonSyntax;
+import dev.hourglass.spi.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
- * An immutable set of named byte values: the attributes of a session or the metadata of a stream.
+ * An immutable set of named, typed values: the attributes of a session or the metadata of a stream.
  *
- * <p>Values are bytes at the storage level; {@link Codec}s turn them into strings, numbers and
- * JSON. Every {@code with}/{@code without} returns a new instance; the byte arrays handed in are
- * copied and the ones handed out are copies, so an instance can be shared freely between threads.
+ * <p>Every value has an {@link AttributeType}: {@link AttributeType#TEXT text}, {@link AttributeType#JSON
+ * JSON} or {@link AttributeType#BYTES bytes}. The type is stored with the value on every backend, so a
+ * value reads back as what was written, in Java and over HTTP alike. Getters follow one scheme:
+ * {@link #getString}, {@link #getLong}, {@link #getJson}, {@link #getBytes} and {@link #get(String, Codec)};
+ * each returns {@code null} (or the default) when the attribute is absent and throws
+ * {@link IllegalStateException} naming the attribute when its type does not give that kind of value.
+ *
+ * <p>Every {@code with}/{@code without} returns a new instance; byte arrays handed in are copied and the
+ * ones handed out are copies, so an instance can be shared freely between threads.
  */
 public final class Attributes {
 
@@ -22,13 +29,13 @@ public final class Attributes {
 
     private static final Attributes EMPTY = new Attributes(Map.of());
 
-    /** Decoded values; null until first needed when built from the binary form. */
+    /** Stored values (type tag, then the payload); null until first needed when built from the binary form. */
     private volatile Map<String, byte[]> values;
     /** The binary form this instance was read from, or null. */
     private final byte[] form;
 
     private final int count;
-    /** Bytes of names and values; -1 until computed for map-built instances. */
+    /** Bytes of names and payloads; -1 until computed for map-built instances. */
     private final long formPayloadBytes;
 
     private Attributes(Map<String, byte[]> values) {
@@ -59,54 +66,52 @@ public final class Attributes {
     }
 
     /**
-     * Attributes holding copies of the given byte values.
+     * Attributes holding copies of the given values as {@link AttributeType#BYTES}.
      *
-     * @throws NullPointerException when {@code values} is null
-     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
-     *                                  surrogate, or a value is null
+     * @throws IllegalArgumentException when {@code values} is null, a name is null, not 1..256 bytes of
+     *                                  UTF-8 or holds an unpaired surrogate, or a value is null
      */
-    public static Attributes of(Map<String, byte[]> values) {
-        Objects.requireNonNull(values, "values");
-        if (values.isEmpty()) {
-            return EMPTY;
-        }
-        Map<String, byte[]> copy = new LinkedHashMap<>(values.size() * 2);
-        values.forEach((k, v) -> copy.put(checkName(k), checkValue(k, v).clone()));
-        return new Attributes(Collections.unmodifiableMap(copy));
+    public static Attributes bytes(Map<String, byte[]> values) {
+        return of(values, Codecs.bytes());
     }
 
     /**
-     * Attributes holding the given values encoded by {@code codec}.
+     * Attributes holding the given values encoded by {@code codec}, of the codec's {@link Codec#type()}.
      *
-     * @throws NullPointerException when {@code values} or {@code codec} is null
-     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
-     *                                  surrogate, or a value is null, or the codec refuses a value (the
-     *                                  message names the attribute)
+     * @throws IllegalArgumentException when {@code values} or {@code codec} is null, a name is null, not
+     *                                  1..256 bytes of UTF-8 or holds an unpaired surrogate, or a value is
+     *                                  null, or the codec refuses a value (the message names the attribute)
      */
     public static <T> Attributes of(Map<String, ? extends T> values, Codec<T> codec) {
-        Objects.requireNonNull(values, "values");
-        Objects.requireNonNull(codec, "codec");
+        if (values == null) {
+            throw new IllegalArgumentException("values must not be null");
+        }
+        if (codec == null) {
+            throw new IllegalArgumentException("codec must not be null");
+        }
         Map<String, byte[]> copy = new LinkedHashMap<>(values.size() * 2);
         values.forEach((k, v) -> copy.put(checkName(k), encode(k, checkValue(k, v), codec)));
-        return copy.isEmpty() ? EMPTY : new Attributes(Collections.unmodifiableMap(copy));
+        return wrap(copy);
     }
 
     /**
-     * Attributes holding UTF-8 strings.
+     * Attributes holding {@link AttributeType#TEXT} values.
      *
-     * @throws IllegalArgumentException when a name or value holds an unpaired surrogate (text that
-     *                                  UTF-8 cannot hold exactly), or a name is not 1..256 bytes
+     * @throws IllegalArgumentException when {@code values} is null, a name or value is null or holds an
+     *                                  unpaired surrogate (text that UTF-8 cannot hold exactly), or a name
+     *                                  is not 1..256 bytes
      */
     public static Attributes strings(Map<String, String> values) {
         return of(values, Codecs.utf8());
     }
 
     /**
-     * Attributes holding each value as JSON (Jackson must be on the class path): numbers, strings,
-     * booleans, lists, maps and records alike. {@link #json(String, Class)} reads them back.
+     * Attributes holding each value as {@link AttributeType#JSON} (Jackson must be on the class path):
+     * numbers, strings, booleans, lists, maps and records alike. {@link #getJson} reads them back.
      *
-     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
-     *                                  surrogate, or a value is null, or a value has no JSON form
+     * @throws IllegalArgumentException when {@code values} is null, a name is null, not 1..256 bytes of
+     *                                  UTF-8 or holds an unpaired surrogate, or a value is null, or a value
+     *                                  has no exact JSON form
      * @throws IllegalStateException when Jackson is not on the class path
      */
     public static Attributes json(Map<String, ?> values) {
@@ -122,120 +127,172 @@ public final class Attributes {
         return values().keySet();
     }
 
+    /** The number of attributes. */
     public int size() {
         return count;
     }
 
+    /** Whether there are no attributes. */
     public boolean isEmpty() {
         return count == 0;
     }
 
+    /** Whether the attribute is present. */
     public boolean contains(String name) {
         return values().containsKey(name);
     }
 
-    /** A copy of the raw value, or {@code null} when absent. */
-    public byte[] bytes(String name) {
+    /** The type of the attribute's value, or {@code null} when absent. */
+    public AttributeType type(String name) {
         byte[] v = values().get(name);
-        return v == null ? null : v.clone();
+        return v == null ? null : AttributeType.ofTag(v[0]);
     }
 
     /**
-     * The value decoded by {@code codec}, or {@code null} when absent.
+     * A copy of the value's bytes, or {@code null} when absent: the bytes as written for
+     * {@link AttributeType#BYTES}, the UTF-8 form for text and JSON.
+     */
+    public byte[] getBytes(String name) {
+        byte[] v = values().get(name);
+        return v == null ? null : Arrays.copyOfRange(v, 1, v.length);
+    }
+
+    /**
+     * The value's bytes ({@link #getBytes}) decoded by {@code codec}, or {@code null} when absent.
      *
+     * @throws IllegalArgumentException when {@code codec} is null
      * @throws CorruptDataException when the codec cannot decode the value; the message names the attribute
      */
     public <T> T get(String name, Codec<T> codec) {
+        if (codec == null) {
+            throw new IllegalArgumentException("codec must not be null");
+        }
         byte[] v = values().get(name);
         return v == null ? null : decode(name, v, codec);
     }
 
     private static <T> T decode(String name, byte[] value, Codec<T> codec) {
         try {
-            return codec.decode(value);
+            return codec.decode(Arrays.copyOfRange(value, 1, value.length));
         } catch (CorruptDataException e) {
             throw new CorruptDataException("attribute " + Checks.quote(name) + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * The value as a UTF-8 string, or {@code null} when absent.
+     * The text of a {@link AttributeType#TEXT} value, or of a JSON value that is a JSON string; {@code null}
+     * when absent.
      *
-     * @throws CorruptDataException when the value is not well-formed UTF-8
+     * @throws IllegalStateException when the value is bytes, or JSON other than a string
      */
-    public String string(String name) {
+    public String getString(String name) {
         byte[] v = values().get(name);
-        return v == null ? null : text(name, v);
-    }
-
-    private static String text(String name, byte[] v) {
-        int bad = Checks.malformedUtf8(v, 0, v.length);
-        if (bad >= 0) {
-            throw new CorruptDataException("attribute " + Checks.quote(name) + " is not well-formed UTF-8 (byte " + bad
-                    + " of " + v.length + ")");
+        if (v == null) {
+            return null;
         }
-        return new String(v, StandardCharsets.UTF_8);
+        if (v[0] == AttributeType.TEXT.tag) {
+            return new String(v, 1, v.length - 1, StandardCharsets.UTF_8);
+        }
+        String text = v[0] == AttributeType.JSON.tag ? JsonStrings.unquote(v, 1, v.length) : null;
+        if (text == null) {
+            throw mismatch(name, v, "text");
+        }
+        return text;
     }
 
     /**
-     * The value as a long (a decimal string or a JSON number), or {@code defaultValue} when absent.
+     * The value of a {@link AttributeType#JSON} integer in the range of a long (as {@link #with(String, long)}
+     * writes), or {@code defaultValue} when absent.
      *
-     * @throws CorruptDataException when the value is not a decimal integer
+     * @throws IllegalStateException when the value is not a JSON integer in the range of a long
      */
     public long getLong(String name, long defaultValue) {
         byte[] v = values().get(name);
         if (v == null) {
             return defaultValue;
         }
-        String s = text(name, v).trim();
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new CorruptDataException(
-                    "attribute " + Checks.quote(name) + " is not an integer: " + Checks.quote(s), e);
+        if (v[0] == AttributeType.JSON.tag) {
+            String s = new String(v, 1, v.length - 1, StandardCharsets.US_ASCII);
+            if (s.matches("-?(0|[1-9][0-9]{0,18})")) {
+                try {
+                    return Long.parseLong(s);
+                } catch (NumberFormatException e) {
+                    // out of range: reported below
+                }
+            }
         }
+        throw mismatch(name, v, "an integer in the range of a long");
     }
 
     /**
-     * The value read as JSON into {@code type}, or {@code null} when absent.
+     * The value read as JSON into {@code type} (Jackson must be on the class path): a {@link AttributeType#JSON}
+     * value, or a text value as a JSON string. {@code null} when absent.
      *
-     * @throws CorruptDataException when the value is not well-formed UTF-8, not one JSON value, or
-     *                              not readable as {@code type}
+     * @throws IllegalArgumentException when {@code type} is null
+     * @throws IllegalStateException when the value is bytes, or Jackson is not on the class path
+     * @throws CorruptDataException when the value does not read as {@code type}
      */
-    public <T> T json(String name, Class<T> type) {
+    public <T> T getJson(String name, Class<T> type) {
+        if (type == null) {
+            throw new IllegalArgumentException("type must not be null");
+        }
         byte[] v = values().get(name);
-        return v == null ? null : JsonSupport.read(v, type, name);
+        if (v == null) {
+            return null;
+        }
+        if (v[0] == AttributeType.JSON.tag) {
+            return JsonSupport.read(Arrays.copyOfRange(v, 1, v.length), type, name);
+        }
+        if (v[0] == AttributeType.TEXT.tag) {
+            return JsonSupport.convert(new String(v, 1, v.length - 1, StandardCharsets.UTF_8), type, name);
+        }
+        throw mismatch(name, v, "JSON");
+    }
+
+    private static IllegalStateException mismatch(String name, byte[] v, String wanted) {
+        AttributeType t = AttributeType.ofTag(v[0]);
+        String held = t == AttributeType.JSON
+                ? "JSON " + Checks.quote(preview(v))
+                : t == AttributeType.TEXT ? "text" : "bytes";
+        return new IllegalStateException("attribute " + Checks.quote(name) + " holds " + held + ", not " + wanted);
+    }
+
+    private static String preview(byte[] v) {
+        int n = Math.min(v.length - 1, 40);
+        String s = new String(v, 1, n, StandardCharsets.UTF_8);
+        return n < v.length - 1 ? s + "..." : s;
     }
 
     /**
-     * A copy with {@code name} set to {@code value}.
+     * A copy with {@code name} set to {@code value} as {@link AttributeType#BYTES}.
      *
-     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
-     *                                  surrogate, or a value is null
+     * @throws IllegalArgumentException when the name is null, not 1..256 bytes of UTF-8 or holds an unpaired
+     *                                  surrogate, or the value is null
      */
     public Attributes with(String name, byte[] value) {
-        checkName(name);
-        checkValue(name, value);
-        Map<String, byte[]> copy = new LinkedHashMap<>(values());
-        copy.put(name, value.clone());
-        return new Attributes(Collections.unmodifiableMap(copy));
+        return with(name, value, Codecs.bytes());
     }
 
     /**
-     * A copy with {@code name} set to {@code value} encoded by {@code codec}.
+     * A copy with {@code name} set to {@code value} encoded by {@code codec}, of the codec's
+     * {@link Codec#type()}.
      *
-     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
-     *                                  surrogate, or a value is null, or the codec refuses the value
+     * @throws IllegalArgumentException when the name is null, not 1..256 bytes of UTF-8 or holds an unpaired
+     *                                  surrogate, or the value or codec is null, or the codec refuses the value
      */
     public <T> Attributes with(String name, T value, Codec<T> codec) {
         checkName(name);
         checkValue(name, value);
+        if (codec == null) {
+            throw new IllegalArgumentException("codec must not be null");
+        }
         byte[] encoded = encode(name, value, codec);
         Map<String, byte[]> copy = new LinkedHashMap<>(values());
         copy.put(name, encoded);
         return new Attributes(Collections.unmodifiableMap(copy));
     }
 
+    /** The stored form of {@code value} encoded by {@code codec}: its type tag, then its bytes, checked. */
     private static <T> byte[] encode(String name, T value, Codec<T> codec) {
         byte[] encoded;
         try {
@@ -246,35 +303,88 @@ public final class Attributes {
         if (encoded == null) {
             throw new IllegalArgumentException("attribute " + Checks.quote(name) + ": the codec gave no bytes");
         }
-        return encoded;
+        AttributeType type = codec.type();
+        if (type == null) {
+            throw new IllegalArgumentException("attribute " + Checks.quote(name) + ": the codec gave no type");
+        }
+        byte[] stored = new byte[encoded.length + 1];
+        stored[0] = type.tag;
+        System.arraycopy(encoded, 0, stored, 1, encoded.length);
+        String problem = payloadProblem(stored, 0, stored.length);
+        if (problem != null) {
+            throw new IllegalArgumentException(
+                    "attribute " + Checks.quote(name) + ": the codec's bytes are not " + type + ": " + problem);
+        }
+        return stored;
     }
 
     /**
-     * A copy with {@code name} set to a UTF-8 string.
+     * What is wrong with the stored value in {@code b[from, to)} (type tag, then payload), or null: the tag
+     * must be known, text well-formed UTF-8, JSON one value by {@link JsonSyntax}'s rules.
+     */
+    private static String payloadProblem(byte[] b, int from, int to) {
+        if (to == from) {
+            return "the value has no type";
+        }
+        AttributeType type = AttributeType.ofTag(b[from]);
+        if (type == null) {
+            return "unknown value type 0x" + Integer.toHexString(b[from] & 0xFF);
+        }
+        return switch (type) {
+            case TEXT -> {
+                int bad = Text.malformedUtf8(b, from + 1, to);
+                yield bad < 0 ? null : "text is not well-formed UTF-8 (byte " + (bad - from - 1) + ")";
+            }
+            case JSON -> JsonSyntax.problem(b, from + 1, to);
+            case BYTES -> null;
+        };
+    }
+
+    /**
+     * A copy with {@code name} set to {@code value} as {@link AttributeType#TEXT}.
      *
-     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
-     *                                  surrogate, or a value is null, or the value holds an unpaired
-     *                                  surrogate
+     * @throws IllegalArgumentException when the name is null, not 1..256 bytes of UTF-8 or holds an unpaired
+     *                                  surrogate, or the value is null or holds an unpaired surrogate
      */
     public Attributes with(String name, String value) {
         return with(name, value, Codecs.utf8());
     }
 
     /**
-     * A copy with {@code name} set to the decimal form of {@code value} (valid JSON as well).
+     * A copy with {@code name} set to {@code value} as a {@link AttributeType#JSON} number, which
+     * {@link #getLong} reads back.
      *
      * @throws IllegalArgumentException when the name is null, not 1..256 bytes of UTF-8 or holds an
      *                                  unpaired surrogate
      */
     public Attributes with(String name, long value) {
-        return with(name, Long.toString(value), Codecs.utf8());
+        return with(name, Long.toString(value).getBytes(StandardCharsets.US_ASCII), JSON_BYTES);
     }
 
+    /** Bytes already in JSON form, checked by {@link #encode}. */
+    private static final Codec<byte[]> JSON_BYTES = new Codec<>() {
+        @Override
+        public byte[] encode(byte[] value) {
+            return value;
+        }
+
+        @Override
+        public byte[] decode(byte[] bytes) {
+            return bytes;
+        }
+
+        @Override
+        public AttributeType type() {
+            return AttributeType.JSON;
+        }
+    };
+
     /**
-     * A copy with {@code name} set to {@code value} as JSON.
+     * A copy with {@code name} set to {@code value} as {@link AttributeType#JSON} (Jackson must be on the
+     * class path).
      *
-     * @throws IllegalArgumentException when a name is null, not 1..256 bytes of UTF-8 or holds an unpaired
-     *                                  surrogate, or a value is null, or the value has no JSON form
+     * @throws IllegalArgumentException when the name is null, not 1..256 bytes of UTF-8 or holds an unpaired
+     *                                  surrogate, or the value is null, or the value has no exact JSON form
      * @throws IllegalStateException when Jackson is not on the class path
      */
     public Attributes withJson(String name, Object value) {
@@ -284,9 +394,12 @@ public final class Attributes {
     /**
      * A copy with every attribute of {@code other} set (overriding same names).
      *
-     * @throws NullPointerException when {@code other} is null
+     * @throws IllegalArgumentException when {@code other} is null
      */
     public Attributes withAll(Attributes other) {
+        if (other == null) {
+            throw new IllegalArgumentException("other must not be null");
+        }
         if (other.isEmpty()) {
             return this;
         }
@@ -298,8 +411,15 @@ public final class Attributes {
         return new Attributes(Collections.unmodifiableMap(copy));
     }
 
-    /** A copy without the named attributes. */
+    /**
+     * A copy without the named attributes.
+     *
+     * @throws IllegalArgumentException when {@code names} is null
+     */
     public Attributes without(String... names) {
+        if (names == null) {
+            throw new IllegalArgumentException("names must not be null");
+        }
         Map<String, byte[]> copy = new LinkedHashMap<>(values());
         for (String n : names) {
             copy.remove(n);
@@ -310,33 +430,73 @@ public final class Attributes {
     /**
      * A copy without the named attributes.
      *
-     * @throws NullPointerException when {@code names} is null
+     * @throws IllegalArgumentException when {@code names} is null
      */
     public Attributes without(Set<String> names) {
+        if (names == null) {
+            throw new IllegalArgumentException("names must not be null");
+        }
         return without(names.toArray(String[]::new));
     }
 
-    /** A copy of all values, in insertion order. */
-    public Map<String, byte[]> toMap() {
-        Map<String, byte[]> copy = new LinkedHashMap<>(values().size() * 2);
-        values().forEach((k, v) -> copy.put(k, v.clone()));
-        return copy;
-    }
-
     /**
-     * All values decoded by {@code codec}, in insertion order.
+     * All values decoded by {@code codec} (each from its {@link #getBytes bytes}), in insertion order.
      *
+     * @throws IllegalArgumentException when {@code codec} is null
      * @throws CorruptDataException when the codec cannot decode a value; the message names the attribute
      */
     public <T> Map<String, T> toMap(Codec<T> codec) {
+        if (codec == null) {
+            throw new IllegalArgumentException("codec must not be null");
+        }
         Map<String, T> copy = new LinkedHashMap<>(values().size() * 2);
         values().forEach((k, v) -> copy.put(k, decode(k, v, codec)));
         return copy;
     }
 
     /**
-     * A compact binary form (count, then length-prefixed UTF-8 names and values) that
-     * {@link #fromBytes} reads back; backends that store one blob per session use it.
+     * For backends that keep one entry per attribute: each value in its stored form (a type tag, then the
+     * bytes), copied, in insertion order. {@link #fromStoredValues} reads them back.
+     */
+    public Map<String, byte[]> toStoredValues() {
+        Map<String, byte[]> copy = new LinkedHashMap<>(values().size() * 2);
+        values().forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
+    }
+
+    /**
+     * Attributes from values in the form {@link #toStoredValues} gives, each checked (known type, text
+     * well-formed UTF-8, JSON one exact value) and copied.
+     *
+     * @throws IllegalArgumentException when {@code values} is null
+     * @throws CorruptDataException when a name is not a valid attribute name or a value is not in stored form
+     */
+    public static Attributes fromStoredValues(Map<String, byte[]> values) {
+        if (values == null) {
+            throw new IllegalArgumentException("values must not be null");
+        }
+        Map<String, byte[]> copy = new LinkedHashMap<>(values.size() * 2);
+        values.forEach((k, v) -> {
+            try {
+                checkName(k);
+            } catch (IllegalArgumentException e) {
+                throw new CorruptDataException("stored " + e.getMessage());
+            }
+            if (v == null) {
+                throw new CorruptDataException("stored attribute " + Checks.quote(k) + " has no value");
+            }
+            String problem = payloadProblem(v, 0, v.length);
+            if (problem != null) {
+                throw new CorruptDataException("stored attribute " + Checks.quote(k) + ": " + problem);
+            }
+            copy.put(k, v.clone());
+        });
+        return wrap(copy);
+    }
+
+    /**
+     * A compact binary form (count, then length-prefixed UTF-8 names and stored values, each a type tag
+     * and its bytes) that {@link #fromBytes} reads back; backends that store one blob per session use it.
      */
     public byte[] toBytes() {
         if (form != null) {
@@ -369,7 +529,8 @@ public final class Attributes {
     /**
      * Reads the form written by {@link #toBytes()}. The whole form is checked at once (lengths in
      * their shortest encoding and within the bytes, names non-empty, at most 256 bytes, well-formed
-     * UTF-8 and distinct, nothing after the last value); values are copied out when first read.
+     * UTF-8 and distinct, values of a known type with well-formed text and JSON, nothing after the last
+     * value); values are copied out when first read.
      * Nothing is allocated beyond what the bytes themselves hold.
      *
      * @throws CorruptDataException     when the bytes are not such a form
@@ -392,7 +553,7 @@ public final class Attributes {
             }
             return EMPTY;
         }
-        if (count > (end - pos[0]) / 3) {
+        if (count > (end - pos[0]) / 4) {
             throw new CorruptDataException("attribute count " + count + " does not fit in " + length + " bytes");
         }
         int[] nameAt = new int[count];
@@ -406,7 +567,7 @@ public final class Attributes {
                 throw new CorruptDataException("attribute name " + (i + 1) + " of " + count + " is " + nl
                         + " bytes; names are 1.." + MAX_NAME_BYTES + " bytes" + (nl == 0 ? " (it is empty)" : ""));
             }
-            int bad = Checks.malformedUtf8(bytes, at, at + nl);
+            int bad = Text.malformedUtf8(bytes, at, at + nl);
             if (bad >= 0) {
                 throw new CorruptDataException("attribute name " + (i + 1) + " of " + count
                         + " is not well-formed UTF-8 (byte " + (bad - at) + " of " + nl + ")");
@@ -418,8 +579,12 @@ public final class Attributes {
             }
             pos[0] += nl;
             int vl = readLength(bytes, pos, end);
+            String problem = payloadProblem(bytes, pos[0], pos[0] + vl);
+            if (problem != null) {
+                throw new CorruptDataException("attribute " + (i + 1) + " of " + count + ": " + problem);
+            }
             pos[0] += vl;
-            payload += nl + vl;
+            payload += nl + vl - 1;
         }
         if (pos[0] != end) {
             throw new CorruptDataException((end - pos[0]) + " trailing bytes after " + count + " attributes");
@@ -522,14 +687,14 @@ public final class Attributes {
         throw new CorruptDataException("malformed length in attribute bytes");
     }
 
-    /** Bytes of all names (UTF-8) and values: the size the backends' limits apply to. */
+    /** Bytes of all names (UTF-8) and values (without their type tags): the size the backends' limits apply to. */
     public long byteSize() {
         if (form != null) {
             return formPayloadBytes;
         }
         long n = 0;
         for (Map.Entry<String, byte[]> e : values().entrySet()) {
-            n += Checks.utf8Length(e.getKey()) + e.getValue().length;
+            n += Text.utf8Length(e.getKey()) + e.getValue().length - 1;
         }
         return n;
     }
@@ -590,7 +755,9 @@ public final class Attributes {
             sb.append(sep)
                     .append(Checks.quote(e.getKey()))
                     .append('=')
-                    .append(e.getValue().length)
+                    .append(AttributeType.ofTag(e.getValue()[0]))
+                    .append(' ')
+                    .append(e.getValue().length - 1)
                     .append('B');
             sep = ", ";
         }

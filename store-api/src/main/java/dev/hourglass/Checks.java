@@ -1,7 +1,7 @@
 package dev.hourglass;
 
+import dev.hourglass.spi.Text;
 import java.time.Duration;
-import java.util.Set;
 
 /** Argument checks shared by every backend: each failure names the argument and its value. */
 final class Checks {
@@ -52,7 +52,7 @@ final class Checks {
             throw new IllegalArgumentException(arg + " has an unpaired surrogate U+"
                     + String.format("%04X", (int) s.charAt(at)) + " at index " + at + ": " + quote(s));
         }
-        return utf8Length(s);
+        return Text.utf8Length(s);
     }
 
     /** The index of the first unpaired surrogate in {@code s}, or -1. */
@@ -66,78 +66,6 @@ final class Checks {
                     return i;
                 }
             }
-        }
-        return -1;
-    }
-
-    /** The length of the UTF-8 form of {@code s}, which holds no unpaired surrogate. */
-    static int utf8Length(String s) {
-        int n = 0;
-        for (int i = 0, len = s.length(); i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
-    }
-
-    /**
-     * The index of the first byte of {@code b[from, to)} that starts an ill-formed UTF-8 sequence, or
-     * -1 when the range is well-formed UTF-8 as Unicode defines it (table 3-7): shortest form only,
-     * no surrogates (so no CESU-8), nothing above U+10FFFF.
-     */
-    static int malformedUtf8(byte[] b, int from, int to) {
-        int i = from;
-        while (i < to) {
-            int c = b[i] & 0xFF;
-            if (c < 0x80) {
-                i++;
-                continue;
-            }
-            int need;
-            int lo = 0x80;
-            int hi = 0xBF;
-            if (c >= 0xC2 && c <= 0xDF) {
-                need = 1;
-            } else if (c >= 0xE0 && c <= 0xEF) {
-                need = 2;
-                if (c == 0xE0) {
-                    lo = 0xA0;
-                } else if (c == 0xED) {
-                    hi = 0x9F;
-                }
-            } else if (c >= 0xF0 && c <= 0xF4) {
-                need = 3;
-                if (c == 0xF0) {
-                    lo = 0x90;
-                } else if (c == 0xF4) {
-                    hi = 0x8F;
-                }
-            } else {
-                return i;
-            }
-            if (to - i <= need) {
-                return i;
-            }
-            int second = b[i + 1] & 0xFF;
-            if (second < lo || second > hi) {
-                return i;
-            }
-            for (int k = 2; k <= need; k++) {
-                int next = b[i + k] & 0xFF;
-                if (next < 0x80 || next > 0xBF) {
-                    return i;
-                }
-            }
-            i += need + 1;
         }
         return -1;
     }
@@ -172,17 +100,12 @@ final class Checks {
         return attributes;
     }
 
-    static Set<String> names(String arg, Set<String> names) {
-        if (names == null) {
-            throw new IllegalArgumentException(arg + " must not be null; use Set.of()");
+    static Merge merge(Merge change, Limits limits) {
+        if (change == null) {
+            throw new IllegalArgumentException("change must not be null");
         }
-        for (String n : names) {
-            if (n == null) {
-                throw new IllegalArgumentException(arg + " must not contain null");
-            }
-            text(arg + " holds a name that", n);
-        }
-        return names;
+        attributes("the attributes change sets", change.set(), limits);
+        return change;
     }
 
     static byte[] payload(byte[] payload, Limits limits) {

@@ -6,8 +6,25 @@ package dev.hourglass;
  */
 public interface Codec<T> {
 
+    /**
+     * The bytes of {@code value}.
+     *
+     * @throws IllegalArgumentException when the value cannot be encoded
+     */
     byte[] encode(T value);
 
-    /** @throws CorruptDataException when the bytes do not decode */
+    /**
+     * The value the bytes hold.
+     *
+     * @throws CorruptDataException when the bytes do not decode
+     */
     T decode(byte[] bytes);
+
+    /**
+     * The type attribute values written with this codec carry: {@link AttributeType#BYTES} unless the
+     * codec writes UTF-8 text or JSON (which the store then checks).
+     */
+    default AttributeType type() {
+        return AttributeType.BYTES;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.hourglass;
 
+import dev.hourglass.spi.Text;
 import java.nio.charset.StandardCharsets;
 
 /** The built-in codecs: raw bytes, UTF-8 strings and JSON (Jackson, an optional dependency). */
@@ -29,12 +30,17 @@ public final class Codecs {
 
         @Override
         public String decode(byte[] bytes) {
-            int bad = Checks.malformedUtf8(bytes, 0, bytes.length);
+            int bad = Text.malformedUtf8(bytes, 0, bytes.length);
             if (bad >= 0) {
                 throw new CorruptDataException(
                         "value is not well-formed UTF-8 (byte " + bad + " of " + bytes.length + ")");
             }
             return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public AttributeType type() {
+            return AttributeType.TEXT;
         }
     };
 

@@ -1,5 +1,6 @@
 package dev.hourglass;
 
+import dev.hourglass.spi.Text;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -131,7 +132,7 @@ final class Cursors {
         int body = raw.length - TAG_BYTES;
         byte[] expected = tag(raw, body);
         if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(raw, body, raw.length))
-                || Checks.malformedUtf8(raw, 1, body) >= 0) {
+                || Text.malformedUtf8(raw, 1, body) >= 0) {
             throw refused(token);
         }
         return new String(raw, 1, body - 1, StandardCharsets.UTF_8);

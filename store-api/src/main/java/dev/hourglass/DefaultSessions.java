@@ -142,16 +142,62 @@ final class DefaultSessions implements Sessions {
 
     @Override
     public Optional<Session> merge(String id, Attributes set) {
-        return merge(id, set, Set.of());
+        Checks.id(id);
+        Checks.attributes("set", set, limits);
+        return merged(id, set, Set.of());
     }
 
     @Override
-    public Optional<Session> merge(String id, Attributes set, Set<String> remove) {
+    public Optional<Session> merge(String id, Merge change) {
         Checks.id(id);
-        Checks.attributes("set", set, limits);
-        Checks.names("remove", remove);
+        Checks.merge(change, limits);
+        return merged(id, change.set(), change.remove());
+    }
+
+    private Optional<Session> merged(String id, Attributes set, Set<String> remove) {
         return Optional.ofNullable(calls.run(
                 Op.MERGE, backend, id, set, remove, 0L, null, (b, i, a, r, n, now, expiry) -> b.merge(i, a, r, now)));
+    }
+
+    @Override
+    public Optional<Session> merge(String id, Merge change, long expectedVersion) {
+        Checks.id(id);
+        Checks.merge(change, limits);
+        return Optional.ofNullable(calls.run(
+                Op.MERGE,
+                this,
+                id,
+                change,
+                null,
+                expectedVersion,
+                null,
+                (s, i, c, z, version, now, expiry) -> s.mergeAt(i, c, version, now)));
+    }
+
+    /** One compare-and-set at {@code version} of the change applied to what that version holds. */
+    private Session mergeAt(String id, Merge change, long version, long now) {
+        Session current = backend.get(id, now);
+        if (current == null || current.version() != version) {
+            return null;
+        }
+        Attributes next = change.applyTo(current.attributes());
+        Checks.attributes("the session after the change", next, limits);
+        return backend.compareAndSet(id, version, next, now);
+    }
+
+    @Override
+    public Optional<Session> replace(String id, Attributes attributes) {
+        Checks.id(id);
+        Checks.attributes("attributes", attributes, limits);
+        return Optional.ofNullable(calls.run(
+                Op.REPLACE,
+                this,
+                id,
+                attributes,
+                null,
+                0L,
+                null,
+                (s, i, a, z, n, now, expiry) -> s.updateWithRetries(i, current -> a)));
     }
 
     @Override
@@ -238,9 +284,26 @@ final class DefaultSessions implements Sessions {
     }
 
     @Override
-    public Page<String> ids(String cursor, int limit) {
+    public Page<String> ids(int limit) {
         Checks.limit(limit);
-        String after = cursor == null ? null : cursors.open(cursor);
+        return calls.run(
+                Op.IDS,
+                this,
+                (String) null,
+                null,
+                null,
+                limit,
+                null,
+                (s, a, x, z, n, now, expiry) -> s.page(a, (int) n, now));
+    }
+
+    @Override
+    public Page<String> ids(String cursor, int limit) {
+        if (cursor == null) {
+            throw new IllegalArgumentException("cursor must not be null; ids(limit) gives the first page");
+        }
+        Checks.limit(limit);
+        String after = cursors.open(cursor);
         return calls.run(
                 Op.IDS, this, after, null, null, limit, null, (s, a, x, z, n, now, expiry) -> s.page(a, (int) n, now));
     }
@@ -264,7 +327,7 @@ final class DefaultSessions implements Sessions {
                     if (last) {
                         return false;
                     }
-                    Page<String> p = ids(cursor, PAGE);
+                    Page<String> p = cursor == null ? ids(PAGE) : ids(cursor, PAGE);
                     page = p.items().iterator();
                     cursor = p.next().orElse(null);
                     last = cursor == null;

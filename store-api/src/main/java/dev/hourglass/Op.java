@@ -16,6 +16,7 @@ enum Op {
     DELETE,
     COMPARE_AND_SET,
     UPDATE,
+    REPLACE,
     FIND_BY_INDEX,
     IDS,
     COUNT,

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -89,15 +88,37 @@ public interface Sessions {
     Optional<Session> merge(String id, Attributes set);
 
     /**
-     * Sets some attributes and removes others, keeping the rest and the expiry, atomically; the one
-     * way to remove attributes without replacing them all.
-     * Returns the session after the change, or empty when it does not exist.
+     * Applies {@code change} (attributes to set, names to remove), keeping the other attributes and the
+     * expiry, atomically: the one way to remove attributes without replacing them all. Returns the
+     * session after the change, or empty when it does not exist.
      *
      * @throws IllegalArgumentException naming the argument and its value when one is invalid
      * @throws IllegalStateException when the store is closed
      * @throws StoreUnavailableException when the engine does not answer within the timeout
      */
-    Optional<Session> merge(String id, Attributes set, Set<String> remove);
+    Optional<Session> merge(String id, Merge change);
+
+    /**
+     * Applies {@code change} like {@link #merge(String, Merge)}, only if the session is still at
+     * {@code expectedVersion}; one compare-and-set, the expiry kept. Returns the session after the
+     * change, or empty when the version differs or the session does not exist (nothing is changed then).
+     *
+     * @throws IllegalArgumentException naming the argument and its value when one is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
+     */
+    Optional<Session> merge(String id, Merge change, long expectedVersion);
+
+    /**
+     * Replaces all attributes of a live session, keeping its expiry (unlike {@link #put}, which sets a new
+     * TTL and creates the session when absent). Returns the session after the change, or empty when it
+     * does not exist.
+     *
+     * @throws IllegalArgumentException naming the argument and its value when one is invalid
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
+     */
+    Optional<Session> replace(String id, Attributes attributes);
 
     /**
      * Gives the session a new expiry of now + {@code ttl}; false when it does not exist.
@@ -148,15 +169,25 @@ public interface Sessions {
     Optional<Session> update(String id, UnaryOperator<Attributes> change);
 
     /**
-     * One page of live ids (at most {@code limit}, 1..10,000): pass the previous page's cursor, or
-     * {@code null} to start. A cursor is an opaque URL-safe token of at most 1,388 characters that the
+     * The first page of live ids (at most {@code limit}, 1..10,000); {@link Page#next()} holds the cursor
+     * of the next page, if any, for {@link #ids(String, int)}.
+     *
+     * @throws IllegalArgumentException naming {@code limit} when it is out of range
+     * @throws IllegalStateException when the store is closed
+     * @throws StoreUnavailableException when the engine does not answer within the timeout
+     */
+    Page<String> ids(int limit);
+
+    /**
+     * The page of live ids after {@code cursor} (at most {@code limit}, 1..10,000): the cursor is the
+     * previous page's {@link Page#next()}; start with {@link #ids(int)}. A cursor is an opaque URL-safe token of at most 1,388 characters that the
      * store issued and checks (an HMAC keyed by the store option {@code cursorKey}, or a built-in
      * key); it stays valid across nodes and restarts of a deployment that shares the key. Anything
      * else is refused before the backend sees it. With the built-in key the check stops garbage and
      * guessed cursors but not someone who reads the project's source; a secret {@code cursorKey}
      * stops forgery too. Backends still validate every cursor they decode.
      *
-     * @throws IllegalArgumentException naming {@code cursor} when it is not a token this store
+     * @throws IllegalArgumentException naming {@code cursor} when it is null or not a token this store
      *                                  issued, or naming {@code limit} when it is out of range
      * @throws IllegalStateException when the store is closed
      * @throws StoreUnavailableException when the engine does not answer within the timeout

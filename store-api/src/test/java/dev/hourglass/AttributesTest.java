@@ -26,11 +26,15 @@ class AttributesTest {
                 List.of("q1", "q2"),
                 "score",
                 new Score("design", 9, List.of("clear"))));
-        assertThat(a.json("jobTitle", String.class)).isEqualTo("Java engineer");
+        assertThat(a.getJson("jobTitle", String.class)).isEqualTo("Java engineer");
         assertThat(a.getLong("overallScore", 0)).isEqualTo(85);
-        assertThat(a.json("questions", List.class)).containsExactly("q1", "q2");
-        assertThat(a.json("score", Score.class)).isEqualTo(new Score("design", 9, List.of("clear")));
-        assertThat(a.string("jobTitle")).isEqualTo("\"Java engineer\"");
+        assertThat(a.getJson("questions", List.class)).containsExactly("q1", "q2");
+        assertThat(a.getJson("score", Score.class)).isEqualTo(new Score("design", 9, List.of("clear")));
+        assertThat(a.getString("jobTitle")).isEqualTo("Java engineer");
+        assertThat(a.type("jobTitle")).isEqualTo(AttributeType.JSON);
+        assertThatThrownBy(() -> a.getString("overallScore"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("attribute 'overallScore' holds JSON '85', not text");
         assertThat(a.toMap(Codecs.json())).containsEntry("overallScore", 85);
     }
 
@@ -48,11 +52,11 @@ class AttributesTest {
     @Test
     void bytesAreCopiedInAndOut() {
         byte[] v = {1, 2, 3};
-        Attributes a = Attributes.of(Map.of("v", v));
+        Attributes a = Attributes.bytes(Map.of("v", v));
         v[0] = 9;
-        assertThat(a.bytes("v")).containsExactly(1, 2, 3);
-        a.bytes("v")[1] = 9;
-        assertThat(a.bytes("v")).containsExactly(1, 2, 3);
+        assertThat(a.getBytes("v")).containsExactly(1, 2, 3);
+        a.getBytes("v")[1] = 9;
+        assertThat(a.getBytes("v")).containsExactly(1, 2, 3);
     }
 
     @Test
@@ -63,14 +67,15 @@ class AttributesTest {
         byte[] big = new byte[70_000];
         Arrays.fill(big, (byte) 7);
         m.put("big", big);
-        Attributes a = Attributes.of(m);
+        Attributes a = Attributes.bytes(m);
         byte[] form = a.toBytes();
         Attributes read = Attributes.fromBytes(form);
         assertThat(read.size()).isEqualTo(3);
         assertThat(read.byteSize()).isEqualTo(a.byteSize());
         assertThat(read.toBytes()).isEqualTo(form);
         assertThat(read).isEqualTo(a);
-        assertThat(read.string("名前")).isEqualTo("面试");
+        assertThat(read.getBytes("名前")).isEqualTo("面试".getBytes(StandardCharsets.UTF_8));
+        assertThat(read.type("名前")).isEqualTo(AttributeType.BYTES);
         assertThat(Attributes.fromBytes(Attributes.empty().toBytes())).isEqualTo(Attributes.empty());
         assertThat(a.byteSize()).isEqualTo("名前".getBytes(StandardCharsets.UTF_8).length + 6 + 5 + 3 + 70_000);
 
@@ -86,16 +91,109 @@ class AttributesTest {
     }
 
     @Test
-    void decodingFailuresAreCorruptData() {
-        Attributes a = Attributes.of(
-                Map.of("n", "abc".getBytes(StandardCharsets.UTF_8), "bad", new byte[] {(byte) 0xC3, (byte) 0x28}));
-        assertThatThrownBy(() -> a.getLong("n", 0))
+    void everyValueKeepsItsTypeAndNothingIsGuessedFromItsBytes() {
+        Attributes a = Attributes.empty()
+                .with("text", "123")
+                .with("number", 123L)
+                .with("raw", "123".getBytes(StandardCharsets.UTF_8))
+                .withJson("quoted", "123");
+        Attributes read = Attributes.fromBytes(a.toBytes());
+        Attributes stored = Attributes.fromStoredValues(a.toStoredValues());
+        for (Attributes x : List.of(a, read, stored)) {
+            assertThat(x.type("text")).isEqualTo(AttributeType.TEXT);
+            assertThat(x.type("number")).isEqualTo(AttributeType.JSON);
+            assertThat(x.type("raw")).isEqualTo(AttributeType.BYTES);
+            assertThat(x.type("quoted")).isEqualTo(AttributeType.JSON);
+            assertThat(x.type("absent")).isNull();
+            assertThat(x.getString("text")).isEqualTo("123");
+            assertThat(x.getString("quoted")).isEqualTo("123");
+            assertThat(x.getLong("number", 0)).isEqualTo(123);
+            assertThat(x.getJson("number", Integer.class)).isEqualTo(123);
+            assertThat(x.getJson("text", String.class)).isEqualTo("123");
+            assertThat(x.getBytes("raw")).isEqualTo("123".getBytes(StandardCharsets.UTF_8));
+            assertThat(x.getBytes("quoted")).isEqualTo("\"123\"".getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> x.getLong("text", 0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("attribute 'text' holds text, not an integer in the range of a long");
+            assertThatThrownBy(() -> x.getString("raw"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("attribute 'raw' holds bytes, not text");
+            assertThatThrownBy(() -> x.getJson("raw", Object.class))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("attribute 'raw' holds bytes, not JSON");
+            assertThat(x.getLong("absent", -7)).isEqualTo(-7);
+            assertThat(x.getString("absent")).isNull();
+        }
+        assertThat(a).isEqualTo(read).isEqualTo(stored);
+        assertThat(a).isNotEqualTo(Attributes.empty().with("text", "123".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void jsonStringsReadBackAsTheirTextWithEveryEscape() {
+        String text = "quote \" backslash \\ slash / tab \t nl \n ctl \u0001 é 😀 \u2028";
+        Attributes a = Attributes.empty().withJson("s", text);
+        assertThat(a.getString("s")).isEqualTo(text);
+        Attributes escaped = Attributes.fromStoredValues(
+                Map.of("s", "j \"\\ud83d\\ude00\\u00e9\\/\\b\\f\\r\" ".getBytes(StandardCharsets.UTF_8)));
+        assertThat(escaped.getString("s")).isEqualTo("😀é/\b\f\r");
+    }
+
+    @Test
+    void longsOutsideTheRangeOrNotIntegersAreRefusedByGetLong() {
+        Attributes a = Attributes.json(Map.of("big", new java.math.BigInteger("9223372036854775808"), "frac", 1.5));
+        assertThatThrownBy(() -> a.getLong("big", 0)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> a.getLong("frac", 0)).isInstanceOf(IllegalStateException.class);
+        assertThat(Attributes.empty().with("min", Long.MIN_VALUE).getLong("min", 0))
+                .isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void storedValuesThatAreNotTheirTypeAreCorruptData() {
+        byte[] badText = {'t', (byte) 0xC3, (byte) 0x28};
+        assertThatThrownBy(() -> Attributes.fromStoredValues(Map.of("bad", badText)))
                 .isInstanceOf(CorruptDataException.class)
-                .hasMessageContaining("'n'");
-        assertThatThrownBy(() -> a.json("n", Integer.class)).isInstanceOf(CorruptDataException.class);
-        assertThatThrownBy(() -> a.get("bad", Codecs.utf8()))
-                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("'bad'")
                 .hasMessageContaining("UTF-8");
+        assertThatThrownBy(() -> Attributes.fromStoredValues(Map.of("j", "j{\"a\":".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("'j'");
+        assertThatThrownBy(() -> Attributes.fromStoredValues(Map.of("x", "x1".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("unknown value type 0x78");
+        assertThatThrownBy(() -> Attributes.fromStoredValues(Map.of("e", new byte[0])))
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("no type");
+        byte[] form = Attributes.empty().with("t", "x").toBytes();
+        form[form.length - 2] = 'q';
+        assertThatThrownBy(() -> Attributes.fromBytes(form))
+                .isInstanceOf(CorruptDataException.class)
+                .hasMessageContaining("unknown value type");
+    }
+
+    @Test
+    void aCodecThatClaimsJsonMustWriteJson() {
+        Codec<String> liar = new Codec<>() {
+            @Override
+            public byte[] encode(String value) {
+                return value.getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public String decode(byte[] bytes) {
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public AttributeType type() {
+                return AttributeType.JSON;
+            }
+        };
+        assertThatThrownBy(() -> Attributes.empty().with("v", "not json", liar))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'v'")
+                .hasMessageContaining("not JSON");
+        assertThat(Attributes.empty().with("v", "[1]", liar).getJson("v", List.class))
+                .containsExactly(1);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hourglass.contract.BoundaryContract;
+import dev.hourglass.spi.Text;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -120,11 +122,15 @@ class TextPropertiesTest {
             return;
         }
         Attributes a = Attributes.json(m);
-        Object read = a.json("v", Object.class);
+        Object read = a.getJson("v", Object.class);
         assertThat(normalize(read)).isEqualTo(normalize(value));
         Attributes again = Attributes.fromBytes(a.toBytes());
         assertThat(again.toMap(Codecs.json())).hasSize(1);
-        assertThat(again.string("v").getBytes(UTF_8)).isEqualTo(a.bytes("v"));
+        assertThat(again.type("v")).isEqualTo(AttributeType.JSON);
+        assertThat(again.getBytes("v")).isEqualTo(a.getBytes("v"));
+        if (value instanceof String text) {
+            assertThat(again.getString("v")).isEqualTo(text);
+        }
     }
 
     /** Jackson reads small integers as Integer and larger as Long: compare numbers by value. */
@@ -184,41 +190,45 @@ class TextPropertiesTest {
         } catch (CharacterCodingException e) {
             jdk = false;
         }
-        int bad = Checks.malformedUtf8(b, 0, b.length);
+        int bad = Text.malformedUtf8(b, 0, b.length);
         Statistics.collect(bad < 0 ? "well-formed" : "malformed");
         assertThat(bad < 0).isEqualTo(jdk);
         if (bad >= 0) {
-            assertThat(Checks.malformedUtf8(b, 0, bad))
+            assertThat(Text.malformedUtf8(b, 0, bad))
                     .as("the prefix before the reported byte")
                     .isNegative();
         }
     }
 
     @Property(tries = 1000)
-    void arbitraryStoredValuesReadAsTextOrJsonOrAreCorruptData(@ForAll("bytes") byte[] value) {
-        Attributes a = Attributes.of(Map.of("v", value));
-        List<Runnable> reads = List.of(
-                () -> a.string("v"),
-                () -> a.getLong("v", 0),
-                () -> a.json("v", Object.class),
-                () -> a.get("v", Codecs.utf8()),
-                () -> a.json("v", Map.class),
-                () -> a.get("v", Codecs.json()));
-        for (Runnable read : reads) {
-            try {
-                read.run();
-            } catch (CorruptDataException e) {
-                assertThat(e.getMessage())
-                        .doesNotContain("com.fasterxml")
-                        .doesNotContain("java.")
-                        .contains("'v'");
-            }
-        }
+    void arbitraryStoredValuesReadAsTheirTypeOrAreCorruptData(@ForAll("bytes") byte[] value, @ForAll("tags") char tag) {
+        byte[] stored = new byte[value.length + 1];
+        stored[0] = (byte) tag;
+        System.arraycopy(value, 0, stored, 1, value.length);
+        Attributes a;
         try {
-            assertThat(a.string("v").getBytes(UTF_8)).isEqualTo(value);
+            a = Attributes.fromStoredValues(Map.of("v", stored));
         } catch (CorruptDataException e) {
-            assertThat(new String(value, UTF_8).getBytes(UTF_8)).isNotEqualTo(value);
+            Statistics.collect("corrupt");
+            assertThat(e.getMessage())
+                    .doesNotContain("com.fasterxml")
+                    .doesNotContain("java.")
+                    .contains("'v'");
+            assertThat(tag).isNotEqualTo('b');
+            return;
         }
+        Statistics.collect(a.type("v"));
+        assertThat(a.getBytes("v")).isEqualTo(value);
+        assertThat(Attributes.fromBytes(a.toBytes())).isEqualTo(a);
+        if (tag == 't') {
+            assertThat(a.getString("v").getBytes(UTF_8)).isEqualTo(value);
+        }
+        BoundaryContract.readsByType(a);
+    }
+
+    @Provide
+    Arbitrary<Character> tags() {
+        return Arbitraries.of('t', 'j', 'b', 'x');
     }
 
     @Property(tries = 500)

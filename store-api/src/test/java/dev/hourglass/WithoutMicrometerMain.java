@@ -30,7 +30,7 @@ public final class WithoutMicrometerMain {
                 .build();
         try (Store store = Hourglass.open("memory:", options)) {
             store.sessions().put("a", Attributes.empty().with("k", "v"), Duration.ofMinutes(1));
-            String value = store.sessions().get("a").orElseThrow().attributes().string("k");
+            String value = store.sessions().get("a").orElseThrow().attributes().getString("k");
             store.streams().open("s", Attributes.empty(), Duration.ofMinutes(1));
             store.streams().append("s", new byte[] {1, 2});
             int size = store.streams()

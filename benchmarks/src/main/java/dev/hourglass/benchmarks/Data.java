@@ -44,13 +44,13 @@ final class Data {
                 m.put(NAMES[a], json(p * 31 + a, NAMES[a], VALUE_BYTES));
             }
             MAPS[p] = m;
-            ATTRIBUTES[p] = Attributes.of(m);
+            ATTRIBUTES[p] = Attributes.bytes(m);
             BYTES[p] = ATTRIBUTES[p].toBytes();
             Map<String, byte[]> merge = new LinkedHashMap<>();
             for (String n : MERGED) {
                 merge.put(n, json(p * 17 + 3, n, VALUE_BYTES));
             }
-            MERGES[p] = Attributes.of(merge);
+            MERGES[p] = Attributes.bytes(merge);
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -100,7 +99,7 @@ public class HourglassBench {
 
     @Benchmark
     public Optional<Session> merge(Keys k) {
-        return sessions.merge(k.nextId(), Data.merge(k.write()), Set.of());
+        return sessions.merge(k.nextId(), Data.merge(k.write()));
     }
 
     @Benchmark

@@ -142,7 +142,7 @@ public class LettuceBench {
         int i = 1;
         for (String name : attributes.names()) {
             args[i++] = name.getBytes(StandardCharsets.UTF_8);
-            args[i++] = attributes.bytes(name);
+            args[i++] = attributes.getBytes(name);
         }
         args[i++] = EXPIRES;
         args[i++] = ascii(now + Data.TTL_MILLIS);
@@ -179,7 +179,7 @@ public class LettuceBench {
                 attributes.put(new String(name, StandardCharsets.UTF_8), e.getValue());
             }
         }
-        return expires > now ? new Entry(Attributes.of(attributes), created, accessed, expires, version) : null;
+        return expires > now ? new Entry(Attributes.bytes(attributes), created, accessed, expires, version) : null;
     }
 
     static Entry decode(List<Object> flat, long now) {
@@ -243,7 +243,7 @@ public class LettuceBench {
         int i = 0;
         for (String name : set.names()) {
             args[i++] = name.getBytes(StandardCharsets.UTF_8);
-            args[i++] = set.bytes(name);
+            args[i++] = set.getBytes(name);
         }
         List<Object> r = redis.evalsha(merge, ScriptOutputType.MULTI, new byte[][] {key(k.nextId())}, args);
         return decode(r, System.currentTimeMillis());
@@ -264,7 +264,7 @@ public class LettuceBench {
             int i = 1;
             for (String name : next.names()) {
                 args[i++] = name.getBytes(StandardCharsets.UTF_8);
-                args[i++] = next.bytes(name);
+                args[i++] = next.getBytes(name);
             }
             Long v = redis.evalsha(cas, ScriptOutputType.INTEGER, new byte[][] {key}, args);
             if (v != null) {

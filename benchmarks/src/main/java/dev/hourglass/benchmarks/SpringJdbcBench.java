@@ -1,6 +1,7 @@
 package dev.hourglass.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.hourglass.Codecs;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -208,7 +209,7 @@ public class SpringJdbcBench {
     public Session merge(Keys k) {
         Session s = repository.findById(k.nextId());
         if (s != null) {
-            Data.merge(k.write()).toMap().forEach(s::setAttribute);
+            Data.merge(k.write()).toMap(Codecs.bytes()).forEach(s::setAttribute);
             repository.save(s);
         }
         return s;

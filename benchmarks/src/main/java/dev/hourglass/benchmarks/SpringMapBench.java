@@ -1,5 +1,6 @@
 package dev.hourglass.benchmarks;
 
+import dev.hourglass.Codecs;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,7 +86,7 @@ public class SpringMapBench {
     public MapSession merge(Keys k) {
         MapSession s = repository.findById(k.nextId());
         if (s != null) {
-            Data.merge(k.write()).toMap().forEach(s::setAttribute);
+            Data.merge(k.write()).toMap(Codecs.bytes()).forEach(s::setAttribute);
             repository.save(s);
         }
         return s;

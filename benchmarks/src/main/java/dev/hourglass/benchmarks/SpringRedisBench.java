@@ -1,5 +1,6 @@
 package dev.hourglass.benchmarks;
 
+import dev.hourglass.Codecs;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -149,7 +150,7 @@ public class SpringRedisBench {
     public Session merge(Keys k) {
         Session s = repository.findById(k.nextId());
         if (s != null) {
-            Data.merge(k.write()).toMap().forEach(s::setAttribute);
+            Data.merge(k.write()).toMap(Codecs.bytes()).forEach(s::setAttribute);
             repository.save(s);
         }
         return s;

@@ -4,9 +4,6 @@ import dev.hourglass.ExpiryListener;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.Sweeper;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -121,16 +118,11 @@ public final class StoreConfig {
                 i = j;
             }
         }
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(out.toByteArray()))
-                    .toString();
-        } catch (CharacterCodingException e) {
+        String decoded = Text.decodeUtf8(out.toByteArray());
+        if (decoded == null) {
             throw new IllegalArgumentException("uri has %-escapes that are not well-formed UTF-8 in " + what);
         }
+        return decoded;
     }
 
     /**

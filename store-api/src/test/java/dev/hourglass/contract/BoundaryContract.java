@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.hourglass.AttributeType;
 import dev.hourglass.Attributes;
+import dev.hourglass.Codec;
 import dev.hourglass.Codecs;
 import dev.hourglass.CorruptDataException;
+import dev.hourglass.Merge;
 import dev.hourglass.Message;
 import dev.hourglass.Page;
 import dev.hourglass.Poll;
@@ -18,6 +21,7 @@ import dev.hourglass.StoreOptions;
 import dev.hourglass.StreamState;
 import dev.hourglass.StreamStatus;
 import dev.hourglass.Streams;
+import dev.hourglass.spi.JsonSyntax;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -273,20 +278,19 @@ public abstract class BoundaryContract {
             sessions.put(id, Attributes.strings(Map.of(name, value)), HOUR);
             Attributes read = sessions.get(id).orElseThrow().attributes();
             assertThat(read.names()).containsExactly(name);
-            assertThat(read.string(name)).isEqualTo(value);
+            assertThat(read.getString(name)).isEqualTo(value);
             assertThat(read.get(name, Codecs.utf8())).isEqualTo(value);
             assertThat(Attributes.fromBytes(read.toBytes())).isEqualTo(read);
 
-            Attributes merged = sessions.merge(id, Attributes.strings(Map.of(other, value + value)), Set.of())
+            Attributes merged = sessions.merge(id, Attributes.strings(Map.of(other, value + value)))
                     .orElseThrow()
                     .attributes();
             assertThat(merged.toMap(Codecs.utf8()))
                     .containsOnly(Map.entry(name, value), Map.entry(other, value + value));
-            Attributes removed = sessions.merge(id, Attributes.empty(), Set.of(name))
-                    .orElseThrow()
-                    .attributes();
+            Attributes removed =
+                    sessions.merge(id, Merge.remove(name)).orElseThrow().attributes();
             assertThat(removed.names()).containsExactly(other);
-            assertThat(sessions.get(id).orElseThrow().attributes().string(other))
+            assertThat(sessions.get(id).orElseThrow().attributes().getString(other))
                     .isEqualTo(value + value);
         } finally {
             sessions.delete(id);
@@ -295,7 +299,7 @@ public abstract class BoundaryContract {
 
     @Property(tries = 100)
     void arbitraryAttributesRoundTripThroughTheStoreAndBothForms(@ForAll("attributes") Map<String, byte[]> values) {
-        Attributes a = Attributes.of(values);
+        Attributes a = Attributes.bytes(values);
         assertThat(Attributes.fromBytes(a.toBytes())).isEqualTo(a);
         assertThat(Attributes.fromBytes(a.toBytes()).toBytes()).isEqualTo(a.toBytes());
         String id = unique("bytes");
@@ -305,7 +309,7 @@ public abstract class BoundaryContract {
             assertThat(read).isEqualTo(a);
             assertThat(read.names()).containsExactlyInAnyOrderElementsOf(values.keySet());
             for (Map.Entry<String, byte[]> e : values.entrySet()) {
-                assertThat(read.bytes(e.getKey())).isEqualTo(e.getValue());
+                assertThat(read.getBytes(e.getKey())).isEqualTo(e.getValue());
             }
             assertThat(read.byteSize()).isEqualTo(a.byteSize());
         } finally {
@@ -318,6 +322,95 @@ public abstract class BoundaryContract {
         Arbitrary<String> names = text().filter(BoundaryContract::validName);
         Arbitrary<byte[]> bytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(200);
         return Arbitraries.maps(names, bytes).ofMaxSize(12).map(LinkedHashMap::new);
+    }
+
+    @Property(tries = 100)
+    void typedValuesRoundTripThroughTheStoreWithTheirTypes(@ForAll("typed") Attributes a) {
+        Statistics.collect(a.names().stream().map(a::type).distinct().count() > 1 ? "mixed" : "one type");
+        Statistics.coverage(c -> c.check("mixed").count(n -> n > 0));
+        String id = unique("typed");
+        try {
+            sessions.put(id, a, HOUR);
+            Attributes read = sessions.get(id).orElseThrow().attributes();
+            assertThat(read).isEqualTo(a);
+            for (String name : a.names()) {
+                assertThat(read.type(name)).isEqualTo(a.type(name));
+                assertThat(read.getBytes(name)).isEqualTo(a.getBytes(name));
+            }
+            readsByType(read);
+            Attributes merged = sessions.merge(id, a).orElseThrow().attributes();
+            assertThat(merged).isEqualTo(a);
+        } finally {
+            sessions.delete(id);
+        }
+    }
+
+    /** JSON text as it is, for building JSON values without Jackson (backend modules test without it). */
+    private static final Codec<String> RAW_JSON = new Codec<>() {
+        @Override
+        public byte[] encode(String value) {
+            return value.getBytes(UTF_8);
+        }
+
+        @Override
+        public String decode(byte[] bytes) {
+            return new String(bytes, UTF_8);
+        }
+
+        @Override
+        public AttributeType type() {
+            return AttributeType.JSON;
+        }
+    };
+
+    /** {@code s} as a JSON string, every character outside printable ASCII escaped. */
+    private static String quoted(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7E) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** Attributes of every type: text, JSON (numbers, strings, literals, arrays, objects) and bytes. */
+    @Provide
+    Arbitrary<Attributes> typed() {
+        Arbitrary<String> names = text().filter(BoundaryContract::validName);
+        Arbitrary<String> texts = text().filter(BoundaryContract::exactText);
+        Arbitrary<String> json = Arbitraries.oneOf(
+                Arbitraries.longs().map(String::valueOf),
+                texts.map(BoundaryContract::quoted),
+                Arbitraries.of(
+                        "true", "false", "null", "1.5e-3", "-0", "[]", "{}", "[1,[2,[3]]]", " {\"a\" : [null]} "),
+                texts.list()
+                        .ofMaxSize(3)
+                        .map(l -> "["
+                                + String.join(
+                                        ",",
+                                        l.stream().map(BoundaryContract::quoted).toList()) + "]"));
+        Arbitrary<Attributes> one = Arbitraries.oneOf(
+                Combinators.combine(names, texts)
+                        .as((n, v) -> Attributes.empty().with(n, v)),
+                Combinators.combine(names, Arbitraries.longs())
+                        .as((n, v) -> Attributes.empty().with(n, v)),
+                Combinators.combine(names, json).as((n, v) -> Attributes.empty().with(n, v, RAW_JSON)),
+                Combinators.combine(
+                                names, Arbitraries.bytes().array(byte[].class).ofMaxSize(64))
+                        .as((n, v) -> Attributes.empty().with(n, v)));
+        return one.list().ofMinSize(1).ofMaxSize(8).map(l -> {
+            Attributes all = Attributes.empty();
+            for (Attributes x : l) {
+                all = all.withAll(x);
+            }
+            return all;
+        });
     }
 
     // ---------------------------------------------------------------- streams
@@ -358,7 +451,7 @@ public abstract class BoundaryContract {
                 assertThat(s.id()).isEqualTo(sid);
                 assertThat(s.status()).isEqualTo(StreamStatus.FAILED);
                 assertThat(s.failureReason()).contains(reason);
-                assertThat(s.metadata().string("r")).isEqualTo("m");
+                assertThat(s.metadata().getString("r")).isEqualTo("m");
             } else {
                 assertThatThrownBy(() -> streams.fail(sid, reason))
                         .isInstanceOf(IllegalArgumentException.class)
@@ -414,9 +507,7 @@ public abstract class BoundaryContract {
         sessions.put(a, Attributes.empty(), HOUR);
         sessions.put(b, Attributes.empty(), HOUR);
         try {
-            for (Page<String> p = sessions.ids(null, 1);
-                    ;
-                    p = sessions.ids(p.next().get(), 1)) {
+            for (Page<String> p = sessions.ids(1); ; p = sessions.ids(p.next().get(), 1)) {
                 if (p.next().isPresent()) {
                     return p.next().get();
                 }
@@ -468,7 +559,7 @@ public abstract class BoundaryContract {
             String cursor = null;
             int pages = 0;
             do {
-                Page<String> page = sessions.ids(cursor, limit);
+                Page<String> page = cursor == null ? sessions.ids(limit) : sessions.ids(cursor, limit);
                 assertThat(page.items().size()).isLessThanOrEqualTo(limit);
                 listed.addAll(page.items());
                 cursor = page.next().orElse(null);
@@ -524,15 +615,70 @@ public abstract class BoundaryContract {
         }
         Statistics.collect("value");
         assertThat(a.toBytes()).as("only the canonical form is accepted").isEqualTo(bytes);
-        assertThat(Attributes.of(a.toMap()).toBytes()).isEqualTo(bytes);
+        assertThat(Attributes.fromStoredValues(a.toStoredValues()).toBytes()).isEqualTo(bytes);
         assertThat(a.names()).hasSize(a.size());
         for (String name : a.names()) {
             assertThat(exactText(name)).isTrue();
-            assertThat(a.bytes(name)).isNotNull();
-            try {
-                assertThat(a.string(name).getBytes(UTF_8)).isEqualTo(a.bytes(name));
-            } catch (CorruptDataException e) {
-                assertThat(e.getMessage()).contains("UTF-8");
+        }
+        readsByType(a);
+    }
+
+    private static final boolean JACKSON = jackson();
+
+    private static boolean jackson() {
+        try {
+            Class.forName("com.fasterxml.jackson.databind.ObjectMapper");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Every getter on every attribute of decoded attributes gives the value its type holds or says the
+     * type does not hold that kind of value; none fails any other way.
+     */
+    public static void readsByType(Attributes a) {
+        for (String name : a.names()) {
+            AttributeType type = a.type(name);
+            byte[] bytes = a.getBytes(name);
+            assertThat(type).isNotNull();
+            assertThat(bytes).isNotNull();
+            switch (type) {
+                case TEXT -> {
+                    assertThat(a.getString(name).getBytes(UTF_8)).isEqualTo(bytes);
+                    if (JACKSON) {
+                        assertThat(a.getJson(name, String.class)).isEqualTo(a.getString(name));
+                    }
+                    assertThatThrownBy(() -> a.getLong(name, 0)).isInstanceOf(IllegalStateException.class);
+                }
+                case JSON -> {
+                    assertThat(JsonSyntax.problem(bytes)).isNull();
+                    String text = null;
+                    try {
+                        text = a.getString(name);
+                        assertThat(new String(bytes, UTF_8).strip()).startsWith("\"");
+                    } catch (IllegalStateException e) {
+                        assertThat(new String(bytes, UTF_8).strip()).doesNotStartWith("\"");
+                    }
+                    try {
+                        long n = a.getLong(name, 0);
+                        assertThat(Long.parseLong(new String(bytes, UTF_8))).isEqualTo(n);
+                    } catch (IllegalStateException e) {
+                        assertThat(e.getMessage()).contains("not an integer");
+                    }
+                    if (JACKSON) {
+                        Object value = a.getJson(name, Object.class);
+                        if (text != null) {
+                            assertThat(value).isEqualTo(text);
+                        }
+                    }
+                }
+                case BYTES -> {
+                    assertThatThrownBy(() -> a.getString(name)).isInstanceOf(IllegalStateException.class);
+                    assertThatThrownBy(() -> a.getJson(name, Object.class)).isInstanceOf(IllegalStateException.class);
+                    assertThatThrownBy(() -> a.getLong(name, 0)).isInstanceOf(IllegalStateException.class);
+                }
             }
         }
     }
@@ -543,7 +689,7 @@ public abstract class BoundaryContract {
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(64);
         Arbitrary<byte[]> edited = Arbitraries.integers()
                 .between(0, Integer.MAX_VALUE)
-                .flatMap(seed -> attributes().map(m -> edit(Attributes.of(m).toBytes(), seed)));
+                .flatMap(seed -> typed().map(a -> edit(a.toBytes(), seed)));
         return Arbitraries.oneOf(random, edited);
     }
 

@@ -57,7 +57,7 @@ public abstract class CrossProcessContract {
 
     @Test
     void updatesFromTwoProcessesLoseNothing() throws Exception {
-        store.sessions().put("xp-counter", Attributes.strings(Map.of("n", "0")), Duration.ofHours(1));
+        store.sessions().put("xp-counter", Attributes.empty().with("n", 0L), Duration.ofHours(1));
         try (SecondJvm other =
                 SecondJvm.start(ContractWorker.class, "increment", storeUri(), "xp-counter", "4", "250")) {
             StoreContract.parallel(4, t -> {
@@ -192,7 +192,7 @@ public abstract class CrossProcessContract {
                 boolean theirs = lines.contains("won");
                 assertThat(mine ^ theirs).as("exactly one winner for %s", id).isTrue();
                 String winner =
-                        store.sessions().get(id).orElseThrow().attributes().string("winner");
+                        store.sessions().get(id).orElseThrow().attributes().getString("winner");
                 assertThat(winner).isEqualTo(mine ? "this" : "other");
                 results.add(winner);
             }

@@ -4,10 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hourglass.AttributeType;
 import dev.hourglass.Attributes;
 import dev.hourglass.CloseResult;
 import dev.hourglass.Codecs;
 import dev.hourglass.ExpiryRegistration;
+import dev.hourglass.Merge;
 import dev.hourglass.Message;
 import dev.hourglass.NoSuchStreamException;
 import dev.hourglass.Page;
@@ -129,7 +131,7 @@ public abstract class StoreContract {
 
         Session got = sessions.get("s1").orElseThrow();
         assertThat(got.attributes()).isEqualTo(put.attributes());
-        assertThat(got.attributes().string("jobTitle")).isEqualTo("Java engineer");
+        assertThat(got.attributes().getString("jobTitle")).isEqualTo("Java engineer");
         assertThat(got.createdAt()).isEqualTo(t0);
         assertThat(got.expiresAt()).isEqualTo(t0.plus(HOUR));
         assertThat(got.version()).isEqualTo(put.version());
@@ -164,12 +166,13 @@ public abstract class StoreContract {
         m.put("名前", bytes("面试"));
         m.put("empty", new byte[0]);
         m.put("with space and = and \"quotes\"", bytes("v"));
-        sessions.put("bin", Attributes.of(m), HOUR);
+        sessions.put("bin", Attributes.bytes(m), HOUR);
         Attributes got = sessions.get("bin").orElseThrow().attributes();
-        assertThat(got.bytes("bytes")).isEqualTo(all);
-        assertThat(got.string("名前")).isEqualTo("面试");
-        assertThat(got.bytes("empty")).isEmpty();
-        assertThat(got.string("with space and = and \"quotes\"")).isEqualTo("v");
+        assertThat(got.getBytes("bytes")).isEqualTo(all);
+        assertThat(got.getBytes("名前")).isEqualTo(bytes("面试"));
+        assertThat(got.getBytes("empty")).isEmpty();
+        assertThat(got.getBytes("with space and = and \"quotes\"")).isEqualTo(bytes("v"));
+        assertThat(got.type("名前")).isEqualTo(AttributeType.BYTES);
         assertThat(got.size()).isEqualTo(4);
     }
 
@@ -199,7 +202,8 @@ public abstract class StoreContract {
             sessions.put(id, attrs("id", id), HOUR);
         }
         for (String id : ids) {
-            assertThat(sessions.get(id).orElseThrow().attributes().string("id")).isEqualTo(id);
+            assertThat(sessions.get(id).orElseThrow().attributes().getString("id"))
+                    .isEqualTo(id);
         }
         try (Stream<String> listed = sessions.ids()) {
             assertThat(listed.toList()).containsExactlyInAnyOrderElementsOf(ids);
@@ -216,7 +220,7 @@ public abstract class StoreContract {
         Optional<Session> second = sessions.createIfAbsent("c1", attrs("who", "second"), DAY);
         assertThat(second).isEmpty();
         Session got = sessions.get("c1").orElseThrow();
-        assertThat(got.attributes().string("who")).isEqualTo("first");
+        assertThat(got.attributes().getString("who")).isEqualTo("first");
         assertThat(got.expiresAt()).isEqualTo(first.get().expiresAt());
     }
 
@@ -227,20 +231,60 @@ public abstract class StoreContract {
         Optional<Session> created = sessions.createIfAbsent("c2", attrs("who", "new"), HOUR);
         assertThat(created).isPresent();
         assertThat(created.get().createdAt()).isEqualTo(clock.instant());
-        assertThat(sessions.get("c2").orElseThrow().attributes().string("who")).isEqualTo("new");
+        assertThat(sessions.get("c2").orElseThrow().attributes().getString("who"))
+                .isEqualTo("new");
     }
 
     @Test
     void mergeSetsRemovesAndKeepsTheRestAndTheExpiry() {
         Session before = sessions.put("m", attrs("a", "1", "b", "2", "c", "3"), HOUR);
         clock.advance(Duration.ofMinutes(1));
-        Session after = sessions.merge("m", attrs("b", "20", "d", "4"), Set.of("c", "absent"))
+        Session after = sessions.merge(
+                        "m", Merge.set(attrs("b", "20", "d", "4")).andRemove("c", "absent"))
                 .orElseThrow();
         assertThat(after.attributes().toMap(Codecs.utf8()))
                 .containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "20", "d", "4"));
         assertThat(after.expiresAt()).isEqualTo(before.expiresAt());
         assertThat(after.version()).isNotEqualTo(before.version());
         assertThat(sessions.get("m").orElseThrow().attributes()).isEqualTo(after.attributes());
+    }
+
+    @Test
+    void conditionalMergeAppliesOnlyAtTheExpectedVersionAndKeepsTheExpiry() {
+        Session before = sessions.put("cm", attrs("a", "1", "b", "2"), HOUR);
+        clock.advance(Duration.ofMinutes(1));
+        Merge change = Merge.set(attrs("b", "20")).andRemove("a");
+        assertThat(sessions.merge("cm", change, before.version() + 1)).isEmpty();
+        assertThat(sessions.get("cm").orElseThrow().attributes()).isEqualTo(before.attributes());
+        Session after = sessions.merge("cm", change, before.version()).orElseThrow();
+        assertThat(after.attributes().toMap(Codecs.utf8())).containsExactlyEntriesOf(Map.of("b", "20"));
+        assertThat(after.expiresAt()).isEqualTo(before.expiresAt());
+        assertThat(after.version()).isNotEqualTo(before.version());
+        assertThat(sessions.merge("cm", Merge.set(attrs("c", "3")), before.version()))
+                .isEmpty();
+        assertThat(sessions.get("cm").orElseThrow()).isEqualTo(after);
+        assertThat(sessions.merge("ghost", change, 1)).isEmpty();
+        assertThat(sessions.get("ghost")).isEmpty();
+    }
+
+    @Test
+    void replaceSwapsAllAttributesKeepsTheExpiryAndCreatesNothing() {
+        Session before = sessions.put("rp", attrs("a", "1", "b", "2"), HOUR);
+        clock.advance(Duration.ofMinutes(1));
+        Session after = sessions.replace("rp", attrs("c", "3")).orElseThrow();
+        assertThat(after.attributes().toMap(Codecs.utf8())).containsExactlyEntriesOf(Map.of("c", "3"));
+        assertThat(after.expiresAt()).isEqualTo(before.expiresAt());
+        assertThat(after.version()).isNotEqualTo(before.version());
+        assertThat(sessions.replace("ghost", attrs("c", "3"))).isEmpty();
+        assertThat(sessions.get("ghost")).isEmpty();
+    }
+
+    @Test
+    void mergeBuilderKeepsANameInOnlyOneOfSetAndRemove() {
+        Merge m = Merge.set(attrs("a", "1", "b", "2")).andRemove("a").andSet(attrs("c", "3"));
+        assertThat(m.set().names()).containsExactly("b", "c");
+        assertThat(m.remove()).containsExactly("a");
+        assertThat(m.andSet(attrs("a", "9")).remove()).isEmpty();
     }
 
     @Test
@@ -268,12 +312,13 @@ public abstract class StoreContract {
         Session s = sessions.put("cas", attrs("n", "1"), HOUR);
         Session updated =
                 sessions.compareAndSet("cas", s.version(), attrs("n", "2")).orElseThrow();
-        assertThat(updated.attributes().string("n")).isEqualTo("2");
+        assertThat(updated.attributes().getString("n")).isEqualTo("2");
         assertThat(updated.expiresAt()).isEqualTo(s.expiresAt());
 
         assertThat(sessions.compareAndSet("cas", s.version(), attrs("n", "stale")))
                 .isEmpty();
-        assertThat(sessions.get("cas").orElseThrow().attributes().string("n")).isEqualTo("2");
+        assertThat(sessions.get("cas").orElseThrow().attributes().getString("n"))
+                .isEqualTo("2");
         assertThat(sessions.compareAndSet("missing", 1, attrs("n", "x"))).isEmpty();
         assertThat(sessions.get("missing")).isEmpty();
     }
@@ -289,7 +334,7 @@ public abstract class StoreContract {
 
     @Test
     void updateAppliesTheChangeAndReportsMissing() {
-        sessions.put("u", attrs("visits", "41"), HOUR);
+        sessions.put("u", Attributes.empty().with("visits", 41L), HOUR);
         Session s = sessions.update("u", a -> a.with("visits", a.getLong("visits", 0) + 1))
                 .orElseThrow();
         assertThat(s.attributes().getLong("visits", -1)).isEqualTo(42);
@@ -305,7 +350,7 @@ public abstract class StoreContract {
         clock.advance(Duration.ofSeconds(1));
         Map<String, Session> got = sessions.getAll(List.of("b1", "b2", "b3", "absent"));
         assertThat(got.keySet()).containsExactlyInAnyOrder("b1", "b3");
-        assertThat(got.get("b3").attributes().string("n")).isEqualTo("3");
+        assertThat(got.get("b3").attributes().getString("n")).isEqualTo("3");
         assertThat(sessions.getAll(List.of())).isEmpty();
     }
 
@@ -319,7 +364,7 @@ public abstract class StoreContract {
         sessions.putAll(batch, Duration.ofMinutes(5));
         assertThat(sessions.count()).isEqualTo(300);
         Session s = sessions.get("pa-0").orElseThrow();
-        assertThat(s.attributes().string("i")).isEqualTo("0");
+        assertThat(s.attributes().getString("i")).isEqualTo("0");
         assertThat(s.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
         assertThat(sessions.getAll(batch.keySet())).hasSize(300);
         clock.advance(Duration.ofMinutes(5));
@@ -333,8 +378,8 @@ public abstract class StoreContract {
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) (i * 31);
         }
-        sessions.put("big", Attributes.of(Map.of("v", big)), HOUR);
-        assertThat(sessions.get("big").orElseThrow().attributes().bytes("v")).isEqualTo(big);
+        sessions.put("big", Attributes.bytes(Map.of("v", big)), HOUR);
+        assertThat(sessions.get("big").orElseThrow().attributes().getBytes("v")).isEqualTo(big);
     }
 
     // ---------------------------------------------------------------- TTL
@@ -386,7 +431,7 @@ public abstract class StoreContract {
         sessions.put("g", attrs("a", "1"), Duration.ofMinutes(10));
         clock.advance(Duration.ofMinutes(8));
         Session s = sessions.getAndTouch("g", Duration.ofMinutes(10)).orElseThrow();
-        assertThat(s.attributes().string("a")).isEqualTo("1");
+        assertThat(s.attributes().getString("a")).isEqualTo("1");
         assertThat(s.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
         assertThat(s.lastAccessedAt()).isEqualTo(clock.instant());
         clock.advance(Duration.ofMinutes(8));
@@ -411,7 +456,7 @@ public abstract class StoreContract {
         sessions.put("q", attrs("a", "1"), Duration.ofSeconds(5));
         sessions.put("q", attrs("a", "2"), DAY);
         clock.advance(Duration.ofHours(23));
-        assertThat(sessions.get("q").orElseThrow().attributes().string("a")).isEqualTo("2");
+        assertThat(sessions.get("q").orElseThrow().attributes().getString("a")).isEqualTo("2");
     }
 
     @Test
@@ -520,7 +565,7 @@ public abstract class StoreContract {
         String cursor = null;
         int pages = 0;
         do {
-            Page<String> page = sessions.ids(cursor, 40);
+            Page<String> page = cursor == null ? sessions.ids(40) : sessions.ids(cursor, 40);
             assertThat(page.items().size()).isLessThanOrEqualTo(40);
             for (String id : page.items()) {
                 assertThat(all.add(id)).as("id %s listed twice", id).isTrue();
@@ -549,7 +594,7 @@ public abstract class StoreContract {
 
     @Test
     void eightThreadsIncrementingThroughUpdateLoseNothing() throws Exception {
-        sessions.put("counter", attrs("n", "0"), DAY);
+        sessions.put("counter", Attributes.empty().with("n", 0L), DAY);
         parallel(8, t -> {
             for (int i = 0; i < 1_000; i++) {
                 sessions.update("counter", a -> a.with("n", a.getLong("n", 0) + 1))
@@ -573,7 +618,7 @@ public abstract class StoreContract {
                 }
             });
             assertThat(winners.get()).as("winners of %s", id).isEqualTo(1);
-            assertThat(sessions.get(id).orElseThrow().attributes().string("winner"))
+            assertThat(sessions.get(id).orElseThrow().attributes().getString("winner"))
                     .isEqualTo(winnerNames.iterator().next());
         }
     }
@@ -591,7 +636,7 @@ public abstract class StoreContract {
         assertThat(a.size()).isEqualTo(1 + 8 * 50);
         for (int t = 0; t < 8; t++) {
             for (int i = 0; i < 50; i++) {
-                assertThat(a.string("t" + t + "-" + i)).isEqualTo(Integer.toString(i));
+                assertThat(a.getString("t" + t + "-" + i)).isEqualTo(Integer.toString(i));
             }
         }
     }
@@ -685,7 +730,7 @@ public abstract class StoreContract {
         streams.append("o", bytes("a"));
         assertThat(streams.open("o", attrs("v", "2"), DAY)).isFalse();
         StreamState st = streams.state("o").orElseThrow();
-        assertThat(st.metadata().string("v")).isEqualTo("1");
+        assertThat(st.metadata().getString("v")).isEqualTo("1");
         assertThat(st.messageCount()).isEqualTo(1);
         assertThat(st.expiresAt()).isEqualTo(clock.instant().plus(HOUR));
     }
@@ -751,7 +796,7 @@ public abstract class StoreContract {
         StreamState st = streams.state("s").orElseThrow();
         assertThat(st.id()).isEqualTo("s");
         assertThat(st.status()).isEqualTo(StreamStatus.OPEN);
-        assertThat(st.metadata().string("user")).isEqualTo("u1");
+        assertThat(st.metadata().getString("user")).isEqualTo("u1");
         assertThat(st.messageCount()).isEqualTo(5);
         assertThat(st.markers()).containsExactlyInAnyOrderEntriesOf(Map.of("a", 2L, "b", 1L));
         assertThat(st.createdAt()).isEqualTo(clock.instant());
@@ -794,7 +839,8 @@ public abstract class StoreContract {
         sessions.put("same", attrs("a", "1"), HOUR);
         streams.open("same", Attributes.empty(), HOUR);
         streams.append("same", bytes("x"));
-        assertThat(sessions.get("same").orElseThrow().attributes().string("a")).isEqualTo("1");
+        assertThat(sessions.get("same").orElseThrow().attributes().getString("a"))
+                .isEqualTo("1");
         assertThat(sessions.delete("same")).isTrue();
         assertThat(streams.state("same").orElseThrow().messageCount()).isEqualTo(1);
         assertThat(sessions.count()).isZero();
@@ -1029,17 +1075,21 @@ public abstract class StoreContract {
         assertThatThrownBy(() -> sessions.put("seeded", null, HOUR))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("attributes");
-        assertThatThrownBy(() -> sessions.merge("seeded", null, Set.of()))
+        assertThatThrownBy(() -> sessions.merge("seeded", (Attributes) null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("set");
-        Set<String> withNull = new HashSet<>();
-        withNull.add(null);
-        assertThatThrownBy(() -> sessions.merge("seeded", Attributes.empty(), withNull))
+        assertThatThrownBy(() -> sessions.merge("seeded", (Merge) null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("remove");
-        assertThatThrownBy(() -> sessions.merge("seeded", Attributes.empty(), null))
+                .hasMessageContaining("change");
+        assertThatThrownBy(() -> sessions.merge("seeded", Merge.remove("a", null)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("remove");
+                .hasMessageContaining("names");
+        assertThatThrownBy(() -> sessions.merge("seeded", Merge.remove((String[]) null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("names");
+        assertThatThrownBy(() -> sessions.replace("seeded", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("attributes");
         assertThatThrownBy(() -> sessions.compareAndSet("seeded", 1, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("attributes");
@@ -1055,7 +1105,7 @@ public abstract class StoreContract {
         assertThatThrownBy(() -> streams.open("x", null, HOUR))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("metadata");
-        assertThatThrownBy(() -> sessions.ids(null, 0))
+        assertThatThrownBy(() -> sessions.ids(0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("limit");
         assertThatThrownBy(() -> streams.next("seeded-stream", "r", Duration.ofSeconds(-1)))
@@ -1079,12 +1129,12 @@ public abstract class StoreContract {
         Snapshot before = snapshot();
         long maxSession = store.limits().maxSessionBytes();
         if (maxSession < 64L * 1024 * 1024) {
-            Attributes tooBig = Attributes.of(Map.of("v", new byte[(int) maxSession]));
+            Attributes tooBig = Attributes.bytes(Map.of("v", new byte[(int) maxSession]));
             assertThatThrownBy(() -> sessions.put("seeded", tooBig, HOUR))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("maxSessionBytes")
                     .hasMessageContaining(Long.toString(maxSession));
-            assertThatThrownBy(() -> sessions.merge("seeded", tooBig, Set.of()))
+            assertThatThrownBy(() -> sessions.merge("seeded", Merge.set(tooBig)))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> sessions.create(tooBig, HOUR)).isInstanceOf(IllegalArgumentException.class);
         }

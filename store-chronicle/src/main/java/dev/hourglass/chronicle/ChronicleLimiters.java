@@ -4,6 +4,7 @@ import dev.hourglass.CorruptDataException;
 import dev.hourglass.SlidingWindow;
 import dev.hourglass.chronicle.ChronicleSettings.Layout;
 import dev.hourglass.spi.LimiterCells;
+import dev.hourglass.spi.Text;
 import java.util.function.LongToIntFunction;
 import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.bytes.RandomDataOutput;
@@ -101,7 +102,7 @@ final class ChronicleLimiters implements LimiterCells {
                     capacity.beforeInsert();
                 }
                 if (!live || u.expiresAt() < due) {
-                    due = d.expiry.add(ExpiryLog.LIMITER, key, Utf8.length(key), u.expiresAt(), now);
+                    due = d.expiry.add(ExpiryLog.LIMITER, key, Text.utf8Length(key), u.expiresAt(), now);
                 }
                 byte[] value = new byte[L_HEADER + u.state().length];
                 java.nio.ByteBuffer.wrap(value)
@@ -144,7 +145,8 @@ final class ChronicleLimiters implements LimiterCells {
             }
             if (in.readLong(off + L_DUE) <= now) {
                 ((RandomDataOutput<?>) in)
-                        .writeLong(off + L_DUE, d.expiry.add(ExpiryLog.LIMITER, key, Utf8.length(key), expires, now));
+                        .writeLong(
+                                off + L_DUE, d.expiry.add(ExpiryLog.LIMITER, key, Text.utf8Length(key), expires, now));
             }
             return false;
         } catch (RuntimeException ex) {

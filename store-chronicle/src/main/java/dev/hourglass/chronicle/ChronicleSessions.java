@@ -13,6 +13,7 @@ import dev.hourglass.ExpiryListener;
 import dev.hourglass.Page;
 import dev.hourglass.Session;
 import dev.hourglass.spi.SessionBackend;
+import dev.hourglass.spi.Text;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -537,7 +538,7 @@ final class ChronicleSessions implements SessionBackend {
             long due,
             byte[] attrs) {
         Journal.Slot slot = d.journal.slot();
-        int keyLength = Utf8.length(id);
+        int keyLength = Text.utf8Length(id);
         int valueLength = S_HEADER + attrs.length;
         slot.begin(Records.SESSIONS, keyLength, valueLength);
         try {
@@ -563,7 +564,7 @@ final class ChronicleSessions implements SessionBackend {
     }
 
     private long index(String id, long expiresAt, long now) {
-        return d.expiry.add(ExpiryLog.SESSION, id, Utf8.length(id), expiresAt, now);
+        return d.expiry.add(ExpiryLog.SESSION, id, Text.utf8Length(id), expiresAt, now);
     }
 
     private byte[] encode(Attributes attributes) {

@@ -19,6 +19,7 @@ import dev.hourglass.StreamClosedException;
 import dev.hourglass.StreamState;
 import dev.hourglass.StreamStatus;
 import dev.hourglass.spi.StreamBackend;
+import dev.hourglass.spi.Text;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ final class ChronicleStreams implements StreamBackend {
                 } else {
                     streamCapacity.beforeInsert();
                 }
-                long due = d.expiry.add(ExpiryLog.STREAM, id, Utf8.length(id), expiresAt, now);
+                long due = d.expiry.add(ExpiryLog.STREAM, id, Text.utf8Length(id), expiresAt, now);
                 storeHeader(
                         c, e, id, StreamHeader.fresh(expiresAt, now, due, meta).encode());
                 break;
@@ -152,7 +153,7 @@ final class ChronicleStreams implements StreamBackend {
 
     private void putMessage(String id, long seq, long now, byte[] payload) {
         Journal.Slot slot = d.journal.slot();
-        int keyLength = 8 + Utf8.length(id);
+        int keyLength = 8 + Text.utf8Length(id);
         slot.begin(Records.MESSAGES, keyLength, M_HEADER + payload.length);
         try {
             BytesStore<?, ?> b = slot.store;
@@ -401,9 +402,9 @@ final class ChronicleStreams implements StreamBackend {
     }
 
     private static int messageKey(BytesStore<?, ?> key, String id, long seq) {
-        if (Utf8.length(id) > Records.MAX_ID_BYTES) {
+        if (Text.utf8Length(id) > Records.MAX_ID_BYTES) {
             throw new IllegalArgumentException("id must be at most " + Records.MAX_ID_BYTES + " bytes of UTF-8, was "
-                    + Utf8.length(id) + " bytes");
+                    + Text.utf8Length(id) + " bytes");
         }
         key.writeLong(0, seq);
         return 8 + Utf8.write(key, 8, id);
@@ -498,7 +499,8 @@ final class ChronicleStreams implements StreamBackend {
                 long expires = v.bytes().readLong(v.offset() + T_EXPIRES);
                 ((RandomDataOutput<?>) v.bytes())
                         .writeLong(
-                                v.offset() + T_DUE, d.expiry.add(ExpiryLog.STREAM, id, Utf8.length(id), expires, now));
+                                v.offset() + T_DUE,
+                                d.expiry.add(ExpiryLog.STREAM, id, Text.utf8Length(id), expires, now));
             }
         }
         if (removed) {
@@ -550,7 +552,7 @@ final class ChronicleStreams implements StreamBackend {
     private void storeHeader(
             ExternalMapQueryContext<String, byte[], ?> c, MapEntry<String, byte[]> e, String id, byte[] value) {
         Journal.Slot slot = d.journal.slot();
-        int keyLength = Utf8.length(id);
+        int keyLength = Text.utf8Length(id);
         slot.begin(Records.STREAMS, keyLength, value.length);
         try {
             BytesStore<?, ?> b = slot.store;

@@ -1,6 +1,7 @@
 package dev.hourglass.chronicle;
 
 import dev.hourglass.CorruptDataException;
+import dev.hourglass.spi.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
@@ -160,7 +161,7 @@ final class Journal implements AutoCloseable {
 
         /** The key as a session or stream id; null when it cannot be one. */
         String id() {
-            return key.length > Records.MAX_ID_BYTES ? null : Utf8.decodeStrict(key);
+            return key.length > Records.MAX_ID_BYTES ? null : Text.decodeUtf8(key);
         }
 
         private boolean decodesAsHeader() {

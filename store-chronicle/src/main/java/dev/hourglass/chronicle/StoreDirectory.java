@@ -3,6 +3,7 @@ package dev.hourglass.chronicle;
 import dev.hourglass.StoreException;
 import dev.hourglass.StoreUnavailableException;
 import dev.hourglass.chronicle.ChronicleSettings.Layout;
+import dev.hourglass.spi.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -420,7 +421,7 @@ final class StoreDirectory {
                 c.forEachSegmentEntry(e -> {
                     Data<String> k = e.key();
                     String id = k.get();
-                    int idBytes = Utf8.length(id);
+                    int idBytes = Text.utf8Length(id);
                     if (idBytes > Records.MAX_ID_BYTES) {
                         log.warn(
                                 "not filing an entry of {} in the expiry index: its id of {} bytes is damaged",

@@ -15,6 +15,7 @@ import static dev.hourglass.chronicle.Records.T_STATUS;
 
 import dev.hourglass.CorruptDataException;
 import dev.hourglass.StreamStatus;
+import dev.hourglass.spi.Text;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ record StreamHeader(
             int readers = in.readInt(off + T_READERS);
             byte[] reason = new byte[reasonLength];
             in.read(off + T_HEADER, reason, 0, reasonLength);
-            if (Utf8.decodeStrict(reason) == null) {
+            if (Text.decodeUtf8(reason) == null) {
                 throw new CorruptDataException("its failure reason is not UTF-8");
             }
             byte[] metadata = new byte[metadataLength];
@@ -70,7 +71,7 @@ record StreamHeader(
                 int n = nameLength(in, off, size, pos, r);
                 byte[] name = new byte[n];
                 in.read(pos + READER_NAME, name, 0, n);
-                String text = Utf8.decodeStrict(name);
+                String text = Text.decodeUtf8(name);
                 if (text == null) {
                     throw new CorruptDataException("reader " + r + " has a name that is not UTF-8");
                 }

@@ -1,8 +1,6 @@
 package dev.hourglass.chronicle;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import dev.hourglass.spi.Text;
 import java.nio.charset.StandardCharsets;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.RandomDataInput;
@@ -11,24 +9,6 @@ import net.openhft.chronicle.bytes.RandomDataInput;
 final class Utf8 {
 
     private Utf8() {}
-
-    static int length(String s) {
-        int n = 0;
-        for (int i = 0, len = s.length(); i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
-    }
 
     /** Writes {@code s} at {@code offset} and returns the number of bytes written. */
     static int write(BytesStore<?, ?> out, long offset, String s) {
@@ -79,20 +59,6 @@ final class Utf8 {
     static String readStrict(RandomDataInput in, long offset, int length) {
         byte[] b = new byte[length];
         in.read(offset, b, 0, length);
-        return decodeStrict(b);
-    }
-
-    /** The text of well-formed UTF-8 bytes; null when they are not (overlong forms, surrogates, truncation). */
-    static String decodeStrict(byte[] b) {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(b))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return Text.decodeUtf8(b);
     }
 }

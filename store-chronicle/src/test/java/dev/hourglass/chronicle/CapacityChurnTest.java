@@ -47,7 +47,7 @@ class CapacityChurnTest {
     private static Attributes value(SplittableRandom random, int round, int i) {
         byte[] blob = new byte[200 + random.nextInt(1_800)];
         random.nextBytes(blob);
-        return Attributes.of(Map.of(
+        return Attributes.bytes(Map.of(
                 "round",
                 Integer.toString(round).getBytes(),
                 "i",
@@ -100,7 +100,7 @@ class CapacityChurnTest {
             assertThat(sessions.get("first").orElseThrow().attributes()).isEqualTo(first.attributes());
             assertThat(sessions.put("first", Attributes.strings(Map.of("a", "replaced")), TTL)
                             .attributes()
-                            .string("a"))
+                            .getString("a"))
                     .as("replacing a session needs no room")
                     .isEqualTo("replaced");
             clock.advance(Duration.ofSeconds(1));

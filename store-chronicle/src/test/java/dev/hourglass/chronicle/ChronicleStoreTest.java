@@ -115,12 +115,12 @@ class ChronicleStoreTest {
                         .put("s" + i, Attributes.strings(Map.of("i", Integer.toString(i))), Duration.ofHours(1));
             }
             assertThat(store.sessions().count()).isEqualTo(300);
-            assertThat(store.sessions().get("s7").orElseThrow().attributes().string("i"))
+            assertThat(store.sessions().get("s7").orElseThrow().attributes().getString("i"))
                     .isEqualTo("7");
             assertThat(store.limits().maxSessionBytes()).isEqualTo(200_000);
             byte[] big = new byte[150_000];
-            store.sessions().put("s7", Attributes.of(Map.of("big", big)), Duration.ofHours(1));
-            assertThat(store.sessions().get("s7").orElseThrow().attributes().bytes("big"))
+            store.sessions().put("s7", Attributes.bytes(Map.of("big", big)), Duration.ofHours(1));
+            assertThat(store.sessions().get("s7").orElseThrow().attributes().getBytes("big"))
                     .hasSize(150_000);
         }
         try (Store store = Hourglass.open(uri("maxSessions=100"), options())) {

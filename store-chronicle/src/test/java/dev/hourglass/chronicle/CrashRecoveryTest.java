@@ -118,7 +118,7 @@ class CrashRecoveryTest {
                 Session s = store.sessions().get(e.getKey()).orElse(null);
                 assertThat(s).as("round %d: created %s", round, e.getKey()).isNotNull();
                 assertThat(s.attributes().getLong("n", -1)).isEqualTo(e.getValue());
-                assertThat(CrashWriter.sameBlob(s.attributes().bytes("blob"), e.getValue()))
+                assertThat(CrashWriter.sameBlob(s.attributes().getBytes("blob"), e.getValue()))
                         .isTrue();
             }
             for (Map.Entry<String, Long> e : lastPut.entrySet()) {
@@ -132,7 +132,7 @@ class CrashRecoveryTest {
                                 v -> assertThat(v)
                                         .isGreaterThan(Math.max(
                                                 e.getValue(), maxAcknowledged(created, lastPut, lastMerge, appended))));
-                assertThat(CrashWriter.sameBlob(s.attributes().bytes("blob"), n))
+                assertThat(CrashWriter.sameBlob(s.attributes().getBytes("blob"), n))
                         .as("blob of %s", e.getKey())
                         .isTrue();
                 Long merged = lastMerge.get(e.getKey());

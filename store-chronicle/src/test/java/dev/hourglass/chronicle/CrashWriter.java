@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -41,7 +40,7 @@ public final class CrashWriter {
     }
 
     static Attributes attributes(long n) {
-        return Attributes.of(Map.of("n", Long.toString(n).getBytes(StandardCharsets.UTF_8), "blob", content(n)));
+        return Attributes.empty().with("n", n).with("blob", content(n));
     }
 
     public static void main(String[] args) throws Exception {
@@ -70,7 +69,7 @@ public final class CrashWriter {
                     out.println("u " + k + " " + n);
                 } else if (kind < 8) {
                     int k = random.nextInt(300);
-                    if (sessions.merge("u-" + k, Attributes.strings(Map.of("m", Long.toString(n))), java.util.Set.of())
+                    if (sessions.merge("u-" + k, Attributes.empty().with("m", n))
                             .isPresent()) {
                         out.println("m " + k + " " + n);
                     }

@@ -97,7 +97,11 @@ class CursorPropertiesTest {
                 .hasSize(SESSIONS)
                 .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(IDS);
-        assertThat(walk(limit, (c, l) -> store.sessions().ids(c, l)))
+        assertThat(walk(
+                        limit,
+                        (c, l) -> c == null
+                                ? store.sessions().ids(l)
+                                : store.sessions().ids(c, l)))
                 .hasSize(SESSIONS)
                 .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(IDS);

@@ -70,19 +70,19 @@ class DamagedRecordTest {
                     .hasMessageContaining("5 bytes");
             assertThatThrownBy(() -> store.sessions().touch("short", Duration.ofHours(1)))
                     .isInstanceOf(CorruptDataException.class);
-            assertThatThrownBy(() -> store.sessions().merge("short", Attributes.empty(), java.util.Set.of()))
+            assertThatThrownBy(() -> store.sessions().merge("short", Attributes.empty()))
                     .isInstanceOf(CorruptDataException.class);
             try (Stream<String> ids = store.sessions().ids()) {
                 assertThat(ids.collect(Collectors.toList())).containsExactlyInAnyOrder("ok", "short");
             }
             assertThat(store.sessions().count()).isEqualTo(2);
             store.sessions().put("short", Attributes.strings(Map.of("b", "2")), Duration.ofHours(1));
-            assertThat(store.sessions().get("short").orElseThrow().attributes().string("b"))
+            assertThat(store.sessions().get("short").orElseThrow().attributes().getString("b"))
                     .isEqualTo("2");
             directory().sessions.put("short", new byte[Records.S_HEADER - 1]);
             assertThat(store.sessions().delete("short")).isTrue();
             assertThat(directory().sessions.containsKey("short")).isFalse();
-            assertThat(store.sessions().get("ok").orElseThrow().attributes().string("a"))
+            assertThat(store.sessions().get("ok").orElseThrow().attributes().getString("a"))
                     .isEqualTo("1");
         }
     }
@@ -91,7 +91,8 @@ class DamagedRecordTest {
     void aSessionValueLongerThanAnyTheStoreWritesIsReportedWithoutAllocatingIt() {
         try (Store store = Hourglass.open(uri() + "&maxSessionBytes=1024", options())) {
             int attributes = Records.maxSessionRecord(1024) + 1 - Records.S_HEADER;
-            byte[] form = Attributes.of(Map.of("b", new byte[attributes - 5])).toBytes();
+            byte[] form =
+                    Attributes.bytes(Map.of("b", new byte[attributes - 6])).toBytes();
             assertThat(form).hasSize(attributes);
             byte[] big = ByteBuffer.allocate(Records.S_HEADER + form.length)
                     .order(ByteOrder.nativeOrder())
@@ -220,7 +221,7 @@ class DamagedRecordTest {
         slot(j, 64 + 3 * 4096, Records.STREAMS, 2, -1);
         Files.write(processes.resolve("crafted.journal"), j.array());
         try (Store store = Hourglass.open(uri(), options())) {
-            assertThat(store.sessions().get("kept").orElseThrow().attributes().string("a"))
+            assertThat(store.sessions().get("kept").orElseThrow().attributes().getString("a"))
                     .isEqualTo("1");
             assertThat(store.streams()
                             .next("st", "r")

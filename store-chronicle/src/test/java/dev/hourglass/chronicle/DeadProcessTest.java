@@ -62,7 +62,7 @@ class DeadProcessTest {
         try (Store store = Hourglass.open(uri, options)) {
             assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start))
                     .isLessThan(30);
-            assertThat(store.sessions().get("victim").orElseThrow().attributes().string("a"))
+            assertThat(store.sessions().get("victim").orElseThrow().attributes().getString("a"))
                     .isEqualTo("1");
             store.sessions().put("victim", Attributes.strings(Map.of("a", "2")), Duration.ofHours(1));
         }

@@ -11,6 +11,7 @@ import dev.hourglass.Attributes;
 import dev.hourglass.CorruptDataException;
 import dev.hourglass.Message;
 import dev.hourglass.chronicle.ChronicleSettings.Layout;
+import dev.hourglass.spi.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +82,7 @@ final class Decoders {
         Attributes a = ChronicleSessions.decode("s", buffer, length);
         StringBuilder sb = new StringBuilder(fields);
         for (String name : a.names()) {
-            sb.append(' ').append(name).append('=').append(HexFormat.of().formatHex(a.bytes(name)));
+            sb.append(' ').append(name).append('=').append(HexFormat.of().formatHex(a.getBytes(name)));
         }
         return sb.toString();
     }
@@ -178,7 +179,7 @@ final class Decoders {
                 (type, id) -> {
                     if ((type != ExpiryLog.SESSION && type != ExpiryLog.STREAM && type != ExpiryLog.LIMITER)
                             || id.isEmpty()
-                            || Utf8.length(id) > Records.MAX_ID_BYTES * 3) {
+                            || Text.utf8Length(id) > Records.MAX_ID_BYTES * 3) {
                         throw new AssertionError("handed on a record of type " + type + " and id '" + id + "'");
                     }
                     records.add(type + ":" + id);

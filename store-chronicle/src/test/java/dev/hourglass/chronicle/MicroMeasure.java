@@ -27,7 +27,7 @@ public final class MicroMeasure {
         int n = Integer.parseInt(args[1]);
         byte[] blob = new byte[1000];
         new SplittableRandom(1).nextBytes(blob);
-        Attributes attrs = Attributes.of(Map.of("doc", blob));
+        Attributes attrs = Attributes.bytes(Map.of("doc", blob));
         String[] ids = new String[n];
         for (int i = 0; i < n; i++) {
             ids[i] = String.format("session-%012d", i);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourglass.Attributes;
 import dev.hourglass.chronicle.ChronicleSettings.Layout;
+import dev.hourglass.spi.Text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -135,7 +136,7 @@ class RecordDecoderPropertiesTest {
         StringBuilder expected =
                 new StringBuilder("value " + expires + "/" + accessed + "/" + version + "/" + created + "/" + due);
         for (String name : attributes.names()) {
-            expected.append(' ').append(name).append('=').append(HexFormat.of().formatHex(attributes.bytes(name)));
+            expected.append(' ').append(name).append('=').append(HexFormat.of().formatHex(attributes.getBytes(name)));
         }
         assertThat(Decoders.outcome(value, Decoders::session)).isEqualTo(expected.toString());
     }
@@ -183,7 +184,7 @@ class RecordDecoderPropertiesTest {
         long now = 1_000_000;
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
-            log.add(i % 2 == 0 ? ExpiryLog.SESSION : ExpiryLog.STREAM, id, Utf8.length(id), now + 500, now);
+            log.add(i % 2 == 0 ? ExpiryLog.SESSION : ExpiryLog.STREAM, id, Text.utf8Length(id), now + 500, now);
         }
         List<String> seen = new ArrayList<>();
         int removed = log.drain(now + 10_000, Integer.MAX_VALUE, (type, id) -> seen.add(type + ":" + id));
@@ -308,7 +309,7 @@ class RecordDecoderPropertiesTest {
                 .withCharRange('\u00a0', '\ud7ff')
                 .ofMinLength(1)
                 .ofMaxLength(80)
-                .filter(s -> Utf8.length(s) <= Records.MAX_ID_BYTES);
+                .filter(s -> Text.utf8Length(s) <= Records.MAX_ID_BYTES);
     }
 
     @Provide
@@ -317,7 +318,7 @@ class RecordDecoderPropertiesTest {
                 Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12);
         return Arbitraries.maps(names, Arbitraries.bytes().array(byte[].class).ofMaxSize(40))
                 .ofMaxSize(6)
-                .map(m -> Attributes.of(new LinkedHashMap<>(m)));
+                .map(m -> Attributes.bytes(new LinkedHashMap<>(m)));
     }
 
     @Provide
@@ -332,8 +333,8 @@ class RecordDecoderPropertiesTest {
                 });
         Arbitrary<byte[]> reason = Arbitraries.strings()
                 .ofMaxLength(40)
-                .filter(s -> Utf8.decodeStrict(s.getBytes(StandardCharsets.UTF_8)) != null
-                        && Utf8.decodeStrict(s.getBytes(StandardCharsets.UTF_8)).equals(s))
+                .filter(s -> Text.decodeUtf8(s.getBytes(StandardCharsets.UTF_8)) != null
+                        && Text.decodeUtf8(s.getBytes(StandardCharsets.UTF_8)).equals(s))
                 .map(s -> s.getBytes(StandardCharsets.UTF_8));
         return Combinators.combine(
                         Arbitraries.longs(),

@@ -22,7 +22,7 @@ public final class SweepMeasure {
         int live = Integer.parseInt(args[1]);
         int expiring = Integer.parseInt(args[2]);
         FakeClock clock = new FakeClock();
-        Attributes attrs = Attributes.of(Map.of("doc", new byte[1000]));
+        Attributes attrs = Attributes.bytes(Map.of("doc", new byte[1000]));
         try (Store store = Hourglass.open(
                 "chronicle:" + Path.of(args[0]) + "?maxSessions=" + (live + expiring),
                 StoreOptions.builder()

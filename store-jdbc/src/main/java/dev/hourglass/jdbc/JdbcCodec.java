@@ -3,10 +3,7 @@ package dev.hourglass.jdbc;
 import dev.hourglass.Attributes;
 import dev.hourglass.CorruptDataException;
 import dev.hourglass.StreamStatus;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import dev.hourglass.spi.Text;
 
 /**
  * Decodes what the tables hold (attribute and metadata blobs, ids and reader names, status codes,
@@ -41,16 +38,9 @@ final class JdbcCodec {
         if (raw == null) {
             throw new CorruptDataException("stored " + what + " is missing");
         }
-        String s;
-        try {
-            s = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new CorruptDataException("stored " + what + " is not UTF-8: " + show(raw), e);
+        String s = Text.decodeUtf8(raw);
+        if (s == null) {
+            throw new CorruptDataException("stored " + what + " is not UTF-8: " + show(raw));
         }
         return id(s, what);
     }

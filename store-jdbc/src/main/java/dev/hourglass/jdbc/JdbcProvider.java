@@ -1,6 +1,8 @@
 package dev.hourglass.jdbc;
 
+import dev.hourglass.Limits;
 import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.MemoryFallback;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StoreProvider;
 import java.util.Set;
@@ -30,7 +32,10 @@ import java.util.Set;
  *   <li>{@code maxSessionBytes}, {@code maxMessageBytes}: size limits, default 1 MiB each;</li>
  *   <li>{@code user}, {@code password}: credentials, also accepted as {@code user:password@} in
  *       the URI;</li>
- *   <li>{@code listen} (PostgreSQL): wake blocking readers with LISTEN/NOTIFY, default true.</li>
+ *   <li>{@code listen} (PostgreSQL): wake blocking readers with LISTEN/NOTIFY, default true;</li>
+ *   <li>{@code fallback} ({@code none} by default, or {@code memory}): degraded mode, as
+ *       {@link MemoryFallback} describes: while the database is unreachable the store serves from this
+ *       process's memory, and what is written then exists only on this node.</li>
  * </ul>
  * Any other parameter goes to the JDBC driver as a connection property.
  */
@@ -43,6 +48,14 @@ public final class JdbcProvider implements StoreProvider {
 
     @Override
     public Backend open(StoreConfig config) {
-        return JdbcBackend.open(JdbcSettings.parse(config), config);
+        JdbcSettings settings = JdbcSettings.parse(config);
+        if (!MemoryFallback.requested(config)) {
+            return JdbcBackend.open(settings, config);
+        }
+        return MemoryFallback.wrap(
+                config,
+                "jdbc",
+                new Limits(settings.maxSessionBytes(), settings.maxMessageBytes()),
+                c -> JdbcBackend.open(settings, c));
     }
 }

@@ -1,5 +1,6 @@
 package dev.hourglass.jdbc;
 
+import dev.hourglass.spi.MemoryFallback;
 import dev.hourglass.spi.StoreConfig;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,8 @@ record JdbcSettings(
             "maxMessageBytes",
             "user",
             "password",
-            "listen");
+            "listen",
+            MemoryFallback.OPTION);
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(250);
     private static final long MAX_BYTES = 256L << 20;
 

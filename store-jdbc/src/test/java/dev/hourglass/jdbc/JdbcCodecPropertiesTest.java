@@ -39,7 +39,7 @@ class JdbcCodecPropertiesTest {
     void attributeBlobsRoundTrip(@ForAll Map<@StringLength(min = 1, max = 20) String, byte[]> values) {
         Attributes a;
         try {
-            a = Attributes.of(values);
+            a = Attributes.bytes(values);
         } catch (IllegalArgumentException refusedAtWrite) {
             return;
         }

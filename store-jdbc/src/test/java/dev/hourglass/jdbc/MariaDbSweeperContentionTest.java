@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourglass.Attributes;
 import dev.hourglass.Hourglass;
+import dev.hourglass.Merge;
 import dev.hourglass.Sessions;
 import dev.hourglass.Store;
 import dev.hourglass.StoreOptions;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -158,7 +158,10 @@ class MariaDbSweeperContentionTest {
                 } else if (op < 75) {
                     sessions.get(id);
                 } else if (op < 85) {
-                    sessions.merge(id, Attributes.strings(Map.of("m", Long.toString(t0))), Set.of("v"));
+                    sessions.merge(
+                            id,
+                            Merge.set(Attributes.strings(Map.of("m", Long.toString(t0))))
+                                    .andRemove("v"));
                 } else if (op < 90) {
                     sessions.getAndTouch(id, ttl);
                 } else if (op < 95) {

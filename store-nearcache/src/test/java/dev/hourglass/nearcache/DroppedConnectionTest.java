@@ -84,7 +84,7 @@ class DroppedConnectionTest {
                             .get("counter")
                             .orElseThrow()
                             .attributes()
-                            .string("n"));
+                            .getString("n"));
                 } catch (StoreException e) {
                     continue;
                 }
@@ -110,7 +110,7 @@ class DroppedConnectionTest {
                     .get("counter")
                     .orElseThrow()
                     .attributes()
-                    .string("n")
+                    .getString("n")
                     .equals(Integer.toString(WRITES))) {
                 assertThat(System.nanoTime() - end)
                         .as("the last write seen within the bound")

@@ -51,13 +51,13 @@ class StalenessBoundTest {
                         .isEqualTo(own.version());
                 double hitsBefore = NearCacheStores.count(
                         registryA, "hourglass.nearcache.requests", "level", "local", "result", "hit");
-                assertThat(a.sessions().get(id).orElseThrow().attributes().string("n"))
+                assertThat(a.sessions().get(id).orElseThrow().attributes().getString("n"))
                         .isEqualTo("a" + round);
                 b.sessions().put(id, Attributes.strings(Map.of("n", "b" + round)), Duration.ofHours(1));
                 long written = System.nanoTime();
                 while (true) {
                     String seen =
-                            a.sessions().get(id).orElseThrow().attributes().string("n");
+                            a.sessions().get(id).orElseThrow().attributes().getString("n");
                     long waited = System.nanoTime() - written;
                     if (seen.equals("b" + round)) {
                         nanos[round] = waited;
@@ -67,7 +67,7 @@ class StalenessBoundTest {
                     assertThat(waited).as("stale past the bound").isLessThan(BOUND.toNanos());
                 }
                 for (int i = 0; i < 20; i++) {
-                    assertThat(a.sessions().get(id).orElseThrow().attributes().string("n"))
+                    assertThat(a.sessions().get(id).orElseThrow().attributes().getString("n"))
                             .as("never an older value after the newer one")
                             .isEqualTo("b" + round);
                 }

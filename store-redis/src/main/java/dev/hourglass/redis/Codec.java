@@ -7,9 +7,7 @@ import dev.hourglass.Poll;
 import dev.hourglass.Session;
 import dev.hourglass.StreamState;
 import dev.hourglass.StreamStatus;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import dev.hourglass.spi.Text;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,16 +108,11 @@ final class Codec {
         if (b == null) {
             throw new CorruptDataException("stored " + what + " is missing");
         }
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(b))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new CorruptDataException("stored " + what + " is not UTF-8: " + show(b), e);
+        String s = Text.decodeUtf8(b);
+        if (s == null) {
+            throw new CorruptDataException("stored " + what + " is not UTF-8: " + show(b));
         }
+        return s;
     }
 
     /** One element of a script's reply as bytes (a bulk string). */
@@ -159,9 +152,9 @@ final class Codec {
 
     /** Appends the attributes as name/value pairs to {@code args} from {@code at}; returns the next index. */
     static int putAttributes(byte[][] args, int at, Attributes attributes) {
-        for (String name : attributes.names()) {
-            args[at++] = utf8(name);
-            args[at++] = attributes.bytes(name);
+        for (Map.Entry<String, byte[]> e : attributes.toStoredValues().entrySet()) {
+            args[at++] = utf8(e.getKey());
+            args[at++] = e.getValue();
         }
         return at;
     }
@@ -169,8 +162,8 @@ final class Codec {
     /** Attributes from decoded names and stored values; a name the API refuses is corrupt data. */
     static Attributes attributes(Map<String, byte[]> values, String whose) {
         try {
-            return Attributes.of(values);
-        } catch (IllegalArgumentException e) {
+            return Attributes.fromStoredValues(values);
+        } catch (CorruptDataException e) {
             throw new CorruptDataException("stored attributes of " + whose + " are not valid: " + e.getMessage(), e);
         }
     }

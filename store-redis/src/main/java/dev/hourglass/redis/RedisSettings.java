@@ -1,5 +1,6 @@
 package dev.hourglass.redis;
 
+import dev.hourglass.spi.MemoryFallback;
 import dev.hourglass.spi.StoreConfig;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
@@ -60,26 +61,13 @@ record RedisSettings(
                     "option 'requestQueueSize' must be at least 2 x buckets + 64 = " + (2 * buckets + 64)
                             + " (count and the sweeper send one command per bucket at once), was " + queue);
         }
-        String fallback = config.string("fallback", "none").trim().toLowerCase(Locale.ROOT);
-        if (!fallback.equals("none") && !fallback.equals("memory")) {
-            throw new IllegalArgumentException("option 'fallback' must be 'none' or 'memory', was '" + fallback + "'");
-        }
+        boolean fallback = MemoryFallback.requested(config);
         long maxSession = config.longValue("maxSessionBytes", 1 << 20, 1, 512L << 20);
         long maxMessage = config.longValue("maxMessageBytes", 1 << 20, 1, 512L << 20);
         boolean cluster = scheme.equals("redis-cluster");
         List<RedisURI> uris = uris(config, scheme, cluster, timeout);
         return new RedisSettings(
-                scheme,
-                uris,
-                cluster,
-                prefix,
-                timeout,
-                buckets,
-                grace,
-                queue,
-                fallback.equals("memory"),
-                maxSession,
-                maxMessage);
+                scheme, uris, cluster, prefix, timeout, buckets, grace, queue, fallback, maxSession, maxMessage);
     }
 
     private static List<RedisURI> uris(StoreConfig config, String scheme, boolean cluster, Duration timeout) {

@@ -3,6 +3,8 @@ package dev.hourglass.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hourglass.AttributeType;
+import dev.hourglass.Attributes;
 import dev.hourglass.CorruptDataException;
 import dev.hourglass.Session;
 import dev.hourglass.StreamState;
@@ -116,9 +118,10 @@ class CodecPropertiesTest {
                 Codec.field(Codec.VERSION),
                 Codec.ascii(42),
                 nameBytes,
-                value));
+                Attributes.empty().with(name, value).toStoredValues().get(name)));
         Session s = Codec.session("s", flat, 1000);
-        assertThat(s.attributes().bytes(name)).isEqualTo(value);
+        assertThat(s.attributes().getBytes(name)).isEqualTo(value);
+        assertThat(s.attributes().type(name)).isEqualTo(AttributeType.BYTES);
         assertThat(s.version()).isEqualTo(42);
         assertThat(s.expiresAt().toEpochMilli()).isEqualTo(1000L + ttl);
     }

@@ -64,7 +64,7 @@ class FallbackTest {
                                 .get("during")
                                 .orElseThrow()
                                 .attributes()
-                                .string("v"))
+                                .getString("v"))
                         .isEqualTo("memory");
                 assertThat(store.sessions().get("before"))
                         .as("Redis's sessions are not visible during the outage")
@@ -98,7 +98,7 @@ class FallbackTest {
                                 .get("after")
                                 .orElseThrow()
                                 .attributes()
-                                .string("v"))
+                                .getString("v"))
                         .isEqualTo("redis");
                 assertThat(store.isHealthy()).isTrue();
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourglass.Attributes;
 import dev.hourglass.Hourglass;
+import dev.hourglass.Merge;
 import dev.hourglass.Session;
 import dev.hourglass.Sessions;
 import dev.hourglass.Store;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -126,7 +126,8 @@ class RoundTripTest {
         assertThat(commandsOf("create", () -> s.create(attrs("a", "1"), HOUR))).hasSize(1);
         assertThat(commandsOf(
                         "merge",
-                        () -> assertThat(s.merge("rt-1", attrs("b", "2"), Set.of("a")))
+                        () -> assertThat(s.merge(
+                                        "rt-1", Merge.set(attrs("b", "2")).andRemove("a")))
                                 .isPresent()))
                 .singleElement()
                 .asString()
@@ -253,7 +254,7 @@ class RoundTripTest {
         s.putAll(Map.of("rt-f1", attrs("a", "1"), "rt-f2", attrs("a", "2")), HOUR);
         assertThat(s.getAll(List.of("rt-f1", "rt-f2"))).hasSize(2);
         Session got = s.get("rt-f").orElseThrow();
-        assertThat(got.attributes().string("a")).isEqualTo("3");
+        assertThat(got.attributes().getString("a")).isEqualTo("3");
     }
 
     @Test

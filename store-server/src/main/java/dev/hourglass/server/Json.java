@@ -14,18 +14,20 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hourglass.Attributes;
+import dev.hourglass.Merge;
+import dev.hourglass.spi.JsonSyntax;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.Base64;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * JSON in and out. A JSON object of session data maps to one attribute per top-level field, holding
@@ -39,8 +41,8 @@ final class Json {
      */
     static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(JsonCheck.MAX_DEPTH)
-                            .maxNumberLength(JsonCheck.MAX_NUMBER_CHARS)
+                            .maxNestingDepth(JsonSyntax.MAX_DEPTH)
+                            .maxNumberLength(JsonSyntax.MAX_NUMBER_CHARS)
                             .maxStringLength(Integer.MAX_VALUE)
                             .build())
                     .build())
@@ -52,17 +54,19 @@ final class Json {
 
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
+    private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+
     private Json() {}
 
     /**
      * The body parsed as JSON; a 400 naming what is wrong, in our own words, when it is not one JSON
-     * value by the rules of {@link JsonCheck} or repeats a field name in an object.
+     * value by the rules of {@link JsonSyntax} or repeats a field name in an object.
      */
     static JsonNode parse(byte[] body) {
         if (body == null || body.length == 0) {
             throw new ApiException(400, "request body is empty; expected JSON");
         }
-        String problem = JsonCheck.problem(body);
+        String problem = JsonSyntax.problem(body);
         if (problem != null) {
             throw new ApiException(400, "malformed JSON: " + problem);
         }
@@ -117,38 +121,36 @@ final class Json {
         };
     }
 
-    /** The object's fields as attributes, each value (null included) as compact JSON. */
+    /**
+     * The object's fields as attributes: a JSON string as {@link AttributeType#TEXT}, any other value (null
+     * included) as {@link AttributeType#JSON}, so each reads back over HTTP exactly as it was sent.
+     */
     static Attributes attributes(ObjectNode data) {
-        if (data.isEmpty()) {
-            return Attributes.empty();
-        }
-        Map<String, byte[]> values = new LinkedHashMap<>(data.size() * 2);
+        Attributes a = Attributes.empty();
         for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
-            values.put(f.getKey(), bytes(f.getValue()));
+            a = with(a, f.getKey(), f.getValue());
         }
-        return Attributes.of(values);
+        return a;
     }
 
-    /** A merge patch: fields to set (compact JSON each) and fields whose null value asks for removal. */
-    record Patch(Attributes set, Set<String> remove) {
-        static Patch of(ObjectNode patch) {
-            Map<String, byte[]> set = new LinkedHashMap<>(patch.size() * 2);
-            Set<String> remove = new HashSet<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
-                if (f.getValue().isNull()) {
-                    remove.add(f.getKey());
-                } else {
-                    set.put(f.getKey(), bytes(f.getValue()));
-                }
-            }
-            return new Patch(set.isEmpty() ? Attributes.empty() : Attributes.of(set), remove);
-        }
+    private static Attributes with(Attributes a, String name, JsonNode value) {
+        return value.isTextual() ? a.with(name, value.textValue()) : a.withJson(name, value);
+    }
 
-        Attributes applyTo(Attributes current) {
-            return current.withAll(set).without(remove);
+    /** A JSON merge patch of top-level fields as one change: null removes a field, any other value sets it. */
+    static Merge patch(ObjectNode patch) {
+        Attributes set = Attributes.empty();
+        List<String> remove = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (f.getValue().isNull()) {
+                remove.add(f.getKey());
+            } else {
+                set = with(set, f.getKey(), f.getValue());
+            }
         }
+        return Merge.set(set).andRemove(remove);
     }
 
     static byte[] bytes(Object value) {
@@ -160,22 +162,18 @@ final class Json {
     }
 
     /**
-     * Writes an attribute value: its bytes as they are when they are JSON (the form this server
-     * stores), otherwise as a JSON string of their UTF-8 text (values written by other clients).
+     * The attributes as one JSON object, each value by its type: text as a string, JSON as the value it is
+     * (checked when the store read it), bytes as a base64url string without padding.
      */
-    static void writeValue(JsonGenerator g, byte[] value) throws IOException {
-        if (JsonCheck.isJson(value)) {
-            g.writeRawValue(new Raw(value));
-        } else {
-            g.writeString(new String(value, StandardCharsets.UTF_8));
-        }
-    }
-
     static void writeAttributes(JsonGenerator g, Attributes attributes) throws IOException {
         g.writeStartObject();
-        for (Map.Entry<String, byte[]> e : attributes.toMap().entrySet()) {
-            g.writeFieldName(e.getKey());
-            writeValue(g, e.getValue());
+        for (String name : attributes.names()) {
+            g.writeFieldName(name);
+            switch (attributes.type(name)) {
+                case TEXT -> g.writeString(attributes.getString(name));
+                case JSON -> g.writeRawValue(new Raw(attributes.getBytes(name)));
+                case BYTES -> g.writeString(BASE64.encodeToString(attributes.getBytes(name)));
+            }
         }
         g.writeEndObject();
     }

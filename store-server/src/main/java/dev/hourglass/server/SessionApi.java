@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hourglass.Attributes;
+import dev.hourglass.Merge;
 import dev.hourglass.Page;
 import dev.hourglass.Session;
 import dev.hourglass.Sessions;
@@ -61,7 +62,7 @@ final class SessionApi {
 
     /** GET /api/interview/sessions: every live id, read page by page and streamed out. */
     void seedList(Call c) throws IOException {
-        Page<String> first = sessions.ids(null, LIST_PAGE);
+        Page<String> first = sessions.ids(LIST_PAGE);
         HttpServerExchange ex = c.exchange;
         ex.startBlocking();
         ex.setStatusCode(200);
@@ -98,7 +99,7 @@ final class SessionApi {
             throw new ApiException(400, "query parameter 'limit' must be from 1 to " + MAX_PAGE + ", was 0");
         }
         String cursor = c.query("cursor");
-        Page<String> page = sessions.ids(cursor == null || cursor.isEmpty() ? null : cursor, limit);
+        Page<String> page = cursor == null || cursor.isEmpty() ? sessions.ids(limit) : sessions.ids(cursor, limit);
         c.data(200, g -> {
             g.writeArrayFieldStart("ids");
             for (String id : page.items()) {
@@ -179,26 +180,22 @@ final class SessionApi {
      */
     void patch(Call c) {
         String id = c.param("id");
-        Json.Patch patch = Json.Patch.of(Json.parseObject(c.body(), "merge patch"));
+        Merge patch = Json.patch(Json.parseObject(c.body(), "merge patch"));
         String ifMatch = c.header(Headers.IF_MATCH);
-        if (ifMatch == null) {
-            reply(c, 200, sessions.merge(id, patch.set(), patch.remove()).orElseThrow(() -> missing(id)));
+        Optional<Long> expected = ifMatch == null ? Optional.empty() : Versions.expected(ifMatch);
+        if (expected.isEmpty()) {
+            reply(c, 200, sessions.merge(id, patch).orElseThrow(() -> ifMatch == null ? missing(id) : absent(id)));
             return;
         }
-        Optional<Long> expected = Versions.expected(ifMatch);
-        if (expected.isEmpty()) {
-            reply(c, 200, sessions.merge(id, patch.set(), patch.remove()).orElseThrow(() -> absent(id)));
+        Optional<Session> s = sessions.merge(id, patch, expected.get());
+        if (s.isPresent()) {
+            reply(c, 200, s.get());
             return;
         }
         Session current = sessions.get(id).orElseThrow(() -> absent(id));
-        if (current.version() != expected.get()) {
-            throw new ApiException(
-                    412,
-                    "session '" + id + "' is at version " + current.version() + ", not " + expected.get()
-                            + " (If-Match)");
-        }
-        Optional<Session> s = sessions.compareAndSet(id, current.version(), patch.applyTo(current.attributes()));
-        reply(c, 200, s.orElseThrow(() -> conflict(id, current.version())));
+        throw new ApiException(
+                412,
+                "session '" + id + "' is at version " + current.version() + ", not " + expected.get() + " (If-Match)");
     }
 
     /** PUT|POST .../{id}/touch[?ttl=s]: a new expiry of now + ttl; 404 when absent or expired. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hourglass.server.ServerFixture.Response;
+import dev.hourglass.spi.JsonSyntax;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -231,7 +232,7 @@ abstract class BadInputContract {
         String pair = "\"x\\ud83d\\ude00y\"";
         String json =
                 "{\"deep\":" + deepest + ",\"long\":" + longest + ",\"exp\":" + exponent + ",\"pair\":" + pair + "}";
-        assertThat(JsonCheck.problem(json.getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(JsonSyntax.problem(json.getBytes(StandardCharsets.UTF_8))).isNull();
         Response put = http.put("/api/sessions/at-limits", json);
         assertThat(put.status()).as("%s", put).isEqualTo(200);
         JsonNode data = http.get("/api/sessions/at-limits").data().path("sessionData");

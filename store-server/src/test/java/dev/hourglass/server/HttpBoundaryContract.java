@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hourglass.server.ServerFixture.Response;
+import dev.hourglass.spi.JsonSyntax;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -282,7 +283,7 @@ abstract class HttpBoundaryContract {
             assertThat(http.get(path).status()).isEqualTo(404);
             return;
         }
-        assertThat(JsonCheck.isJson(body)).isTrue();
+        assertThat((JsonSyntax.problem(body) == null)).isTrue();
         Response get = http.get(path);
         assertThat(get.status()).as("%s", get).isEqualTo(200);
         assertThat(get.data().path("sessionData")).isEqualTo(ServerFixture.READER.readTree(body));

@@ -10,6 +10,7 @@ import dev.hourglass.Hourglass;
 import dev.hourglass.Store;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.contract.FakeClock;
+import dev.hourglass.spi.JsonSyntax;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -200,7 +201,7 @@ final class ServerFixture implements AutoCloseable {
     /** Reads answers: deeper than request bodies may be, as the envelope adds levels around a stored value. */
     static final ObjectMapper READER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(4 * JsonCheck.MAX_DEPTH)
+                            .maxNestingDepth(4 * JsonSyntax.MAX_DEPTH)
                             .build())
                     .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)

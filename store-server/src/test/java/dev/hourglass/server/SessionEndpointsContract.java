@@ -238,6 +238,20 @@ abstract class SessionEndpointsContract {
     }
 
     @Test
+    void stringsStayStringsAndNumbersStayNumbers() {
+        String id = uniqueId("typed");
+        String doc = "{\"s\":\"123\",\"n\":123,\"t\":true,\"z\":null,\"e\":\"\",\"f\":1.50,\"q\":\"\\\"x\\\"\"}";
+        assertThat(http.put("/api/sessions/" + id, doc).status()).isEqualTo(200);
+        Response got = http.get("/api/sessions/" + id);
+        assertThat(got.data().path("sessionData").toString()).isEqualTo(doc);
+        assertThat(got.data().path("sessionData").path("s").isTextual()).isTrue();
+        assertThat(got.data().path("sessionData").path("n").isNumber()).isTrue();
+        Response patched = http.patch("/api/sessions/" + id, "{\"n\":\"124\",\"s\":124}");
+        assertThat(patched.data().path("sessionData").path("n").isTextual()).isTrue();
+        assertThat(patched.data().path("sessionData").path("s").isNumber()).isTrue();
+    }
+
+    @Test
     void patchMergesTopLevelFieldsAndKeepsTheExpiry() {
         String id = uniqueId("patch");
         Response put = http.put("/api/sessions/" + id, "{\"keep\":\"k\",\"drop\":1,\"change\":{\"x\":1}}");

@@ -1,4 +1,4 @@
-package dev.hourglass.server;
+package dev.hourglass.spi;
 
 /**
  * Whether bytes hold exactly one JSON value by this server's rules, checked in one pass without
@@ -6,43 +6,75 @@ package dev.hourglass.server;
  * escapes that pair every surrogate (an escaped high surrogate followed by an escaped low one);
  * arrays and objects nested at most {@link #MAX_DEPTH} deep; numbers of at most
  * {@link #MAX_NUMBER_CHARS} characters with an exponent of at most {@link #MAX_EXPONENT_DIGITS}
- * digits. Request bodies are checked before they are parsed, and attribute values on every read
- * before being copied out as they are, so what the server accepts it can always give back.
+ * digits. The store checks every JSON attribute value with it when the value is written and when it is
+ * read back from an engine, and the HTTP server checks request bodies with it before they are parsed,
+ * so what is accepted can always be given back exactly.
  */
-final class JsonCheck {
+public final class JsonSyntax {
 
-    /** The deepest nesting of arrays and objects in any JSON this server reads: a request body or a stored value. */
-    static final int MAX_DEPTH = 512;
+    /** The deepest nesting of arrays and objects accepted. */
+    public static final int MAX_DEPTH = 512;
 
     /** The longest number, in characters. */
-    static final int MAX_NUMBER_CHARS = 1000;
+    public static final int MAX_NUMBER_CHARS = 1000;
 
     /** The most digits an exponent may have. */
-    static final int MAX_EXPONENT_DIGITS = 9;
+    public static final int MAX_EXPONENT_DIGITS = 9;
+
+    private static final RuntimeException END = new RuntimeException(null, null, false, false) {};
 
     private final byte[] b;
+    private final int end;
     private int i;
     private String problem;
 
-    private JsonCheck(byte[] bytes) {
+    private JsonSyntax(byte[] bytes, int from, int to) {
         this.b = bytes;
-    }
-
-    static boolean isJson(byte[] bytes) {
-        return new JsonCheck(bytes).check();
+        this.end = to;
+        this.i = from;
     }
 
     /**
-     * What is wrong with {@code bytes} as one JSON value, in words for the client and with the byte
-     * offset where it was found; {@code null} when they are one JSON value.
+     * What is wrong with {@code bytes[from, to)} as one JSON value, in words for a client and with the
+     * byte offset (from {@code from}) where it was found; {@code null} when the range holds exactly one
+     * JSON value.
+     *
+     * @throws IllegalArgumentException when {@code bytes} is null or the range does not fit in it
      */
-    static String problem(byte[] bytes) {
-        JsonCheck c = new JsonCheck(bytes);
+    public static String problem(byte[] bytes, int from, int to) {
+        if (bytes == null) {
+            throw new IllegalArgumentException("bytes must not be null");
+        }
+        if (from < 0 || to < from || to > bytes.length) {
+            throw new IllegalArgumentException(
+                    "range [" + from + ", " + to + ") does not fit in " + bytes.length + " bytes");
+        }
+        JsonSyntax c = new JsonSyntax(bytes, from, to);
         if (c.check()) {
             return null;
         }
         String what = c.problem == null ? "not a JSON value" : c.problem;
-        return what + " at byte " + Math.min(c.i, bytes.length);
+        return what + " at byte " + (Math.min(c.i, to) - from);
+    }
+
+    /**
+     * What is wrong with {@code bytes} as one JSON value, or {@code null}; see {@link #problem(byte[], int, int)}.
+     *
+     * @throws IllegalArgumentException when {@code bytes} is null
+     */
+    public static String problem(byte[] bytes) {
+        if (bytes == null) {
+            throw new IllegalArgumentException("bytes must not be null");
+        }
+        return problem(bytes, 0, bytes.length);
+    }
+
+    /** The byte at {@code k} as 0..255; past the end of the range, stops the check. */
+    private int at(int k) {
+        if (k >= end) {
+            throw END;
+        }
+        return b[k] & 0xFF;
     }
 
     private boolean check() {
@@ -52,9 +84,12 @@ final class JsonCheck {
                 return false;
             }
             ws();
-            return i == b.length || fail("unexpected content after the JSON value");
-        } catch (ArrayIndexOutOfBoundsException e) {
-            problem = "the body ends early";
+            return i == end || fail("unexpected content after the JSON value");
+        } catch (RuntimeException e) {
+            if (e != END) {
+                throw e;
+            }
+            problem = "the value ends early";
             return false;
         }
     }
@@ -67,16 +102,16 @@ final class JsonCheck {
     }
 
     private void ws() {
-        while (i < b.length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
+        while (i < end && (at(i) == ' ' || at(i) == '\t' || at(i) == '\n' || at(i) == '\r')) {
             i++;
         }
     }
 
     private boolean value(int depth) {
-        if (i >= b.length) {
-            return fail("the body ends early");
+        if (i >= end) {
+            return fail("the value ends early");
         }
-        switch (b[i]) {
+        switch (at(i)) {
             case '{':
                 return depth < MAX_DEPTH ? object(depth + 1) : fail(deeper());
             case '[':
@@ -101,19 +136,19 @@ final class JsonCheck {
     private boolean object(int depth) {
         i++;
         ws();
-        if (b[i] == '}') {
+        if (at(i) == '}') {
             i++;
             return true;
         }
         while (true) {
-            if (b[i] != '"') {
+            if (at(i) != '"') {
                 return fail("expected a field name in double quotes");
             }
             if (!string()) {
                 return false;
             }
             ws();
-            if (b[i] != ':') {
+            if (at(i) != ':') {
                 return fail("expected ':' after a field name");
             }
             i++;
@@ -122,7 +157,7 @@ final class JsonCheck {
                 return false;
             }
             ws();
-            byte c = b[i];
+            int c = at(i);
             if (c == '}') {
                 i++;
                 return true;
@@ -138,7 +173,7 @@ final class JsonCheck {
     private boolean array(int depth) {
         i++;
         ws();
-        if (b[i] == ']') {
+        if (at(i) == ']') {
             i++;
             return true;
         }
@@ -147,7 +182,7 @@ final class JsonCheck {
                 return false;
             }
             ws();
-            byte c = b[i];
+            int c = at(i);
             if (c == ']') {
                 i++;
                 return true;
@@ -162,7 +197,7 @@ final class JsonCheck {
 
     private boolean literal(String word) {
         for (int k = 0; k < word.length(); k++) {
-            if (b[i] != word.charAt(k)) {
+            if (at(i) != word.charAt(k)) {
                 return fail("unexpected character; expected a JSON value");
             }
             i++;
@@ -172,28 +207,28 @@ final class JsonCheck {
 
     private boolean number() {
         int start = i;
-        if (i < b.length && b[i] == '-') {
+        if (i < end && at(i) == '-') {
             i++;
         }
-        if (i >= b.length) {
-            return fail("the body ends early");
+        if (i >= end) {
+            return fail("the value ends early");
         }
-        if (b[i] == '0') {
+        if (at(i) == '0') {
             i++;
-        } else if (b[i] >= '1' && b[i] <= '9') {
+        } else if (at(i) >= '1' && at(i) <= '9') {
             digits();
         } else {
             return fail("unexpected character; expected a JSON value");
         }
-        if (i < b.length && b[i] == '.') {
+        if (i < end && at(i) == '.') {
             i++;
             if (digits() == 0) {
                 return fail("expected a digit after the decimal point");
             }
         }
-        if (i < b.length && (b[i] == 'e' || b[i] == 'E')) {
+        if (i < end && (at(i) == 'e' || at(i) == 'E')) {
             i++;
-            if (i < b.length && (b[i] == '+' || b[i] == '-')) {
+            if (i < end && (at(i) == '+' || at(i) == '-')) {
                 i++;
             }
             int exponent = digits();
@@ -209,7 +244,7 @@ final class JsonCheck {
 
     private int digits() {
         int start = i;
-        while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+        while (i < end && at(i) >= '0' && at(i) <= '9') {
             i++;
         }
         return i - start;
@@ -218,7 +253,7 @@ final class JsonCheck {
     private boolean string() {
         i++;
         while (true) {
-            int c = b[i] & 0xFF;
+            int c = at(i);
             if (c == '"') {
                 i++;
                 return true;
@@ -228,7 +263,7 @@ final class JsonCheck {
             }
             if (c == '\\') {
                 i++;
-                switch (b[i]) {
+                switch (at(i)) {
                     case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i++;
                     case 'u' -> {
                         if (!escape()) {
@@ -258,7 +293,7 @@ final class JsonCheck {
             return fail("an unpaired surrogate escape in a string (text must be well-formed Unicode)");
         }
         if (u >= 0xD800 && u <= 0xDBFF) {
-            if (b[i] != '\\' || b[i + 1] != 'u') {
+            if (at(i) != '\\' || at(i + 1) != 'u') {
                 return fail("an unpaired surrogate escape in a string (text must be well-formed Unicode)");
             }
             int low = hex4(i + 2);
@@ -270,10 +305,10 @@ final class JsonCheck {
         return true;
     }
 
-    private int hex4(int at) {
+    private int hex4(int p) {
         int v = 0;
         for (int k = 0; k < 4; k++) {
-            int d = Character.digit(b[at + k], 16);
+            int d = Character.digit(at(p + k), 16);
             if (d < 0) {
                 return -1;
             }
@@ -302,7 +337,7 @@ final class JsonCheck {
         }
         int cp = c & (0x3F >> n);
         for (int k = 1; k <= n; k++) {
-            int x = b[i + k] & 0xFF;
+            int x = at(i + k);
             if ((x & 0xC0) != 0x80) {
                 return fail("bytes that are not UTF-8");
             }

@@ -1,26 +1,40 @@
-package dev.hourglass.server;
+package dev.hourglass.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class JsonCheckTest {
+class JsonSyntaxTest {
+
+    /** Jackson as strict as the checker: one value, nothing after it, the same nesting limit. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(JsonSyntax.MAX_DEPTH)
+                            .maxNumberLength(JsonSyntax.MAX_NUMBER_CHARS)
+                            .build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     static boolean jackson(byte[] bytes) {
         try {
-            return Json.MAPPER.readTree(bytes) != null
-                    && !Json.MAPPER.readTree(bytes).isMissingNode();
+            return MAPPER.readTree(bytes) != null && !MAPPER.readTree(bytes).isMissingNode();
         } catch (IOException e) {
             return false;
         }
     }
 
     static boolean check(String s) {
-        return JsonCheck.isJson(s.getBytes(StandardCharsets.UTF_8));
+        return JsonSyntax.problem(s.getBytes(StandardCharsets.UTF_8)) == null;
     }
 
     @Test
@@ -80,12 +94,12 @@ class JsonCheckTest {
                 "{}{}")) {
             assertThat(check(s)).as("'%s'", s).isFalse();
         }
-        assertThat(JsonCheck.isJson(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'}))
-                .isFalse();
-        assertThat(JsonCheck.isJson(new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'}))
-                .isFalse();
-        assertThat(JsonCheck.isJson(new byte[] {'"', (byte) 0xC0, (byte) 0x80, '"'}))
-                .isFalse();
+        assertThat(JsonSyntax.problem(new byte[] {'\"', (byte) 0xC3, (byte) 0x28, '"'}))
+                .isNotNull();
+        assertThat(JsonSyntax.problem(new byte[] {'\"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'}))
+                .isNotNull();
+        assertThat(JsonSyntax.problem(new byte[] {'\"', (byte) 0xC0, (byte) 0x80, '"'}))
+                .isNotNull();
         assertThat(check("[".repeat(600) + "]".repeat(600))).isFalse();
         assertThat(check("[".repeat(100) + "]".repeat(100))).isTrue();
     }
@@ -104,7 +118,7 @@ class JsonCheckTest {
                 doc[at] =
                         random.nextInt(4) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
             }
-            assertThat(JsonCheck.isJson(doc))
+            assertThat((JsonSyntax.problem(doc) == null))
                     .as(new String(doc, StandardCharsets.UTF_8))
                     .isEqualTo(jackson(doc));
         }
@@ -113,7 +127,7 @@ class JsonCheckTest {
     @Test
     void eachLimitHoldsAtItAndRefusesOnePast() {
         assertThat(check("[".repeat(512) + "]".repeat(512))).isTrue();
-        assertThat(JsonCheck.problem(("[".repeat(513) + "]".repeat(513)).getBytes(StandardCharsets.UTF_8)))
+        assertThat(JsonSyntax.problem(("[".repeat(513) + "]".repeat(513)).getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("arrays and objects nested deeper than 512 levels at byte 512");
         assertThat(check("{\"a\":".repeat(512) + "1" + "}".repeat(512))).isTrue();
         assertThat(check("{\"a\":".repeat(513) + "1" + "}".repeat(513))).isFalse();
@@ -137,7 +151,7 @@ class JsonCheckTest {
                 "\"\\ud83d\\ud83d\"",
                 "\"\\ud83dx\"",
                 "{\"\\udc00k\":1}")) {
-            assertThat(JsonCheck.problem(s.getBytes(StandardCharsets.UTF_8)))
+            assertThat(JsonSyntax.problem(s.getBytes(StandardCharsets.UTF_8)))
                     .as(s)
                     .contains("unpaired surrogate");
         }
@@ -145,15 +159,15 @@ class JsonCheckTest {
 
     @Test
     void problemsAreNamedInOurWordsWithTheOffset() {
-        assertThat(JsonCheck.problem(new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'}))
+        assertThat(JsonSyntax.problem(new byte[] {'"', (byte) 0xC0, (byte) 0xAF, '"'}))
                 .isEqualTo("an overlong UTF-8 sequence (not the shortest form) at byte 1");
-        assertThat(JsonCheck.problem(new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0xBD, '"'}))
+        assertThat(JsonSyntax.problem(new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0xBD, '"'}))
                 .startsWith("a surrogate encoded in UTF-8 (CESU-8 is not UTF-8)");
-        assertThat(JsonCheck.problem("{\"a\" 1}".getBytes(StandardCharsets.UTF_8)))
+        assertThat(JsonSyntax.problem("{\"a\" 1}".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("expected ':' after a field name at byte 5");
-        assertThat(JsonCheck.problem("[1,".getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo("the body ends early at byte 3");
-        assertThat(JsonCheck.problem("{} x".getBytes(StandardCharsets.UTF_8))).startsWith("unexpected content after");
-        assertThat(JsonCheck.problem("{}".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(JsonSyntax.problem("[1,".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("the value ends early at byte 3");
+        assertThat(JsonSyntax.problem("{} x".getBytes(StandardCharsets.UTF_8))).startsWith("unexpected content after");
+        assertThat(JsonSyntax.problem("{}".getBytes(StandardCharsets.UTF_8))).isNull();
     }
 }
