@@ -16,7 +16,8 @@ import java.util.Arrays;
  *   {prefix}s{tag}{id}   session hash         {prefix}i{tag}   session expiry index (zset id -> expiresAt)
  *   {prefix}m{tag}{id}   stream metadata hash {prefix}j{tag}   stream expiry index
  *   {prefix}q{tag}{id}   stream messages list {prefix}l{tag}   sweep lease
- *   {prefix}w{tag}{id}   stream wake-up stream (XADD on append and close, XREAD BLOCK by waiters)
+ *   {prefix}w{tag}{id}   stream wake-up channel (PUBLISH on append, close, ack and delete; a key of
+ *                        that name, left by older versions, is deleted with the stream)
  *   {prefix}x{tag}{n}:{name}{value}   session index: a set of the bucket's ids whose attribute name
  *                        (n bytes of UTF-8) holds the value's bytes
  *   {prefix}layout       the layout version and bucket count, checked when a store opens
