@@ -1,6 +1,8 @@
 package dev.hourglass.redis;
 
+import dev.hourglass.Limits;
 import dev.hourglass.spi.Backend;
+import dev.hourglass.spi.MemoryFallback;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StoreProvider;
 import java.util.Set;
@@ -38,6 +40,13 @@ public final class RedisStoreProvider implements StoreProvider {
     @Override
     public Backend open(StoreConfig config) {
         RedisSettings settings = RedisSettings.parse(config);
-        return settings.fallbackToMemory() ? new FallbackBackend(config, settings) : new RedisBackend(config, settings);
+        if (!settings.fallbackToMemory()) {
+            return new RedisBackend(config, settings);
+        }
+        return MemoryFallback.wrap(
+                config,
+                "redis",
+                new Limits(settings.maxSessionBytes(), settings.maxMessageBytes()),
+                c -> new RedisBackend(c, settings));
     }
 }
