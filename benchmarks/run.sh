@@ -5,6 +5,7 @@
 #
 # quick: every benchmark, 1 fork, 1 x 1 s warm-up, 2 x 500 ms measurement (under 15 minutes on an idle 2-core machine).
 # full:  every benchmark, 2 forks, 3 x 1 s warm-up, 5 x 2 s measurement (for figures we publish; about 75 minutes).
+# BENCH_THREADS=n runs every benchmark method on n threads at once (default 1).
 # Private Redis, MariaDB and PostgreSQL instances are started on loopback for the run and stopped
 # after it. JMH prints its progress (run progress, ETA) as it goes; the whole output is also kept
 # in benchmarks/target/run-<profile>.log. Set SKIP_BUILD=1 to reuse an existing benchmarks.jar.
@@ -26,6 +27,9 @@ fi
 
 stamp="$(date -u +%Y%m%d-%H%M%S)"
 result="$here/results/$profile-$stamp.json"
+if [[ "$profile" == quick ]]; then
+  result="$here/target/$profile-$stamp.json"
+fi
 log="$here/target/run-$profile.log"
 mkdir -p "$here/results" "$here/target"
 
@@ -43,4 +47,13 @@ if [[ $status -ne 0 || ! -s "$result" ]]; then
   echo "# the benchmark run failed (exit $status); see $log" >&2
   exit 1
 fi
-java -Djava.awt.headless=true -cp "$jar" dev.hourglass.benchmarks.Report "$result" "$here" "$command"
+# Only warmed runs are published: a quick run's report goes to target/smoke, never to RESULTS.md.
+report="$here"
+if [[ "$profile" == quick ]]; then
+  report="$here/target/smoke"
+  mkdir -p "$report"
+fi
+java -Djava.awt.headless=true -cp "$jar" dev.hourglass.benchmarks.Report "$result" "$report" "$command"
+if [[ "$profile" == quick ]]; then
+  echo "# smoke report (not published): $report/RESULTS.md"
+fi

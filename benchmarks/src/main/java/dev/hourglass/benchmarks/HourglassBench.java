@@ -167,6 +167,18 @@ public class HourglassBench {
         return streams.next(c.stream, c.reader);
     }
 
+    /** Acknowledged delivery: a message taken under a lease and acknowledged, the pair {@link #next} replaces. */
+    @Benchmark
+    public boolean takeAck(TakeCursor c) {
+        if (c.read++ % StreamCursor.LENGTH == 0) {
+            c.nextReader(this);
+        }
+        Poll p = streams.take(c.stream, c.reader, LEASE).orElseThrow();
+        return streams.ack(c.stream, c.reader, p.message().orElseThrow().sequence());
+    }
+
+    private static final java.time.Duration LEASE = java.time.Duration.ofSeconds(30);
+
     /**
      * A thread's place in a stream of {@value #LENGTH} messages: append opens a new stream (and
      * deletes the last) every {@value #LENGTH} messages.
@@ -181,22 +193,31 @@ public class HourglassBench {
 
     /**
      * What next reads: streams of {@value StreamCursor#LENGTH} messages, each read to the end by
-     * {@value #READERS} reader names in turn (a store may cap the readers of one stream), so every
+     * 50 reader names in turn (a store may cap the readers of one stream), so every
      * call takes a real message. The streams are written before each iteration, as many as the last
      * iteration used, so that writing them is not measured; only when they run out is one written
      * during the iteration.
      */
     @State(Scope.Thread)
     public static class ReadCursor {
-        static final int READERS = 50;
+        private final int readers;
         private final ArrayDeque<String> ready = new ArrayDeque<>();
         private final List<String> used = new ArrayList<>();
         long read;
         String stream;
         String reader;
-        private int readerIndex = READERS;
+        private int readerIndex;
         private long readAtStart;
         private long lastIteration;
+
+        public ReadCursor() {
+            this(50);
+        }
+
+        ReadCursor(int readers) {
+            this.readers = readers;
+            this.readerIndex = readers;
+        }
 
         @Setup(Level.Iteration)
         public void prepare(HourglassBench bench) {
@@ -204,7 +225,7 @@ public class HourglassBench {
                 bench.streams.delete(s);
             }
             used.clear();
-            long perStream = (long) READERS * StreamCursor.LENGTH;
+            long perStream = (long) readers * StreamCursor.LENGTH;
             long want = Math.max(2, (lastIteration * 3 / 2) / perStream + 1);
             while (ready.size() < want) {
                 ready.add(bench.filledStream());
@@ -218,7 +239,7 @@ public class HourglassBench {
         }
 
         void nextReader(HourglassBench bench) {
-            if (++readerIndex >= READERS) {
+            if (++readerIndex >= readers) {
                 readerIndex = 0;
                 if (stream != null) {
                     used.add(stream);
@@ -226,6 +247,16 @@ public class HourglassBench {
                 stream = ready.isEmpty() ? bench.filledStream() : ready.poll();
             }
             reader = "reader-" + readerIndex;
+        }
+    }
+
+    /**
+     * What takeAck reads: the same streams, by 20 reader names (a reader that takes under a lease keeps its
+     * lease beside its marker, which a store with a cap on readers per stream counts twice).
+     */
+    public static class TakeCursor extends ReadCursor {
+        public TakeCursor() {
+            super(20);
         }
     }
 }

@@ -91,6 +91,10 @@ public final class Launcher {
                         .measurementIterations(5)
                         .measurementTime(TimeValue.seconds(2));
             }
+            String threads = System.getenv("BENCH_THREADS");
+            if (threads != null && !threads.isBlank()) {
+                options.threads(Integer.parseInt(threads.trim()));
+            }
             new Runner(options.build()).run();
         } finally {
             Servers.stopOwned();

@@ -52,7 +52,7 @@ class MariaDbLimiterTest extends LimiterContract {
                         .admitted())
                 .isTrue();
         assertThat(Databases.mariaDb().sql("SELECT version FROM " + prefix + "schema_version"))
-                .isEqualTo("2");
+                .isEqualTo(Integer.toString(Schema.VERSION));
     }
 
     private long rows() {

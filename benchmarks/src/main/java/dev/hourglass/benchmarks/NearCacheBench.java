@@ -1,0 +1,85 @@
+package dev.hourglass.benchmarks;
+
+import dev.hourglass.Session;
+import dev.hourglass.Sessions;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The near cache on a remote store, beside the same store without it (and, in the same run,
+ * {@link CaffeineBench} for a bare Caffeine get): a read of a session the cache holds (every key is read
+ * once before measuring, so a read is a hit unless an invalidation dropped it), a write (through to the
+ * store, then the local entry is updated), and a 90/10 read/write mix.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            Jvm.OPEN_LANG,
+            Jvm.OPEN_REFLECT,
+            Jvm.EXPORT_JAVAC_FILE,
+            Jvm.EXPORT_NIO_CH,
+            Jvm.EXPORT_REF,
+            Jvm.NO_ANALYTICS,
+            Jvm.HEAP,
+            Jvm.HEAP_MIN
+        })
+public class NearCacheBench {
+
+    /** Not {@code backend}: the launcher sets that one to every backend, and a near cache needs a remote one. */
+    @Param({"redis", "postgresql"})
+    public String engine;
+
+    @Param({"on", "off"})
+    public String nearCache;
+
+    private Subjects.Opened opened;
+    private Sessions sessions;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        var options = Subjects.defaults();
+        if (nearCache.equals("on")) {
+            options.property("nearCache", Integer.toString(2 * Data.KEYS)).property("nearCacheStaleness", "PT1S");
+        }
+        opened = Subjects.hourglass(engine, options.build());
+        sessions = opened.store().sessions();
+        Populate.hourglass("Hourglass " + engine + " near cache " + nearCache, sessions, Data.TTL);
+        for (int i = 0; i < Data.KEYS; i++) {
+            sessions.get(Data.id(i));
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        opened.close();
+    }
+
+    @Benchmark
+    public Optional<Session> get(Keys k) {
+        return sessions.get(k.nextId());
+    }
+
+    @Benchmark
+    public Session put(Keys k) {
+        return sessions.put(k.nextId(), Data.attributes(k.write()), Data.TTL);
+    }
+
+    @Benchmark
+    public Object mixed(Keys k) {
+        return k.read() ? sessions.get(k.nextId()) : sessions.put(k.nextId(), Data.attributes(k.write()), Data.TTL);
+    }
+}
