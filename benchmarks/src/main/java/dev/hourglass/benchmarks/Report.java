@@ -78,7 +78,22 @@ public final class Report {
 
     private final Map<Subject, Map<String, Score>> scores = new LinkedHashMap<>();
     private final Map<String, Score> sweep = new LinkedHashMap<>();
+    /** Benchmarks with no table of their own (limiters, near cache, peers of them), listed as measured. */
+    private final List<Other> others = new ArrayList<>();
+
     private JsonNode first;
+
+    record Other(String benchmark, String params, Score score) {}
+
+    private static String paramsOf(JsonNode params) {
+        if (params == null) {
+            return "";
+        }
+        List<String> p = new ArrayList<>();
+        params.fields()
+                .forEachRemaining(e -> p.add(e.getKey() + "=" + e.getValue().asText()));
+        return String.join(", ", p);
+    }
 
     private Report() {}
 
@@ -157,7 +172,7 @@ public final class Report {
                 case "RawJdbcBench" -> put(new Subject(p, "raw JDBC", Kind.RAW), method, score);
                 case "SpringJdbcBench" ->
                     put(new Subject(p, "Spring JdbcIndexedSessionRepository", Kind.PEER), method, score);
-                default -> System.err.println("# not reported: " + full);
+                default -> others.add(new Other(cls + "." + method, paramsOf(params), score));
             }
         }
     }
@@ -380,6 +395,35 @@ public final class Report {
         md.append(
                         "- Single-threaded unless stated; `mixed` runs 2 threads. Batched rows count each id as one operation;")
                 .append(" the raw lettuce batched get pipelines 100 HGETALLs on the async API.\n");
+        if (!others.isEmpty()) {
+            md.append("## Limiters, near cache and their peers\n\n");
+            md.append("Each row as JMH measured it (ops/s, mean with its 99.9% error; spread is the slowest and the"
+                    + " fastest measurement iteration).\n\n");
+            md.append("| benchmark | params | threads | ops/s | error | spread |\n|---|---|---|---|---|---|\n");
+            for (Other o : others) {
+                md.append("| `")
+                        .append(o.benchmark())
+                        .append("` | ")
+                        .append(o.params())
+                        .append(" | ")
+                        .append(o.score().threads())
+                        .append(" | ")
+                        .append(String.format(
+                                java.util.Locale.ROOT, "%,.0f", o.score().value()))
+                        .append(" | ")
+                        .append(String.format(
+                                java.util.Locale.ROOT, "%,.0f", o.score().error()))
+                        .append(" | ")
+                        .append(String.format(
+                                java.util.Locale.ROOT,
+                                "%,.0f-%,.0f",
+                                o.score().min(),
+                                o.score().max()))
+                        .append(o.score().unstable() ? " †" : "")
+                        .append(" |\n");
+            }
+            md.append('\n');
+        }
         return md.toString();
     }
 
