@@ -243,7 +243,7 @@ abstract class SessionEndpointsContract {
         String doc = "{\"s\":\"123\",\"n\":123,\"t\":true,\"z\":null,\"e\":\"\",\"f\":1.50,\"q\":\"\\\"x\\\"\"}";
         assertThat(http.put("/api/sessions/" + id, doc).status()).isEqualTo(200);
         Response got = http.get("/api/sessions/" + id);
-        assertThat(got.data().path("sessionData").toString()).isEqualTo(doc);
+        assertThat(got.body()).contains("\"sessionData\":" + doc);
         assertThat(got.data().path("sessionData").path("s").isTextual()).isTrue();
         assertThat(got.data().path("sessionData").path("n").isNumber()).isTrue();
         Response patched = http.patch("/api/sessions/" + id, "{\"n\":\"124\",\"s\":124}");
