@@ -12,7 +12,8 @@ import java.io.ObjectStreamClass;
 
 /**
  * Java serialization. Reads are bounded (depth, array length, references, bytes) so that stored
- * bytes cannot make a read run away; classes are resolved by the given loader or the thread's.
+ * bytes cannot make a read run away; classes are resolved by the given loader or the thread's. A class that
+ * cannot be loaded or linked (on this JDK or class path) makes the value unreadable, like any damage.
  */
 final class JdkAttributeSerializer implements AttributeSerializer {
 
@@ -47,7 +48,7 @@ final class JdkAttributeSerializer implements AttributeSerializer {
         try (ObjectInputStream in = new Input(new ByteArrayInputStream(bytes), loader)) {
             in.setObjectInputFilter(LIMITS);
             return in.readObject();
-        } catch (IOException | ClassNotFoundException | RuntimeException | StackOverflowError e) {
+        } catch (IOException | ClassNotFoundException | RuntimeException | StackOverflowError | LinkageError e) {
             throw new CorruptDataException(
                     "a stored session attribute does not deserialize (" + bytes.length + " bytes)", e);
         }
