@@ -2,6 +2,8 @@ package dev.hourglass.benchmarks;
 
 import dev.hourglass.Session;
 import dev.hourglass.Sessions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,8 +63,15 @@ public class NearCacheBench {
         opened = Subjects.hourglass(engine, options.build());
         sessions = opened.store().sessions();
         Populate.hourglass("Hourglass " + engine + " near cache " + nearCache, sessions, Data.TTL);
-        for (int i = 0; i < Data.KEYS; i++) {
-            sessions.get(Data.id(i));
+        if (nearCache.equals("on")) {
+            List<String> ids = new ArrayList<>(1_000);
+            for (int i = 0; i < Data.KEYS; i++) {
+                ids.add(Data.id(i));
+                if (ids.size() == 1_000 || i == Data.KEYS - 1) {
+                    sessions.getAll(ids);
+                    ids.clear();
+                }
+            }
         }
     }
 

@@ -114,13 +114,12 @@ public final class Report {
         Path j = json.toAbsolutePath().normalize();
         String md = r.markdown(
                 j.startsWith(m) ? m.relativize(j).toString() : j.getFileName().toString(), command, chartFiles);
-        Path httpLoad = module.resolve("http-load.md");
-        if (Files.isRegularFile(httpLoad)) {
-            md = md + "\n" + Files.readString(httpLoad, StandardCharsets.UTF_8);
-        }
-        Path limiters = module.resolve("limiters.md");
-        if (Files.isRegularFile(limiters)) {
-            md = md + "\n" + Files.readString(limiters, StandardCharsets.UTF_8);
+        // Pages of their own runs or of reading this one, kept beside the generated part.
+        for (String page : List.of("http-load.md", "limiters.md", "near-cache.md")) {
+            Path p = module.resolve(page);
+            if (Files.isRegularFile(p)) {
+                md = md + "\n" + Files.readString(p, StandardCharsets.UTF_8);
+            }
         }
         Files.writeString(module.resolve("RESULTS.md"), md, StandardCharsets.UTF_8);
         System.out.println(
