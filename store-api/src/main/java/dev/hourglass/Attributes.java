@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * An immutable set of named, typed values: the attributes of a session or the metadata of a stream.
@@ -28,6 +29,8 @@ public final class Attributes {
     static final int MAX_NAME_BYTES = 256;
 
     private static final Attributes EMPTY = new Attributes(Map.of());
+    /** A JSON integer of at most 19 digits: what {@link #getLong} may read (a long then checks the range). */
+    private static final Pattern JSON_LONG = Pattern.compile("-?(0|[1-9][0-9]{0,18})");
 
     /** Stored values (type tag, then the payload); null until first needed when built from the binary form. */
     private volatile Map<String, byte[]> values;
@@ -213,7 +216,7 @@ public final class Attributes {
         }
         if (v[0] == AttributeType.JSON.tag) {
             String s = new String(v, 1, v.length - 1, StandardCharsets.US_ASCII);
-            if (s.matches("-?(0|[1-9][0-9]{0,18})")) {
+            if (JSON_LONG.matcher(s).matches()) {
                 try {
                     return Long.parseLong(s);
                 } catch (NumberFormatException e) {
