@@ -4,8 +4,6 @@ import dev.hourglass.spi.Backend;
 import dev.hourglass.spi.NearCacheProvider;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StoreProvider;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,9 +24,10 @@ final class DefaultStore implements Store {
     private volatile boolean closed;
 
     DefaultStore(StoreProvider provider, String uri, String scheme, StoreOptions options) {
-        StoreConfig given = newConfig(uri, scheme, options, this::fireExpired);
+        StoreConfig given = StoreConfig.of(uri, scheme, options, this::fireExpired);
         NearCaches near = NearCaches.of(given);
-        StoreConfig config = near == null ? given : newConfig(near.uri(), scheme, near.options(), this::fireExpired);
+        StoreConfig config =
+                near == null ? given : StoreConfig.of(near.uri(), scheme, near.options(), this::fireExpired);
         this.backend = provider.open(config);
         NearCacheProvider.NearCache cache = null;
         try {
@@ -57,30 +56,6 @@ final class DefaultStore implements Store {
             }
             backend.close();
             throw e;
-        }
-    }
-
-    /**
-     * The config a provider opens its backend with. Its constructor is not public, so backends can
-     * only derive configs from the one they were given; the store, in another package, reaches it here.
-     */
-    private static StoreConfig newConfig(String uri, String scheme, StoreOptions options, ExpiryListener sink) {
-        Constructor<StoreConfig> constructor;
-        try {
-            constructor = StoreConfig.class.getDeclaredConstructor(
-                    String.class, String.class, StoreOptions.class, ExpiryListener.class);
-            constructor.setAccessible(true);
-            return constructor.newInstance(uri, scheme, options, sink);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error r) {
-                throw r;
-            }
-            throw new IllegalStateException("the store config could not be made", e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the store config could not be made", e);
         }
     }
 

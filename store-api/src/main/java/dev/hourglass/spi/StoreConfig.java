@@ -46,12 +46,42 @@ public final class StoreConfig {
     private final String cursorKey;
 
     /**
-     * Splits {@code uri}, which starts with {@code scheme:}. Only the store makes configs from
-     * scratch; a backend derives one from its own with {@link #withOptions} or {@link #withUri}.
+     * A config for {@code uri}, which starts with {@code scheme:}. The store makes the config its
+     * backend opens with this way; a backend derives configs from the one it was given with {@link
+     * #withOptions} or {@link #withUri}, so expiries it reports reach the same store. Tests and the
+     * contract suite use it to open a provider's backend directly.
      *
-     * @throws IllegalArgumentException when a query parameter has a malformed %-escape
+     * @param uri the store URI, starting with {@code scheme:}
+     * @param scheme the provider's scheme
+     * @param options the store's options
+     * @param expirySink where the backend reports sessions it expired
+     * @return the config
+     * @throws IllegalArgumentException naming the argument when one is null or empty, when {@code uri}
+     *                                  does not start with {@code scheme:}, or when a query parameter
+     *                                  has a malformed %-escape
      */
-    StoreConfig(String uri, String scheme, StoreOptions options, ExpiryListener expirySink) {
+    public static StoreConfig of(String uri, String scheme, StoreOptions options, ExpiryListener expirySink) {
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+        if (expirySink == null) {
+            throw new IllegalArgumentException("expirySink must not be null");
+        }
+        return new StoreConfig(checkedUri(uri, scheme), scheme, options, expirySink);
+    }
+
+    private static String checkedUri(String uri, String scheme) {
+        if (scheme == null || scheme.isEmpty()) {
+            throw new IllegalArgumentException("scheme must not be empty, was " + scheme);
+        }
+        if (uri == null || !uri.startsWith(scheme + ":")) {
+            throw new IllegalArgumentException(
+                    "uri must start with '" + scheme + ":', was " + (uri == null ? "null" : "'" + redact(uri) + "'"));
+        }
+        return uri;
+    }
+
+    private StoreConfig(String uri, String scheme, StoreOptions options, ExpiryListener expirySink) {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.scheme = Objects.requireNonNull(scheme, "scheme");
         this.options = Objects.requireNonNull(options, "options");
@@ -146,14 +176,7 @@ public final class StoreConfig {
      *                                  or when a query parameter has a malformed %-escape
      */
     public StoreConfig withUri(String uri, String scheme) {
-        if (scheme == null || scheme.isEmpty()) {
-            throw new IllegalArgumentException("scheme must not be empty, was " + scheme);
-        }
-        if (uri == null || !uri.startsWith(scheme + ":")) {
-            throw new IllegalArgumentException(
-                    "uri must start with '" + scheme + ":', was " + (uri == null ? "null" : "'" + redact(uri) + "'"));
-        }
-        return new StoreConfig(uri, scheme, options, expirySink);
+        return new StoreConfig(checkedUri(uri, scheme), scheme, options, expirySink);
     }
 
     /** The URI as given (it may hold a password: use {@link #redactedUri()} in messages). */

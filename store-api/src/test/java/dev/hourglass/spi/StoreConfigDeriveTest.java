@@ -12,15 +12,38 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Backends derive configs from the one they were given; none can make one from scratch. */
+/** Configs are made by one checked factory, and backends derive theirs from the one they were given. */
 class StoreConfigDeriveTest {
 
     private final ExpiryListener sink = id -> {};
-    private final StoreConfig config = TestConfigs.of(
+    private final StoreConfig config = StoreConfig.of(
             "memory:?a=1&cursorKey=k",
             "memory",
             StoreOptions.builder().property("p", "2").build(),
             sink);
+
+    @Test
+    void ofChecksEveryArgumentAndNamesIt() {
+        assertThatThrownBy(() -> StoreConfig.of(null, "memory", StoreOptions.defaults(), sink))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("uri must start with 'memory:', was null");
+        assertThatThrownBy(() -> StoreConfig.of("redis://u:secret@h:1", "memory", StoreOptions.defaults(), sink))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("uri must start with 'memory:'")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> StoreConfig.of("memory:", "", StoreOptions.defaults(), sink))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("scheme");
+        assertThatThrownBy(() -> StoreConfig.of("memory:", "memory", null, sink))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("options");
+        assertThatThrownBy(() -> StoreConfig.of("memory:", "memory", StoreOptions.defaults(), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expirySink");
+        assertThatThrownBy(() -> StoreConfig.of("memory:?a=%zz", "memory", StoreOptions.defaults(), sink))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("malformed %-escape");
+    }
 
     @Test
     void noConstructorIsPublic() {

@@ -6,7 +6,7 @@ import dev.hourglass.Page;
 import dev.hourglass.Store;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.spi.Backend;
-import dev.hourglass.spi.TestConfigs;
+import dev.hourglass.spi.StoreConfig;
 import java.time.Duration;
 
 /**
@@ -38,7 +38,7 @@ public final class CursorProbe {
     }
 
     static Backend open(String uri, StoreOptions options) {
-        return new ChronicleProvider().open(TestConfigs.of(uri, "chronicle", options));
+        return new ChronicleProvider().open(StoreConfig.of(uri, "chronicle", options, id -> {}));
     }
 
     private static void fill(Store store) {

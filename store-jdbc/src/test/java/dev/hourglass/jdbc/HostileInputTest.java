@@ -11,7 +11,7 @@ import dev.hourglass.Store;
 import dev.hourglass.StoreException;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.spi.Backend;
-import dev.hourglass.spi.TestConfigs;
+import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.testkit.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,7 +59,7 @@ class HostileInputTest {
     /** The backend itself, as the store sees it below its sealing of cursors. */
     private static Backend backend(String uri) {
         String scheme = uri.substring(0, uri.indexOf(':', 5));
-        return new JdbcProvider().open(TestConfigs.of(uri, scheme, OPTIONS));
+        return new JdbcProvider().open(StoreConfig.of(uri, scheme, OPTIONS, id -> {}));
     }
 
     @ParameterizedTest

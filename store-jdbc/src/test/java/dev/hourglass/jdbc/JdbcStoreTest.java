@@ -11,7 +11,7 @@ import dev.hourglass.StoreException;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.StoreUnavailableException;
 import dev.hourglass.contract.FakeClock;
-import dev.hourglass.spi.TestConfigs;
+import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.testkit.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +40,7 @@ class JdbcStoreTest {
 
     private static JdbcSettings parse(String uri) {
         String scheme = uri.substring(0, uri.indexOf(':', 5));
-        return JdbcSettings.parse(TestConfigs.of(uri, scheme, OPTIONS));
+        return JdbcSettings.parse(StoreConfig.of(uri, scheme, OPTIONS, id -> {}));
     }
 
     @Test

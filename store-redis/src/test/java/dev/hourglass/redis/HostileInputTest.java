@@ -13,7 +13,7 @@ import dev.hourglass.StoreException;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.StoreUnavailableException;
 import dev.hourglass.spi.Backend;
-import dev.hourglass.spi.TestConfigs;
+import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.testkit.FreePorts;
 import dev.hourglass.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -87,7 +87,7 @@ class HostileInputTest {
 
     /** The backend itself, as the store sees it below its sealing of cursors. */
     private static Backend backend(String uri, String prefix) {
-        return new RedisStoreProvider().open(TestConfigs.of(uri, "redis", options(prefix), id -> {}));
+        return new RedisStoreProvider().open(StoreConfig.of(uri, "redis", options(prefix), id -> {}));
     }
 
     @Test

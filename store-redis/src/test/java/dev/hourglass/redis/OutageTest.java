@@ -9,109 +9,34 @@ import dev.hourglass.Session;
 import dev.hourglass.Store;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.StoreUnavailableException;
+import dev.hourglass.contract.EngineControl;
+import dev.hourglass.contract.OutageContract;
 import dev.hourglass.testkit.RedisServer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Redis killed in the middle of a load: every call either succeeds or fails as unavailable within
- * the timeout (no hang, nothing queued without bound), and calls succeed again once Redis is back,
- * on the same store.
+ * Redis killed in the middle of a load (the outage contract, with kill -9), and what is particular
+ * to Redis: a server that stops answering, opening on a dead server, and the bounded request queue.
  */
-class OutageTest {
+class OutageTest extends OutageContract {
 
     private static final Duration TIMEOUT = Duration.ofMillis(500);
     private static final long SLACK_MILLIS = 700;
 
-    @Test
-    void callsFailFastWhileRedisIsDownAndSucceedAgainAfterARestart() throws Exception {
-        try (RedisServer redis = RedisServer.start();
-                Store store = Hourglass.open(
-                        redis.uri(),
-                        StoreOptions.builder()
-                                .timeout(TIMEOUT)
-                                .sweeperAutoStart(false)
-                                .build())) {
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicLong ok = new AtomicLong();
-            AtomicLong unavailable = new AtomicLong();
-            AtomicLong slowest = new AtomicLong();
-            AtomicReference<Throwable> unexpected = new AtomicReference<>();
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                int thread = t;
-                workers.add(pool.submit(() -> {
-                    int i = 0;
-                    while (running.get()) {
-                        String id = "load-" + thread + "-" + (i++ % 100);
-                        long start = System.nanoTime();
-                        try {
-                            if (i % 2 == 0) {
-                                store.sessions()
-                                        .put(
-                                                id,
-                                                Attributes.strings(Map.of("i", Integer.toString(i))),
-                                                Duration.ofHours(1));
-                            } else {
-                                store.sessions().get(id);
-                            }
-                            ok.incrementAndGet();
-                        } catch (StoreUnavailableException e) {
-                            unavailable.incrementAndGet();
-                        } catch (Throwable e) {
-                            unexpected.compareAndSet(null, e);
-                        }
-                        slowest.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), Math::max);
-                    }
-                }));
-            }
-            Thread.sleep(300);
-            assertThat(ok.get()).as("calls before the kill").isPositive();
-            redis.kill();
-            long okAtKill = ok.get();
-            Thread.sleep(1_500);
-            assertThat(unavailable.get())
-                    .as("calls failed as unavailable while down")
-                    .isPositive();
-            assertThat(slowest.get())
-                    .as("slowest call in ms (timeout %s)", TIMEOUT)
-                    .isLessThan(TIMEOUT.toMillis() + SLACK_MILLIS);
+    @Override
+    protected EngineControl startEngine() {
+        RedisServer redis = RedisServer.start();
+        return EngineControl.of(redis.uri(), redis::kill, redis::restart, redis::close);
+    }
 
-            redis.restart();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            long okAtRestart = ok.get();
-            while (ok.get() < okAtRestart + 100 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            running.set(false);
-            for (Future<?> w : workers) {
-                w.get(10, TimeUnit.SECONDS);
-            }
-            pool.shutdown();
-            assertThat(unexpected.get())
-                    .as("only StoreUnavailableException while down")
-                    .isNull();
-            assertThat(ok.get()).as("calls after the restart").isGreaterThanOrEqualTo(okAtRestart + 100);
-            assertThat(ok.get()).isGreaterThan(okAtKill);
-            assertThat(slowest.get()).isLessThan(TIMEOUT.toMillis() + SLACK_MILLIS);
-
-            Session s = store.sessions().put("after", Attributes.strings(Map.of("a", "1")), Duration.ofHours(1));
-            assertThat(store.sessions().get("after")).map(Session::version).contains(s.version());
-            assertThat(store.isHealthy()).isTrue();
-        }
+    @Override
+    protected Duration timeout() {
+        return TIMEOUT;
     }
 
     @Test

@@ -7,7 +7,7 @@ import dev.hourglass.Attributes;
 import dev.hourglass.Hourglass;
 import dev.hourglass.Store;
 import dev.hourglass.StoreOptions;
-import dev.hourglass.spi.TestConfigs;
+import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.testkit.RedisServer;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
@@ -37,7 +37,7 @@ class SettingsTest {
 
     private static RedisSettings parse(String uri) {
         String scheme = uri.substring(0, uri.indexOf(':'));
-        return RedisSettings.parse(TestConfigs.of(uri, scheme, StoreOptions.defaults(), id -> {}));
+        return RedisSettings.parse(StoreConfig.of(uri, scheme, StoreOptions.defaults(), id -> {}));
     }
 
     private String uri(String userInfo, String query) {

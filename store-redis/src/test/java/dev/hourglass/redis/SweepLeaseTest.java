@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hourglass.Attributes;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.spi.StoreConfig;
-import dev.hourglass.spi.TestConfigs;
 import dev.hourglass.testkit.RedisServer;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +31,7 @@ class SweepLeaseTest {
 
     private static RedisBackend node(String query, Map<String, Integer> reported) {
         String uri = redis.uri() + query;
-        StoreConfig config = TestConfigs.of(
+        StoreConfig config = StoreConfig.of(
                 uri,
                 "redis",
                 StoreOptions.builder().sweeperAutoStart(false).build(),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourglass.AttributeType;
 import dev.hourglass.Attributes;
+import dev.hourglass.Capability;
 import dev.hourglass.CloseResult;
 import dev.hourglass.Codecs;
 import dev.hourglass.ExpiryRegistration;
@@ -107,6 +108,25 @@ public abstract class StoreContract {
     }
 
     // ---------------------------------------------------------------- sessions
+
+    /**
+     * Capability gating: what a backend declares is checked, and what it does not declare is not
+     * asked of it. An engine that does not expire entries itself must come with a sweeper; one that
+     * declares several processes or hosts must also pass {@link CrossProcessContract}.
+     */
+    @Test
+    void declaredCapabilitiesHold() {
+        if (!store.capabilities().contains(Capability.NATIVE_TTL)) {
+            assertThat(store.sweeper())
+                    .as("a store whose engine does not expire entries has a sweeper")
+                    .isPresent();
+        }
+        if (store.capabilities().contains(Capability.CROSS_NODE)) {
+            assertThat(store.capabilities())
+                    .as("sharing across hosts includes sharing across processes")
+                    .contains(Capability.CROSS_PROCESS);
+        }
+    }
 
     @Test
     void createGeneratesDistinctIdsOfAtLeast128Bits() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourglass.contract.FakeClock;
-import dev.hourglass.spi.TestConfigs;
+import dev.hourglass.spi.StoreConfig;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -56,7 +56,7 @@ class NearCacheOptionTest {
                 .property("nearCacheStaleness", "3s")
                 .property("other", "kept")
                 .build();
-        NearCaches near = NearCaches.of(TestConfigs.of("memory:?a=1&nearCache=5&b=2", "memory", given));
+        NearCaches near = NearCaches.of(StoreConfig.of("memory:?a=1&nearCache=5&b=2", "memory", given, id -> {}));
         assertThat(near.size()).isEqualTo(5);
         assertThat(near.staleness()).isEqualTo(Duration.ofSeconds(3));
         assertThat(near.uri()).isEqualTo("memory:?a=1&b=2");
