@@ -67,7 +67,6 @@ abstract class WebAppContract {
         props.add("hourglass.timeout=10s");
         props.add("server.port=0");
         props.add("server.address=127.0.0.1");
-        props.add("hourglass.session.serializer=jdk");
         props.add("hourglass.session.max-inactive-interval=" + TIMEOUT.toSeconds() + "s");
         props.add("management.endpoints.web.exposure.include=sessions,health");
         props.add("spring.main.banner-mode=off");
