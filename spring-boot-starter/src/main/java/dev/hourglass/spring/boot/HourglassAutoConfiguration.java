@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.session.SessionRepository;
 import org.springframework.session.config.annotation.web.http.EnableSpringHttpSession;
 import org.springframework.session.web.http.SessionRepositoryFilter;
+import org.springframework.util.ClassUtils;
 
 /**
  * Opens the {@link Store} from {@code hourglass.store} (closed when the context closes), registers
@@ -103,11 +104,22 @@ public class HourglassAutoConfiguration {
                     .flushMode(s.getFlushMode())
                     .saveMode(s.getSaveMode())
                     .serializer(
-                            s.getSerializer() == HourglassProperties.Serializer.JDK
+                            serializer(s.getSerializer(), SessionConfiguration.class.getClassLoader())
+                                            == HourglassProperties.Serializer.JDK
                                     ? AttributeSerializer.jdk()
                                     : AttributeSerializer.json())
                     .eventPublisher(publisher)
                     .build();
+        }
+
+        /** The serializer chosen, else Java serialization when Spring Security is present, else JSON. */
+        static HourglassProperties.Serializer serializer(HourglassProperties.Serializer chosen, ClassLoader loader) {
+            if (chosen != null) {
+                return chosen;
+            }
+            return ClassUtils.isPresent("org.springframework.security.core.context.SecurityContext", loader)
+                    ? HourglassProperties.Serializer.JDK
+                    : HourglassProperties.Serializer.JSON;
         }
 
         /** The session filter; Spring Boot registers it with the servlet container. */

@@ -67,8 +67,12 @@ public class HourglassProperties {
         /** Which attributes a save writes: those set, those read too, or all. */
         private SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
 
-        /** How attribute values are stored: json (types recorded beside values) or jdk (Java serialization). */
-        private Serializer serializer = Serializer.JSON;
+        /**
+         * How attribute values are stored: json (types recorded beside values) or jdk (Java serialization).
+         * Unset: jdk when Spring Security is on the class path (its security context and CSRF token have
+         * no JSON form the default mapper reads back), json otherwise.
+         */
+        private Serializer serializer;
 
         public boolean isEnabled() {
             return enabled;

@@ -131,6 +131,36 @@ class HourglassAutoConfigurationTest {
                 });
     }
 
+    /** Without Spring Security on the class path (as here) values are JSON unless the property says jdk. */
+    @Test
+    void valuesAreJsonUnlessSpringSecurityIsPresentOrThePropertySaysOtherwise() {
+        ClassLoader loader = getClass().getClassLoader();
+        assertThat(HourglassAutoConfiguration.SessionConfiguration.serializer(null, loader))
+                .isEqualTo(HourglassProperties.Serializer.JSON);
+        assertThat(HourglassAutoConfiguration.SessionConfiguration.serializer(
+                        HourglassProperties.Serializer.JDK, loader))
+                .isEqualTo(HourglassProperties.Serializer.JDK);
+        for (String chosen : List.of("hourglass.session.flush-mode=on-save", "hourglass.session.serializer=jdk")) {
+            runner.withPropertyValues("hourglass.store=memory:", chosen).run(context -> {
+                HourglassSessionRepository repository = context.getBean(HourglassSessionRepository.class);
+                HourglassSession s = repository.createSession();
+                s.setAttribute("n", "seven");
+                repository.save(s);
+                byte[] stored = context.getBean(Store.class)
+                        .sessions()
+                        .get(s.getId())
+                        .orElseThrow()
+                        .attributes()
+                        .getBytes("s:n");
+                if (!chosen.endsWith("jdk")) {
+                    assertThat(new String(stored, StandardCharsets.UTF_8)).isEqualTo("\"seven\"");
+                } else {
+                    assertThat(stored[0]).isEqualTo((byte) 0xAC);
+                }
+            });
+        }
+    }
+
     @Test
     void servletApplicationsGetTheSessionFilter() {
         new WebApplicationContextRunner()
