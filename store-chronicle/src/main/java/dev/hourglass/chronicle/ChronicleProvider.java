@@ -13,9 +13,15 @@ import java.util.Set;
  * <p>Options (URI query or {@link dev.hourglass.StoreOptions#properties()}): {@code maxSessions}
  * (default 200,000), {@code averageSessionBytes} (1 KiB), {@code maxSessionBytes} (64 KiB),
  * {@code maxStreams} (10,000), {@code maxMessages} (200,000), {@code averageMessageBytes} (256),
- * {@code maxMessageBytes} (64 KiB) and {@code sweepInterval}. Capacities and sizes are fixed when
- * the directory is created; a directory opened later with larger ones is resized when a single
- * process opens it.
+ * {@code maxMessageBytes} (64 KiB), {@code maxReaders} (64, at most 1,024) and {@code sweepInterval}.
+ * Capacities and sizes are fixed when the directory is created; a directory opened later with larger
+ * ones is resized when a single process opens it.
+ *
+ * <p>{@code maxReaders} is the number of reader names one stream keeps markers for; a name counts
+ * once whether it reads with {@code next}, takes under a lease, or both, and the name past the limit
+ * is refused with a {@link dev.hourglass.StoreCapacityException}. A stream's header holds only the
+ * names it has (10 bytes and the name for the marker, 11 bytes and the name once it takes); the
+ * option sets the largest header the map files are built for, 533 bytes more per name allowed.
  *
  * <p>Chronicle Map needs the JVM options listed by {@link #REQUIRED_JVM_OPTIONS}; opening fails
  * with one message naming the missing ones.

@@ -27,6 +27,7 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
             "maxMessages",
             "averageMessageBytes",
             "maxMessageBytes",
+            "maxReaders",
             "sweepInterval");
 
     /** The sizes the map files are built for. */
@@ -37,9 +38,15 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
             long maxStreams,
             long maxMessages,
             int averageMessageBytes,
-            int maxMessageBytes) {
+            int maxMessageBytes,
+            int maxReaders) {
 
         static final int FORMAT = 1;
+        /** Reader names per stream when the option is not given, and in a layout written before it existed. */
+        static final int DEFAULT_READERS = 64;
+        /** The most reader names per stream the option allows. */
+        static final int MAX_READERS = 1024;
+
         static final long MAX_SESSIONS = 1L << 31;
         static final long MAX_STREAMS = 1L << 28;
         static final long MAX_MESSAGES = 1L << 31;
@@ -65,7 +72,8 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
                     && maxSessionBytes >= wanted.maxSessionBytes
                     && maxStreams >= wanted.maxStreams
                     && maxMessages >= wanted.maxMessages
-                    && maxMessageBytes >= wanted.maxMessageBytes;
+                    && maxMessageBytes >= wanted.maxMessageBytes
+                    && maxReaders >= wanted.maxReaders;
         }
 
         /** The layout that holds both. */
@@ -77,7 +85,8 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
                     Math.max(maxStreams, o.maxStreams),
                     Math.max(maxMessages, o.maxMessages),
                     Math.max(averageMessageBytes, o.averageMessageBytes),
-                    Math.max(maxMessageBytes, o.maxMessageBytes));
+                    Math.max(maxMessageBytes, o.maxMessageBytes),
+                    Math.max(maxReaders, o.maxReaders));
         }
 
         /** The layout recorded in {@code dir}, or null when it has none. */
@@ -128,7 +137,10 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
                     stored(file, p, "maxStreams", MAX_STREAMS),
                     stored(file, p, "maxMessages", MAX_MESSAGES),
                     averageMessageBytes,
-                    maxMessageBytes);
+                    maxMessageBytes,
+                    p.getProperty("maxReaders") == null
+                            ? DEFAULT_READERS
+                            : (int) stored(file, p, "maxReaders", MAX_READERS));
         }
 
         private static long stored(String file, Properties p, String name, long max) {
@@ -168,6 +180,7 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
             p.setProperty("maxMessages", Long.toString(maxMessages));
             p.setProperty("averageMessageBytes", Integer.toString(averageMessageBytes));
             p.setProperty("maxMessageBytes", Integer.toString(maxMessageBytes));
+            p.setProperty("maxReaders", Integer.toString(maxReaders));
             Path tmp = dir.resolve(FILE + ".tmp");
             try {
                 try (OutputStream out = Files.newOutputStream(tmp)) {
@@ -204,7 +217,8 @@ record ChronicleSettings(Path dir, Layout layout, Duration sweepInterval) {
                 config.longValue("maxStreams", 10_000, 1, Layout.MAX_STREAMS),
                 config.longValue("maxMessages", 200_000, 1, Layout.MAX_MESSAGES),
                 config.intValue("averageMessageBytes", 256, 1, Layout.MAX_BYTES),
-                config.intValue("maxMessageBytes", 64 * 1024, Layout.MIN_MAX_BYTES, Layout.MAX_BYTES));
+                config.intValue("maxMessageBytes", 64 * 1024, Layout.MIN_MAX_BYTES, Layout.MAX_BYTES),
+                config.intValue("maxReaders", Layout.DEFAULT_READERS, 1, Layout.MAX_READERS));
         Duration sweep = config.duration("sweepInterval", null, Duration.ofMillis(10), Duration.ofDays(1));
         return new ChronicleSettings(dir, layout, sweep);
     }

@@ -60,6 +60,7 @@ final class ChronicleStreams implements StreamBackend {
     private final int maxHeader;
     private final int maxMessage;
     private final long maxCount;
+    private final int maxReaders;
     private final StreamChanges changes;
 
     ChronicleStreams(StoreDirectory d, Capacity streamCapacity, Capacity messageCapacity, LongToIntFunction relief) {
@@ -70,9 +71,10 @@ final class ChronicleStreams implements StreamBackend {
         this.messageCapacity = messageCapacity;
         this.relief = relief;
         this.maxMetadata = d.layout.maxSessionBytes() + Records.encodingAllowance(d.layout.maxSessionBytes());
-        this.maxHeader = Records.maxStreamRecord(d.layout.maxSessionBytes());
+        this.maxHeader = Records.maxStreamRecord(d.layout);
         this.maxMessage = Records.maxMessageRecord(d.layout.maxMessageBytes());
         this.maxCount = Records.maxCount(d.layout.maxMessages());
+        this.maxReaders = d.layout.maxReaders();
         this.changes = new StreamChanges(d.dir);
     }
 
@@ -358,12 +360,11 @@ final class ChronicleStreams implements StreamBackend {
                     return Poll.of(null, status, reason);
                 }
                 StreamHeader h = StreamHeader.read(id, v.bytes(), v.offset(), v.size());
-                int more = (at < 0 ? 1 : 0) + (needLease ? 1 : 0);
-                if (h.readers().size() + more > Records.MAX_READERS) {
-                    throw new StoreCapacityException(
-                            "stream '" + id + "' already has " + h.readers().size()
-                                    + " reader entries of the " + Records.MAX_READERS
-                                    + " one stream keeps (a reader name that takes under a lease uses two); reuse a reader name");
+                // a name's lease entry has its room beside the name's marker: only names count
+                int names = h.markers().size();
+                if (at < 0 && names >= maxReaders) {
+                    throw new StoreCapacityException("stream '" + id + "' already has " + names + " reader names, the "
+                            + maxReaders + " a stream of this store keeps (option maxReaders); reuse a reader name");
                 }
                 if (at < 0) {
                     h = h.withReader(name);

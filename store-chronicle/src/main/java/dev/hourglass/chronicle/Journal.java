@@ -148,9 +148,7 @@ final class Journal implements AutoCloseable {
                     id() != null
                             && Records.sessionIntact(value.length, Records.maxSessionRecord(layout.maxSessionBytes()));
                 case Records.STREAMS ->
-                    id() != null
-                            && value.length <= Records.maxStreamRecord(layout.maxSessionBytes())
-                            && decodesAsHeader();
+                    id() != null && value.length <= Records.maxStreamRecord(layout) && decodesAsHeader();
                 case Records.MESSAGES ->
                     Records.messageKey(BytesStore.wrap(key), 0, key.length) != null
                             && value.length >= Records.M_HEADER

@@ -43,7 +43,7 @@ final class Maps {
 
     static ChronicleMapBuilder<String, byte[]> streams(Layout l) {
         int average = Records.T_HEADER + 256 + 2 * (Records.READER_NAME + 16);
-        int max = Records.maxStreamRecord(l.maxSessionBytes());
+        int max = Records.maxStreamRecord(l);
         return sized(
                 ChronicleMapBuilder.of(String.class, byte[].class)
                         .name("hourglass-streams")

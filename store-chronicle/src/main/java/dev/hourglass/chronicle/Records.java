@@ -24,11 +24,6 @@ final class Records {
 
     /** The largest id or reader name in UTF-8. */
     static final int MAX_ID_BYTES = 256;
-    /**
-     * The reader entries one stream keeps: a marker per reader name, and a lease entry per name that
-     * takes under a lease (names of up to {@link #MAX_ID_BYTES} + 1 bytes: a zero byte, then the name).
-     */
-    static final int MAX_READERS = 64;
 
     static final int MAX_REASON_BYTES = 4096 * 3;
 
@@ -53,6 +48,12 @@ final class Records {
     static final int READER_MARKER = 0;
     static final int READER_NAME_LENGTH = 8;
     static final int READER_NAME = 10;
+    /**
+     * The most one reader name adds to a stream header: its marker entry (marker, name length, name
+     * of up to {@link #MAX_ID_BYTES}) and, once it takes under a lease, its lease entry (the same,
+     * with a zero byte before the name). The layout's {@code maxReaders} names are room for this much.
+     */
+    static final int MAX_READER_BYTES = 2 * READER_NAME + 2 * MAX_ID_BYTES + 1;
 
     // message: timestamp, then the payload; key: sequence, then the stream id
     static final int M_TIMESTAMP = 0;
@@ -67,12 +68,14 @@ final class Records {
         return S_HEADER + maxSessionBytes + encodingAllowance(maxSessionBytes);
     }
 
-    static int maxStreamRecord(int maxMetadataBytes) {
+    /** The largest stream header a store of {@code layout} writes (metadata is bounded like a session). */
+    static int maxStreamRecord(ChronicleSettings.Layout layout) {
+        int maxMetadataBytes = layout.maxSessionBytes();
         return T_HEADER
                 + MAX_REASON_BYTES
                 + maxMetadataBytes
                 + encodingAllowance(maxMetadataBytes)
-                + MAX_READERS * (READER_NAME + MAX_ID_BYTES + 1);
+                + layout.maxReaders() * MAX_READER_BYTES;
     }
 
     static int maxMessageRecord(int maxMessageBytes) {

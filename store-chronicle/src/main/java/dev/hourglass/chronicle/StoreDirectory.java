@@ -175,7 +175,7 @@ final class StoreDirectory {
                     Math.max(
                             Records.maxSessionRecord(target.maxSessionBytes()),
                             Math.max(
-                                    Records.maxStreamRecord(target.maxSessionBytes()),
+                                    Records.maxStreamRecord(target),
                                     Records.maxMessageRecord(target.maxMessageBytes()))));
             this.journal = j;
             journalCreated = j;
@@ -333,9 +333,7 @@ final class StoreDirectory {
         int maxKey = Records.MAX_ID_BYTES + 8;
         int maxValue = Math.max(
                 Records.maxSessionRecord(layout.maxSessionBytes()),
-                Math.max(
-                        Records.maxStreamRecord(layout.maxSessionBytes()),
-                        Records.maxMessageRecord(layout.maxMessageBytes())));
+                Math.max(Records.maxStreamRecord(layout), Records.maxMessageRecord(layout.maxMessageBytes())));
         for (Path j : journals) {
             damaged[0] += Journal.readActive(j, maxKey, maxValue, e -> {
                 if (!e.replayable(layout)) {

@@ -141,8 +141,9 @@ record StreamHeader(
             throw new CorruptDataException("reason of " + reasonLength + " and metadata of " + metadataLength
                     + " bytes do not fit in " + size);
         }
-        if (readers < 0 || readers > Records.MAX_READERS) {
-            throw new CorruptDataException(readers + " readers, outside 0.." + Records.MAX_READERS);
+        // each reader entry takes at least its marker, its name length and one byte of name
+        if (readers < 0 || readers > (size - T_HEADER) / (READER_NAME + 1)) {
+            throw new CorruptDataException(readers + " readers, more than " + size + " bytes hold");
         }
         return off + T_HEADER + reasonLength + metadataLength;
     }

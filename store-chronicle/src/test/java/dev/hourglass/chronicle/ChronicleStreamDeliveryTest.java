@@ -14,6 +14,15 @@ class ChronicleStreamDeliveryTest extends StreamDeliveryContract {
 
     @Override
     protected Store openStore(StoreOptions options) {
-        return Hourglass.open("chronicle:" + dir + "?maxSessions=1000&maxStreams=1000&maxMessages=10000", options);
+        return Hourglass.open(uri(), options);
+    }
+
+    @Override
+    protected Store openSecondNode(StoreOptions options) {
+        return Hourglass.open(uri(), options);
+    }
+
+    private String uri() {
+        return "chronicle:" + dir + "?maxSessions=1000&maxStreams=1000&maxMessages=10000";
     }
 }

@@ -36,9 +36,9 @@ final class Decoders {
 
     static final int GAP = 64;
     static final int MAX_BYTES = 4096;
-    static final Layout LAYOUT = new Layout(1000, 256, MAX_BYTES, 100, 1000, 256, MAX_BYTES);
+    static final Layout LAYOUT = new Layout(1000, 256, MAX_BYTES, 100, 1000, 256, MAX_BYTES, 64);
     static final int MAX_SESSION = Records.maxSessionRecord(MAX_BYTES);
-    static final int MAX_HEADER = Records.maxStreamRecord(MAX_BYTES);
+    static final int MAX_HEADER = Records.maxStreamRecord(LAYOUT);
     static final int MAX_MESSAGE = Records.maxMessageRecord(MAX_BYTES);
 
     private Decoders() {}

@@ -240,7 +240,8 @@ class RecordDecoderPropertiesTest {
     void layoutsRoundTrip(
             @ForAll @IntRange(min = 1) int maxSessions,
             @ForAll @IntRange(min = 16, max = 1 << 24) int maxBytes,
-            @ForAll @IntRange(min = 1, max = 1 << 24) int average)
+            @ForAll @IntRange(min = 1, max = 1 << 24) int average,
+            @ForAll @IntRange(min = 1, max = Layout.MAX_READERS) int maxReaders)
             throws IOException {
         Layout l = new Layout(
                 maxSessions,
@@ -249,7 +250,8 @@ class RecordDecoderPropertiesTest {
                 maxSessions % (1 << 28) + 1,
                 maxSessions,
                 Math.min(average, maxBytes),
-                maxBytes);
+                maxBytes,
+                maxReaders);
         Path d = Files.createTempDirectory(dir, "layout");
         l.write(d);
         assertThat(Layout.read(d)).isEqualTo(l);

@@ -55,9 +55,17 @@ CREATE TABLE IF NOT EXISTS hg_stream_readers (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 -- Acknowledged reads (version 3): the message a reader leased (lease_seq) and until when; added to
--- tables created before.
-ALTER TABLE hg_stream_readers ADD COLUMN IF NOT EXISTS lease_seq BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE hg_stream_readers ADD COLUMN IF NOT EXISTS lease_until BIGINT NOT NULL DEFAULT 0;
+-- tables created before. MySQL 8 cannot add a column only when it is missing (MariaDB can), so each
+-- column is added by a statement chosen from information_schema: the ALTER when the column is
+-- missing, else a no-op.
+SET @hg_add = (SELECT IF(COUNT(*) = 0, 'ALTER TABLE hg_stream_readers ADD COLUMN lease_seq BIGINT NOT NULL DEFAULT 0', 'DO 0') FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'hg_stream_readers' AND column_name = 'lease_seq');
+PREPARE hg_add_column FROM @hg_add;
+EXECUTE hg_add_column;
+DEALLOCATE PREPARE hg_add_column;
+SET @hg_add = (SELECT IF(COUNT(*) = 0, 'ALTER TABLE hg_stream_readers ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0', 'DO 0') FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'hg_stream_readers' AND column_name = 'lease_until');
+PREPARE hg_add_column FROM @hg_add;
+EXECUTE hg_add_column;
+DEALLOCATE PREPARE hg_add_column;
 
 CREATE TABLE IF NOT EXISTS hg_leases (
   name      VARCHAR(64)  NOT NULL,

@@ -7,8 +7,16 @@ import dev.hourglass.contract.StreamDeliveryContract;
 
 class MariaDbStreamDeliveryTest extends StreamDeliveryContract {
 
+    private String uri;
+
     @Override
     protected Store openStore(StoreOptions options) {
-        return Hourglass.open(Databases.mariaDbUri(Databases.freshPrefix()), options);
+        uri = Databases.mariaDbUri(Databases.freshPrefix());
+        return Hourglass.open(uri, options);
+    }
+
+    @Override
+    protected Store openSecondNode(StoreOptions options) {
+        return Hourglass.open(uri, options);
     }
 }

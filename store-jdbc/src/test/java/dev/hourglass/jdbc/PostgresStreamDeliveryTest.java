@@ -7,8 +7,16 @@ import dev.hourglass.contract.StreamDeliveryContract;
 
 class PostgresStreamDeliveryTest extends StreamDeliveryContract {
 
+    private String uri;
+
     @Override
     protected Store openStore(StoreOptions options) {
-        return Hourglass.open(Databases.postgresUri(Databases.freshPrefix()), options);
+        uri = Databases.postgresUri(Databases.freshPrefix());
+        return Hourglass.open(uri, options);
+    }
+
+    @Override
+    protected Store openSecondNode(StoreOptions options) {
+        return Hourglass.open(uri, options);
     }
 }

@@ -1,5 +1,6 @@
 package dev.hourglass.redis;
 
+import dev.hourglass.Hourglass;
 import dev.hourglass.Store;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.contract.StreamDeliveryContract;
@@ -22,8 +23,21 @@ class SentinelStreamDeliveryTest extends StreamDeliveryContract {
         sentinel.close();
     }
 
+    private String prefix;
+
     @Override
     protected Store openStore(StoreOptions options) {
-        return TestStores.open(sentinel.uri(), options);
+        prefix = TestStores.freshPrefix();
+        return openAtPrefix(options);
+    }
+
+    @Override
+    protected Store openSecondNode(StoreOptions options) {
+        return openAtPrefix(options);
+    }
+
+    private Store openAtPrefix(StoreOptions options) {
+        return Hourglass.open(
+                sentinel.uri(), options.toBuilder().property("prefix", prefix).build());
     }
 }

@@ -1,6 +1,6 @@
 package dev.hourglass.server;
 
-/** The fan-out stress over chronicle, whose streams take at most 64 reader names: 32 of each kind. */
+/** The fan-out stress over chronicle, whose streams keep 64 reader names by default: 32 of each kind. */
 class FanOutChronicleStressTest extends FanOutStressContract {
 
     @Override

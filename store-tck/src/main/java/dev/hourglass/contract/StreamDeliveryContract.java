@@ -16,10 +16,16 @@ import dev.hourglass.Streams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,13 +34,19 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Acknowledged delivery (take, lease, ack), cursor reads and waiting reads that the engine's
  * notification wakes. A backend's test extends this class and opens a fresh, empty store with the
- * options given (a {@link FakeClock}, the sweeper not started).
+ * options given (a {@link FakeClock}, the sweeper not started), and a second store over the same
+ * data, as another node of an application would open it.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 public abstract class StreamDeliveryContract {
 
     private static final Duration HOUR = Duration.ofHours(1);
     private static final Duration LEASE = Duration.ofSeconds(30);
+    /** States of the dropping poller in the test of pollers that drop messages. */
+    private static final int IDLE = 0;
+
+    private static final int WANTS = 1;
+    private static final int DOWN = 2;
 
     protected final FakeClock clock = new FakeClock();
     protected Store store;
@@ -43,14 +55,25 @@ public abstract class StreamDeliveryContract {
     /** A fresh, empty store opened with exactly these options. */
     protected abstract Store openStore(StoreOptions options);
 
+    /**
+     * Another store over the same data as the store {@link #openStore} opened last, with these
+     * options: a second node of the same application. A backend whose data lives in one store object
+     * answers {@link #store} itself.
+     */
+    protected abstract Store openSecondNode(StoreOptions options);
+
     @BeforeEach
     void openFreshStore() {
-        store = openStore(StoreOptions.builder()
+        store = openStore(options());
+        streams = store.streams();
+    }
+
+    private StoreOptions options() {
+        return StoreOptions.builder()
                 .clock(clock)
                 .sweeperAutoStart(false)
                 .timeout(Duration.ofSeconds(5))
-                .build());
-        streams = store.streams();
+                .build();
     }
 
     @AfterEach
@@ -304,5 +327,143 @@ public abstract class StreamDeliveryContract {
             expected.add(i);
         }
         assertThat(processed).containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * Four pollers on two nodes under one reader name, each now and then dropping what it takes (as
+     * a poller that dies between take and ack would), after which time passes beyond that take's
+     * lease; the dropper comes back once another poller has processed the message. Every message is
+     * processed and acknowledged exactly once, in order, and no acknowledgement under a live lease
+     * fails. A dropping take asks for a one-second lease and the others for an hour, so the clock's
+     * jumps (a second per drop) never end a lease that a poller is still working under.
+     */
+    @Test
+    void fourPollersOnTwoNodesWithRandomDropsProcessEachMessageExactlyOnce() throws Exception {
+        int n = 150;
+        int drops = 15;
+        Duration dropLease = Duration.ofSeconds(1);
+        openWith("drops", 0);
+        Store second = openSecondNode(options());
+        try {
+            Streams[] nodes = {streams, second.streams()};
+            AtomicInteger dropsLeft = new AtomicInteger(drops);
+            AtomicInteger dropState = new AtomicInteger(IDLE);
+            Map<Long, Integer> dropCount = new ConcurrentHashMap<>();
+            Map<Long, CompletableFuture<Integer>> ackedBy = new ConcurrentHashMap<>();
+            Map<Long, Integer> deliveries = new ConcurrentHashMap<>();
+            List<Long> processed = Collections.synchronizedList(new ArrayList<>());
+            Thread producer = new Thread(() -> {
+                for (int i = 1; i <= n; i++) {
+                    nodes[i % 2].append("drops", bytes(Integer.toString(i)));
+                }
+                nodes[0].complete("drops");
+            });
+            producer.start();
+            StoreContract.parallel(4, poller -> {
+                Streams node = nodes[poller % 2];
+                Random random = new Random(13 + poller);
+                int untilDrop = 1 + random.nextInt(4);
+                boolean dropping = false;
+                while (true) {
+                    // one poller at a time drops, and the others wait until it has its message, so
+                    // that a fast poller cannot keep it from ever getting one
+                    if (!dropping && untilDrop <= 0 && dropsLeft.get() > 0) {
+                        dropping = dropState.compareAndSet(IDLE, WANTS);
+                    }
+                    if (!dropping) {
+                        awaitNot(dropState, WANTS);
+                    }
+                    Poll p = node.takeAsync("drops", "workers", dropping ? dropLease : HOUR, Duration.ofMillis(50))
+                            .toCompletableFuture()
+                            .get(30, TimeUnit.SECONDS)
+                            .orElseThrow();
+                    if (p.message().isEmpty()) {
+                        if (p.ended()) {
+                            if (dropping) {
+                                dropState.set(IDLE);
+                            }
+                            return;
+                        }
+                        continue;
+                    }
+                    Message m = p.message().get();
+                    long s = m.sequence();
+                    assertThat(m.text()).isEqualTo(Long.toString(s));
+                    deliveries.merge(s, 1, Integer::sum);
+                    if (dropping) {
+                        dropsLeft.decrementAndGet();
+                        dropCount.merge(s, 1, Integer::sum);
+                        dropState.set(DOWN);
+                        clock.advance(dropLease);
+                        assertThat(acked(ackedBy, s).get(30, TimeUnit.SECONDS))
+                                .as("%d, dropped by poller %d, processed by another", s, poller)
+                                .isNotEqualTo(poller);
+                        dropState.compareAndSet(DOWN, IDLE);
+                        dropping = false;
+                        untilDrop = 1 + random.nextInt(4);
+                        continue;
+                    }
+                    untilDrop--;
+                    // processed while the lease holds the next message back from every other poller
+                    processed.add(s);
+                    assertThat(node.ack("drops", "workers", s))
+                            .as("poller %d acknowledges %d under its live lease", poller, s)
+                            .isTrue();
+                    assertThat(acked(ackedBy, s).complete(poller))
+                            .as("first to process %d", s)
+                            .isTrue();
+                    if (dropCount.containsKey(s)) {
+                        // the dropped message is done: another poller may drop now
+                        dropState.compareAndSet(DOWN, IDLE);
+                    }
+                    assertThat(node.ack("drops", "workers", s))
+                            .as("a second ack")
+                            .isFalse();
+                }
+            });
+            producer.join();
+            List<Long> expected = new ArrayList<>();
+            for (long i = 1; i <= n; i++) {
+                expected.add(i);
+            }
+            assertThat(processed).containsExactlyElementsOf(expected);
+            assertThat(dropsLeft)
+                    .as("drops still to come when the stream ended")
+                    .hasValue(0);
+            for (long s = 1; s <= n; s++) {
+                assertThat(deliveries.get(s)).as("deliveries of %d", s).isEqualTo(1 + dropCount.getOrDefault(s, 0));
+            }
+            Set<Integer> processors = new HashSet<>();
+            ackedBy.values().forEach(f -> processors.add(f.join()));
+            assertThat(processors)
+                    .as("both nodes processed messages")
+                    .containsAnyOf(0, 2)
+                    .containsAnyOf(1, 3);
+            assertThat(streams.state("drops").orElseThrow().markers()).containsEntry("workers", (long) n);
+            assertThat(second.streams()
+                            .take("drops", "workers", LEASE)
+                            .orElseThrow()
+                            .ended())
+                    .isTrue();
+        } finally {
+            if (second != store) {
+                second.close();
+            }
+        }
+    }
+
+    /** Completed with the poller that processed message {@code s}. */
+    private static CompletableFuture<Integer> acked(Map<Long, CompletableFuture<Integer>> ackedBy, long s) {
+        return ackedBy.computeIfAbsent(s, k -> new CompletableFuture<>());
+    }
+
+    private static void awaitNot(AtomicInteger state, int value) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (state.get() == value) {
+            assertThat(System.nanoTime() < until)
+                    .as("the dropping poller gets a message")
+                    .isTrue();
+            Thread.sleep(1);
+        }
     }
 }

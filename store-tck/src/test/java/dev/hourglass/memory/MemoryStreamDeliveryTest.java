@@ -11,4 +11,10 @@ class MemoryStreamDeliveryTest extends StreamDeliveryContract {
     protected Store openStore(StoreOptions options) {
         return Hourglass.open("memory:", options);
     }
+
+    /** A memory store's data lives in the store object: both nodes share it. */
+    @Override
+    protected Store openSecondNode(StoreOptions options) {
+        return store;
+    }
 }
