@@ -65,6 +65,8 @@ final class Engine implements AutoCloseable {
     private final long timeoutNanos;
     private final Duration timeout;
     private final int requestQueueSize;
+    private final int replicas;
+    private final long replicaTimeoutMillis;
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
     private final StatefulConnection<byte[], byte[]> connection;
@@ -79,6 +81,8 @@ final class Engine implements AutoCloseable {
         this.timeout = settings.timeout();
         this.timeoutNanos = timeout.toNanos();
         this.requestQueueSize = settings.requestQueueSize();
+        this.replicas = settings.replicas();
+        this.replicaTimeoutMillis = settings.replicaTimeout().toMillis();
         this.uri = settings.uris().get(0);
         this.resources = acquireResources();
         this.socket = SocketOptions.builder()
@@ -294,16 +298,86 @@ final class Engine implements AutoCloseable {
         }
     }
 
-    /** Runs a script by SHA; loads it with EVAL when the server does not know it. */
+    /**
+     * Runs a script by SHA; loads it with EVAL when the server does not know it. A script that writes
+     * then waits for the replicas the option {@code replicas} asks for.
+     */
     <T> T eval(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
         RedisFuture<T> f = async.evalsha(script.sha, type, keys, args);
-        try {
-            return awaitRaw(script.name, f.toCompletableFuture());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RedisNoScriptException) {
-                return await(script.name, async.<T>eval(script.source, type, keys, args));
+        if (replicas == 0 || !script.writes) {
+            try {
+                return awaitRaw(script.name, f.toCompletableFuture());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RedisNoScriptException) {
+                    return await(script.name, async.<T>eval(script.source, type, keys, args));
+                }
+                throw map(script.name, e.getCause());
             }
-            throw map(script.name, e.getCause());
+        }
+        long deadline = deadline();
+        T result;
+        try {
+            result = awaitRaw(script.name, f.toCompletableFuture(), timeoutNanos);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof RedisNoScriptException)) {
+                throw map(script.name, e.getCause());
+            }
+            result = awaitUntil(script.name, async.<T>eval(script.source, type, keys, args), deadline);
+        }
+        awaitReplicas(script.name, List.of(keys[0]), deadline);
+        return result;
+    }
+
+    /**
+     * With the option {@code replicas}, returns once that many replicas confirmed every write sent
+     * before on the connection that carried the writes of {@code keys} (Redis WAIT, which counts
+     * all earlier writes of its connection): the one connection, or on a Cluster one WAIT per node
+     * owning a slot of the keys, all sent at once. Call it after the writes' replies arrived; it
+     * waits until {@code deadlineNanos} ({@link System#nanoTime()} based) at most, the deadline of
+     * the call, so a call with its replicas stays within the timeout.
+     *
+     * @throws StoreUnavailableException if fewer replicas confirm within the option {@code
+     *     replicaTimeout}, or by the deadline: the write is on the master, but a failover may lose it
+     */
+    void awaitReplicas(String op, List<byte[]> keys, long deadlineNanos) {
+        if (replicas == 0) {
+            return;
+        }
+        List<RedisFuture<Long>> waits = new java.util.ArrayList<>();
+        try {
+            if (clusterClient == null) {
+                waits.add(async.waitForReplication(replicas, replicaTimeoutMillis));
+            } else {
+                StatefulRedisClusterConnection<byte[], byte[]> c =
+                        (StatefulRedisClusterConnection<byte[], byte[]>) connection;
+                java.util.Set<String> nodes = new java.util.HashSet<>();
+                for (byte[] key : keys) {
+                    io.lettuce.core.cluster.models.partitions.RedisClusterNode owner = clusterClient
+                            .getPartitions()
+                            .getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(key));
+                    if (owner == null) {
+                        throw new StoreUnavailableException("redis store " + describe + ": " + op
+                                + " cannot wait for replicas: no master owns the" + " key's slot");
+                    }
+                    io.lettuce.core.RedisURI at = owner.getUri();
+                    if (nodes.add(at.getHost() + ":" + at.getPort())) {
+                        waits.add(c.getConnection(at.getHost(), at.getPort())
+                                .async()
+                                .waitForReplication(replicas, replicaTimeoutMillis));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            throw map(op + " (waiting for replicas)", e);
+        }
+        for (RedisFuture<Long> w : waits) {
+            long confirmed = awaitUntil(op + " (waiting for replicas)", w, deadlineNanos);
+            if (confirmed < replicas) {
+                throw new StoreUnavailableException("redis store " + describe + ": " + op
+                        + " was applied on the master but confirmed by " + confirmed + " of " + replicas
+                        + " replicas within " + replicaTimeoutMillis + " ms (options replicas and replicaTimeout);"
+                        + " a failover may lose it");
+            }
         }
     }
 
