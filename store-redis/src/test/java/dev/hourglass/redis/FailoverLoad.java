@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Four threads of mixed calls on one store while a test fails Redis over or moves slots: session
@@ -38,6 +39,7 @@ final class FailoverLoad implements AutoCloseable {
     static final String READER = "reader";
     private static final Duration TTL = Duration.ofHours(1);
     private static final long FAILURE_PAUSE_MILLIS = 2;
+    private static final Duration SETTLE = Duration.ofSeconds(10);
 
     private final Store store;
     private final String tag;
@@ -52,6 +54,7 @@ final class FailoverLoad implements AutoCloseable {
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong slowestNanos = new AtomicLong();
+    private final AtomicReference<String> slowestKind = new AtomicReference<>("none");
     private final AtomicLong firstFailure = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastFailure = new AtomicLong(Long.MIN_VALUE);
     private final AtomicReference<Throwable> unexpected = new AtomicReference<>();
@@ -122,14 +125,27 @@ final class FailoverLoad implements AutoCloseable {
                 long now = System.nanoTime();
                 firstFailure.accumulateAndGet(now, Math::min);
                 lastFailure.accumulateAndGet(now, Math::max);
-                slowestNanos.accumulateAndGet(now - start, Math::max);
+                record(i, now - start);
                 pauseAfterFailure();
                 continue;
             } catch (Throwable e) {
                 unexpected.compareAndSet(null, e);
             }
-            slowestNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+            record(i, System.nanoTime() - start);
         }
+    }
+
+    private static final String[] KINDS = {"put", "put", "append", "next", "take"};
+
+    private void record(long i, long nanos) {
+        if (slowestNanos.accumulateAndGet(nanos, Math::max) == nanos) {
+            slowestKind.set(KINDS[(int) (i % 5)]);
+        }
+    }
+
+    /** What the slowest call was: put, append, next or take. */
+    String slowestKind() {
+        return slowestKind.get();
     }
 
     /** A client backs off a little before it tries again (and leaves the CPU to the servers meanwhile). */
@@ -195,7 +211,7 @@ final class FailoverLoad implements AutoCloseable {
         int lost = 0;
         for (int from = 0; from < ids.size(); from += 200) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 200));
-            Map<String, Session> found = store.sessions().getAll(chunk);
+            Map<String, Session> found = settled(() -> store.sessions().getAll(chunk));
             for (String id : chunk) {
                 Session s = found.get(id);
                 if (s == null || !id.equals(s.attributes().getString("v"))) {
@@ -217,7 +233,10 @@ final class FailoverLoad implements AutoCloseable {
             Map<Long, String> stored = new HashMap<>();
             long after = 0;
             while (true) {
-                Batch b = store.streams().read(stream(t), after, 1_000).orElseThrow();
+                String stream = stream(t);
+                long from = after;
+                Batch b =
+                        settled(() -> store.streams().read(stream, from, 1_000)).orElseThrow();
                 for (Message m : b.messages()) {
                     stored.put(m.sequence(), new String(m.payload(), UTF_8));
                     after = m.sequence();
@@ -260,19 +279,37 @@ final class FailoverLoad implements AutoCloseable {
     long overAdmitted() {
         long total = admitted.get();
         while (true) {
-            RateDecision d = store.limiters().take(quota, quotaKey);
+            RateDecision d = settled(() -> store.limiters().take(quota, quotaKey));
             if (!d.admitted()) {
                 break;
             }
             total++;
             if (d.remaining() > 0) {
-                RateDecision rest = store.limiters().take(quota, quotaKey, d.remaining());
+                RateDecision rest = settled(() -> store.limiters().take(quota, quotaKey, d.remaining()));
                 if (rest.admitted()) {
                     total += d.remaining();
                 }
             }
         }
         return Math.max(0, total - quota.limit());
+    }
+
+    /**
+     * Runs a call of the checks after the load, again while it fails as unavailable (for at most
+     * {@link #SETTLE}): clients learn a new topology a moment after the servers.
+     */
+    private static <T> T settled(Supplier<T> call) {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (true) {
+            try {
+                return call.get();
+            } catch (StoreUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                pauseAfterFailure();
+            }
+        }
     }
 
     long admitted() {

@@ -124,7 +124,7 @@ class SentinelFailoverTest {
                             + " after it"
                             + " ({} unavailable, {} while replication was held); lost {} of {} acknowledged"
                             + " session writes and {} of {} appends; {} of {} deliveries duplicated; {} takes"
-                            + " admitted beyond the quota; slowest call {} ms",
+                            + " admitted beyond the quota; slowest call {} ms ({})",
                     durable ? " with replicas=1" : "",
                     failover,
                     ready,
@@ -138,7 +138,8 @@ class SentinelFailoverTest {
                     r.duplicates,
                     load.deliveries(),
                     r.overAdmitted,
-                    r.slowestMillis);
+                    r.slowestMillis,
+                    load.slowestKind());
             return r;
         }
     }
