@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP relay on a free loopback port between a replica and its master, which a test can hold: while
- * held, nothing the master sends reaches the replica (the relay stops reading it, so it waits in the
- * master's socket), as when a replica lags behind. If the master dies meanwhile, what it sent since
+ * held, nothing the master sends reaches the replica (the relay keeps what it read and stops
+ * reading, so the rest waits in the master's socket), as when a replica lags behind. If the master dies meanwhile, what it sent since
  * the hold is gone with the relayed connection, as it would be with a lagging replica.
  */
 final class ReplicationLink implements AutoCloseable {
@@ -86,15 +86,15 @@ final class ReplicationLink implements AutoCloseable {
                         InputStream in = from.getInputStream();
                         OutputStream out = to.getOutputStream();
                         while (true) {
+                            int n = in.read(buffer);
+                            if (n < 0) {
+                                return;
+                            }
                             while (holdable && held) {
                                 if (from.isClosed() || to.isClosed()) {
                                     return;
                                 }
                                 Thread.sleep(HOLD_POLL_MILLIS);
-                            }
-                            int n = in.read(buffer);
-                            if (n < 0) {
-                                return;
                             }
                             out.write(buffer, 0, n);
                             out.flush();
