@@ -65,6 +65,8 @@ final class Engine implements AutoCloseable {
     private final long timeoutNanos;
     private final Duration timeout;
     private final int requestQueueSize;
+    private final int replicas;
+    private final long replicaTimeoutMillis;
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
     private final StatefulConnection<byte[], byte[]> connection;
@@ -79,6 +81,8 @@ final class Engine implements AutoCloseable {
         this.timeout = settings.timeout();
         this.timeoutNanos = timeout.toNanos();
         this.requestQueueSize = settings.requestQueueSize();
+        this.replicas = settings.replicas();
+        this.replicaTimeoutMillis = settings.replicaTimeout().toMillis();
         this.uri = settings.uris().get(0);
         this.resources = acquireResources();
         this.socket = SocketOptions.builder()
@@ -294,16 +298,168 @@ final class Engine implements AutoCloseable {
         }
     }
 
-    /** Runs a script by SHA; loads it with EVAL when the server does not know it. */
+    /**
+     * Runs a script by SHA; loads it with EVAL when the server does not know it. A script that writes
+     * then waits for the replicas the option {@code replicas} asks for.
+     */
     <T> T eval(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
         RedisFuture<T> f = async.evalsha(script.sha, type, keys, args);
-        try {
-            return awaitRaw(script.name, f.toCompletableFuture());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RedisNoScriptException) {
-                return await(script.name, async.<T>eval(script.source, type, keys, args));
+        if (replicas == 0 || !script.writes) {
+            try {
+                return awaitRaw(script.name, f.toCompletableFuture());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RedisNoScriptException) {
+                    return await(script.name, async.<T>eval(script.source, type, keys, args));
+                }
+                throw map(script.name, e.getCause());
             }
-            throw map(script.name, e.getCause());
+        }
+        long deadline = deadline();
+        T result;
+        try {
+            result = awaitRaw(script.name, f.toCompletableFuture(), timeoutNanos);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof RedisNoScriptException)) {
+                throw map(script.name, e.getCause());
+            }
+            result = awaitUntil(script.name, async.<T>eval(script.source, type, keys, args), deadline);
+        }
+        awaitReplicas(script.name, List.of(keys[0]), deadline);
+        return result;
+    }
+
+    /**
+     * With the option {@code replicas}, returns once that many replicas confirmed every write sent
+     * before on the connection that carried the writes of {@code keys} (Redis WAIT, which counts
+     * all earlier writes of its connection): the one connection, or on a Cluster one WAIT per node
+     * owning a slot of the keys, all sent at once. Call it after the writes' replies arrived; it
+     * waits until {@code deadlineNanos} ({@link System#nanoTime()} based) at most, the deadline of
+     * the call, so a call with its replicas stays within the timeout.
+     *
+     * @throws StoreUnavailableException if fewer replicas confirm within the option {@code
+     *     replicaTimeout}, or by the deadline: the write is on the master, but a failover may lose it
+     */
+    void awaitReplicas(String op, List<byte[]> keys, long deadlineNanos) {
+        if (replicas == 0) {
+            return;
+        }
+        String what = op + " (waiting for replicas)";
+        if (clusterClient == null) {
+            RedisFuture<Long> w;
+            try {
+                w = async.waitForReplication(replicas, replicaTimeoutMillis);
+            } catch (RuntimeException e) {
+                throw map(what, e);
+            }
+            confirm(op, awaitConfirmations(what, w, deadlineNanos));
+            return;
+        }
+        awaitClusterReplicas(op, what, keys, deadlineNanos);
+    }
+
+    /**
+     * On a Cluster the write ran on the master lettuce routed it to, which after a failover or while
+     * slots move need not be the one its topology names: so each key's named master is asked first
+     * whether it serves the key ({@code EXISTS}, answered {@code MOVED} or {@code ASK} when it does
+     * not), pipelined with the WAIT on that master; a key it does not serve is waited for on the
+     * master the redirection names, whose connection carried the redirected write.
+     */
+    private void awaitClusterReplicas(String op, String what, List<byte[]> keys, long deadlineNanos) {
+        StatefulRedisClusterConnection<byte[], byte[]> c = (StatefulRedisClusterConnection<byte[], byte[]>) connection;
+        java.util.Map<String, StatefulRedisConnection<byte[], byte[]>> nodes = new java.util.LinkedHashMap<>();
+        java.util.Map<String, List<RedisFuture<Long>>> probes = new java.util.LinkedHashMap<>();
+        java.util.Map<String, RedisFuture<Long>> waits = new java.util.LinkedHashMap<>();
+        try {
+            for (byte[] key : keys) {
+                io.lettuce.core.cluster.models.partitions.RedisClusterNode owner =
+                        clusterClient.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(key));
+                if (owner == null) {
+                    throw new StoreUnavailableException(
+                            "redis store " + describe + ": " + what + " failed: no master serves the key's slot");
+                }
+                String at = owner.getUri().getHost() + ":" + owner.getUri().getPort();
+                StatefulRedisConnection<byte[], byte[]> node = nodes.computeIfAbsent(
+                        at,
+                        a -> c.getConnection(
+                                owner.getUri().getHost(), owner.getUri().getPort()));
+                probes.computeIfAbsent(at, a -> new java.util.ArrayList<>())
+                        .add(node.async().exists(key));
+            }
+            nodes.forEach((at, node) -> waits.put(at, node.async().waitForReplication(replicas, replicaTimeoutMillis)));
+        } catch (RuntimeException e) {
+            throw map(what, e);
+        }
+        java.util.Set<String> redirected = new java.util.LinkedHashSet<>();
+        for (java.util.Map.Entry<String, List<RedisFuture<Long>>> e : probes.entrySet()) {
+            boolean served = false;
+            for (RedisFuture<Long> probe : e.getValue()) {
+                String target = redirection(what, probe, deadlineNanos);
+                if (target == null) {
+                    served = true;
+                } else {
+                    redirected.add(target);
+                }
+            }
+            if (served) {
+                confirm(op, awaitConfirmations(what, waits.get(e.getKey()), deadlineNanos));
+            }
+        }
+        for (String target : redirected) {
+            if (waits.containsKey(target)) {
+                confirm(op, awaitConfirmations(what, waits.get(target), deadlineNanos));
+                continue;
+            }
+            int colon = target.lastIndexOf(':');
+            RedisFuture<Long> w;
+            try {
+                w = c.getConnection(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)))
+                        .async()
+                        .waitForReplication(replicas, replicaTimeoutMillis);
+            } catch (RuntimeException ex) {
+                throw map(what, ex);
+            }
+            confirm(op, awaitConfirmations(what, w, deadlineNanos));
+        }
+    }
+
+    /** {@code host:port} of the master a {@code MOVED} or {@code ASK} answer names, or null when the node served the key. */
+    private String redirection(String what, RedisFuture<Long> probe, long deadlineNanos) {
+        try {
+            awaitRaw(what, probe.toCompletableFuture(), Math.max(0, deadlineNanos - System.nanoTime()));
+            return null;
+        } catch (ExecutionException e) {
+            String msg = String.valueOf(e.getCause().getMessage());
+            if (e.getCause() instanceof RedisCommandExecutionException
+                    && (msg.startsWith("MOVED ") || msg.startsWith("ASK "))) {
+                String target = msg.substring(msg.lastIndexOf(' ') + 1);
+                if (target.lastIndexOf(':') > 0) {
+                    return target;
+                }
+            }
+            throw map(what, e.getCause());
+        }
+    }
+
+    /**
+     * The replicas a WAIT counted; an error answer (such as a master that became a replica) means
+     * the write cannot be confirmed, which is unavailability, not a broken store.
+     */
+    private long awaitConfirmations(String what, RedisFuture<Long> wait, long deadlineNanos) {
+        try {
+            return awaitUntil(what, wait, deadlineNanos);
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (StoreException e) {
+            throw new StoreUnavailableException(e.getMessage(), e.getCause());
+        }
+    }
+
+    private void confirm(String op, long confirmed) {
+        if (confirmed < replicas) {
+            throw new StoreUnavailableException("redis store " + describe + ": " + op
+                    + " was applied on the master but confirmed by " + confirmed + " of " + replicas
+                    + " replicas within " + replicaTimeoutMillis + " ms (options replicas and replicaTimeout);"
+                    + " a failover may lose it");
         }
     }
 

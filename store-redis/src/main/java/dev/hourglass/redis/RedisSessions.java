@@ -116,6 +116,7 @@ final class RedisSessions implements SessionBackend {
                 engine.eval(Script.PUT, ScriptOutputType.MULTI, keyList.get(i), argList.get(i));
             }
         }
+        engine.awaitReplicas("putAll", keyList.stream().map(k -> k[0]).toList(), deadline);
     }
 
     byte[] keyOf(String id) {

@@ -24,7 +24,9 @@ record RedisSettings(
         int requestQueueSize,
         boolean fallbackToMemory,
         long maxSessionBytes,
-        long maxMessageBytes) {
+        long maxMessageBytes,
+        int replicas,
+        Duration replicaTimeout) {
 
     static final Set<String> KNOWN = Set.of(
             "prefix",
@@ -35,6 +37,8 @@ record RedisSettings(
             "fallback",
             "maxSessionBytes",
             "maxMessageBytes",
+            "replicas",
+            "replicaTimeout",
             "database",
             "clientName",
             "masterId",
@@ -64,10 +68,28 @@ record RedisSettings(
         boolean fallback = MemoryFallback.requested(config);
         long maxSession = config.longValue("maxSessionBytes", 1 << 20, 1, 512L << 20);
         long maxMessage = config.longValue("maxMessageBytes", 1 << 20, 1, 512L << 20);
+        int replicas = config.intValue("replicas", 0, 0, 16);
+        if (replicas == 0 && config.parameters().containsKey("replicaTimeout")) {
+            throw new IllegalArgumentException("option 'replicaTimeout' only applies with option 'replicas' of 1 or"
+                    + " more, was given with replicas=0");
+        }
+        Duration replicaTimeout = config.duration("replicaTimeout", timeout, Duration.ofMillis(1), timeout);
         boolean cluster = scheme.equals("redis-cluster");
         List<RedisURI> uris = uris(config, scheme, cluster, timeout);
         return new RedisSettings(
-                scheme, uris, cluster, prefix, timeout, buckets, grace, queue, fallback, maxSession, maxMessage);
+                scheme,
+                uris,
+                cluster,
+                prefix,
+                timeout,
+                buckets,
+                grace,
+                queue,
+                fallback,
+                maxSession,
+                maxMessage,
+                replicas,
+                replicaTimeout);
     }
 
     private static List<RedisURI> uris(StoreConfig config, String scheme, boolean cluster, Duration timeout) {

@@ -27,6 +27,17 @@ import java.util.Set;
  *     unreachable the store serves from this process's memory; sessions and streams written then
  *     exist only on this node and are dropped when Redis is back. It logs a WARN on each switch.</li>
  * <li>{@code maxSessionBytes}, {@code maxMessageBytes} (default 1 MiB each).</li>
+ * <li>{@code replicas} (default 0, at most 16): durability. After every write (a session write, a
+ *     stream append, a reader's advance, a limiter decision) the store waits with Redis WAIT until
+ *     that many replicas of the master confirmed it, so a failover that promotes one of them keeps
+ *     every write the store acknowledged. A write that fewer replicas confirm within {@code
+ *     replicaTimeout} fails with {@link dev.hourglass.StoreUnavailableException} (it is on the master
+ *     and may or may not survive a failover). WAIT holds the shared connection until the replicas
+ *     answer, so each write costs a round trip to a replica more, and while a replica is missing
+ *     writes wait up to {@code replicaTimeout} each.</li>
+ * <li>{@code replicaTimeout} (default: the timeout, at most the timeout; only with {@code
+ *     replicas}): how long a write waits for its replicas. A write and its wait together stay
+ *     within the timeout.</li>
  * <li>{@code database}, {@code clientName}, {@code masterId} (Sentinel), {@code verifyPeer} (TLS).</li>
  * </ul>
  */

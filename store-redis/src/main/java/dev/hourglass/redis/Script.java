@@ -190,7 +190,7 @@ final class Script {
      * value's bytes -> the ids of live sessions holding the value. Drops members that no longer hold
      * it (their writes would have filed them again had they set it).
      */
-    static final Script FIND = new Script("find", LIVE + """
+    static final Script FIND = Script.reading("find", LIVE + """
             local now = tonumber(ARGV[1])
             local out = {}
             for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -358,7 +358,7 @@ final class Script {
      * KEYS meta, messages; ARGV now, after, limit -> nil when absent, else {status, reason, count,
      * message...}: the messages after sequence {@code after}, at most {@code limit}.
      */
-    static final Script READ = new Script("read", LIVE + """
+    static final Script READ = Script.reading("read", LIVE + """
             local m = redis.call('HMGET', KEYS[1], '\\255e', '\\255s', '\\255r', '\\255n')
             if not live(m[1], tonumber(ARGV[1])) then return false end
             local n = tonumber(m[4])
@@ -405,8 +405,20 @@ final class Script {
     final byte[] source;
     final String sha;
 
+    /**
+     * Whether the script changes what a failover must keep (a session, a stream's messages or
+     * markers, a limiter's count), so that the option {@code replicas} waits for its replicas.
+     */
+    final boolean writes;
+
+    /** A script that writes. */
     Script(String name, String source) {
+        this(name, source, true);
+    }
+
+    private Script(String name, String source, boolean writes) {
         this.name = name;
+        this.writes = writes;
         this.source = source.getBytes(StandardCharsets.UTF_8);
         try {
             this.sha =
@@ -414,6 +426,11 @@ final class Script {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is missing from this JVM", e);
         }
+    }
+
+    /** A script that only reads (or only drops index entries that a later read drops again). */
+    static Script reading(String name, String source) {
+        return new Script(name, source, false);
     }
 
     @Override
