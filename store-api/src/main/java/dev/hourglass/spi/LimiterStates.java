@@ -35,6 +35,9 @@ public final class LimiterStates {
     static final byte BUCKET = 4;
     static final byte PERMITS = 5;
 
+    /** The length of a quota's state: kind, window end, count. */
+    public static final int QUOTA_BYTES = 17;
+
     private LimiterStates() {}
 
     /** Limiter decisions over {@code cells}, one atomic update per decision. */
@@ -85,9 +88,8 @@ public final class LimiterStates {
             end = q.windowEnd(now);
             count = 0;
         } else {
-            ByteBuffer b = open(key, state, QUOTA, 17);
-            end = b.getLong();
-            count = nonNegative(key, b.getLong());
+            end = quotaEnd(key, state);
+            count = quotaCount(key, state);
             if (end <= now) {
                 end = q.windowEnd(now);
                 count = 0;
@@ -97,15 +99,37 @@ public final class LimiterStates {
         if (admitted) {
             count += n;
         }
-        byte[] next =
-                ByteBuffer.allocate(17).put(QUOTA).putLong(end).putLong(count).array();
-        Duration reset = Duration.ofMillis(end - now);
         return new LimiterCells.Update<>(
-                next,
-                end,
-                admitted || state == null,
-                new RateDecision(
-                        admitted, q.limit(), Math.max(0, q.limit() - count), admitted ? Duration.ZERO : reset, reset));
+                quotaState(end, count), end, admitted || state == null, quotaAnswer(q, admitted, count, end, now));
+    }
+
+    /** A quota's stored bytes: its kind, the window's end and the count taken in it. */
+    public static byte[] quotaState(long end, long count) {
+        return ByteBuffer.allocate(QUOTA_BYTES)
+                .put(QUOTA)
+                .putLong(end)
+                .putLong(count)
+                .array();
+    }
+
+    /**
+     * The count of a quota's stored bytes.
+     *
+     * @throws CorruptDataException when the bytes are not a quota's
+     */
+    public static long quotaCount(String key, byte[] state) {
+        return nonNegative(key, open(key, state, QUOTA, QUOTA_BYTES).getLong(9));
+    }
+
+    private static long quotaEnd(String key, byte[] state) {
+        return open(key, state, QUOTA, QUOTA_BYTES).getLong(1);
+    }
+
+    /** The answer of a quota from its window's end and its count after the decision. */
+    public static RateDecision quotaAnswer(Quota q, boolean admitted, long count, long end, long now) {
+        Duration reset = Duration.ofMillis(Math.max(0, end - now));
+        return new RateDecision(
+                admitted, q.limit(), Math.max(0, q.limit() - count), admitted ? Duration.ZERO : reset, reset);
     }
 
     private static LimiterCells.Update<RateDecision> exact(
