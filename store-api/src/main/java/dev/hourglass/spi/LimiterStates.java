@@ -35,6 +35,9 @@ public final class LimiterStates {
     static final byte BUCKET = 4;
     static final byte PERMITS = 5;
 
+    /** A permits state that holds none. */
+    private static final byte[] NO_PERMITS = {PERMITS, 0, 0};
+
     /** The length of a quota's state: kind, window end, count. */
     public static final int QUOTA_BYTES = 17;
 
@@ -138,13 +141,14 @@ public final class LimiterStates {
         long[] times;
         long[] counts;
         int k;
+        int stored = 0;
         if (state == null) {
             times = new long[1];
             counts = new long[1];
             k = 0;
         } else {
             ByteBuffer b = open(key, state, EXACT, 5);
-            int stored = b.getInt();
+            stored = b.getInt();
             if (stored < 0 || (long) stored * 16 != state.length - 5) {
                 throw corrupt(key, "holds " + stored + " window entries in " + state.length + " bytes");
             }
@@ -203,6 +207,10 @@ public final class LimiterStates {
                 admitted, w.limit(), Math.max(0, w.limit() - sum), retry, Duration.ofMillis(Math.max(0, end - now)));
         if (k == 0) {
             return new LimiterCells.Update<>(null, 0, state != null, d);
+        }
+        if (!admitted && k == stored) {
+            // A refusal that dropped nothing leaves the stored entries as they are.
+            return new LimiterCells.Update<>(state, end, false, d);
         }
         ByteBuffer out = ByteBuffer.allocate(5 + 16 * k).put(EXACT).putInt(k);
         for (int i = 0; i < k; i++) {
@@ -370,9 +378,18 @@ public final class LimiterStates {
         if (i < 0) {
             return l.store(l.dropped, false);
         }
+        long last = Long.MIN_VALUE;
+        for (int j = 0; j < l.count; j++) {
+            last = Math.max(last, l.ends[j]);
+        }
         l.count--;
         l.ids[i] = l.ids[l.count];
         l.ends[i] = l.ends[l.count];
+        if (l.count == 0) {
+            // The key stays, empty, until the lease it last held would have ended: the next acquire
+            // then updates it in place instead of filing a new key for the sweeper.
+            return new LimiterCells.Update<>(NO_PERMITS.clone(), last, true, true);
+        }
         return l.store(true, true);
     }
 

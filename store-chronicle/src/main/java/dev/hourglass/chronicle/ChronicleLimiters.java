@@ -8,6 +8,7 @@ import dev.hourglass.spi.Text;
 import java.util.function.LongToIntFunction;
 import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.bytes.RandomDataOutput;
+import net.openhft.chronicle.hash.ChecksumEntry;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -104,6 +105,17 @@ final class ChronicleLimiters implements LimiterCells {
                 if (!live || u.expiresAt() < due) {
                     due = d.expiry.add(ExpiryLog.LIMITER, key, Text.utf8Length(key), u.expiresAt(), now);
                 }
+                if (e != null && e.value().size() == L_HEADER + u.state().length) {
+                    // Same size: written in place under the write lock; the checksum is redone on close.
+                    Data<byte[]> v = e.value();
+                    RandomDataOutput<?> out = (RandomDataOutput<?>) v.bytes();
+                    long off = v.offset();
+                    out.writeLong(off + L_EXPIRES, u.expiresAt());
+                    out.writeLong(off + L_DUE, due);
+                    out.write(off + L_HEADER, u.state(), 0, u.state().length);
+                    ((ChecksumEntry) e).updateChecksum();
+                    return u.result();
+                }
                 byte[] value = new byte[L_HEADER + u.state().length];
                 java.nio.ByteBuffer.wrap(value)
                         .order(java.nio.ByteOrder.nativeOrder())
@@ -147,6 +159,7 @@ final class ChronicleLimiters implements LimiterCells {
                 ((RandomDataOutput<?>) in)
                         .writeLong(
                                 off + L_DUE, d.expiry.add(ExpiryLog.LIMITER, key, Text.utf8Length(key), expires, now));
+                ((ChecksumEntry) e).updateChecksum();
             }
             return false;
         } catch (RuntimeException ex) {
