@@ -29,6 +29,10 @@ final class DefaultLimiters implements Limiters {
         this.metrics = metrics;
     }
 
+    RateLimitMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public RateDecision take(RateLimit limit, String key) {
         return take(limit, key, 1);

@@ -55,6 +55,11 @@ final class MicrometerRateLimitMetrics implements RateLimitMetrics {
         m.released.increment();
     }
 
+    /** The leases of {@code name} kept in memory, ended or not. */
+    int held(String name) {
+        return meters(name).held.leases.size();
+    }
+
     private Meters meters(String name) {
         Meters m = byName.get(name);
         return m != null ? m : byName.computeIfAbsent(name, this::register);
