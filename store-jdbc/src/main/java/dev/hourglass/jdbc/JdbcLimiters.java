@@ -30,7 +30,8 @@ import java.util.List;
  * the key, and a concurrent first take waits for the insert, so quotas stay exact.
  *
  * <p>The other decisions are one short transaction on the row: {@code SELECT ... FOR UPDATE},
- * then one {@code UPDATE} (or {@code DELETE}) of the new state. A key without a row gets a
+ * then one {@code UPDATE} (or {@code DELETE}) of the new state, on PostgreSQL sent together with
+ * its {@code COMMIT}. A key without a row gets a
  * placeholder first ({@code ON DUPLICATE KEY UPDATE} / {@code ON CONFLICT DO NOTHING}, which wait
  * for a concurrent insert of the same key instead of failing), so concurrent first takes queue on
  * one row lock and stay exact. A row whose expiry has passed reads as absent; the sweeper deletes
@@ -47,6 +48,8 @@ final class JdbcLimiters implements LimiterCells, SweepTask {
     private final String placeholder;
     private final String update;
     private final String delete;
+    private final String write;
+    private final String remove;
     private final String lockExpired;
     private final String backlog;
     private final String quota;
@@ -64,6 +67,10 @@ final class JdbcLimiters implements LimiterCells, SweepTask {
                 : "INSERT INTO " + t + " (id, state, expires_at) VALUES (?, ?, 0) ON CONFLICT (id) DO NOTHING";
         this.update = "UPDATE " + t + " SET state = ?, expires_at = ? WHERE id = ?";
         this.delete = "DELETE FROM " + t + " WHERE id = ?";
+        // PostgreSQL runs both statements of one string in one round trip; the commit that follows
+        // finds no transaction open and sends nothing.
+        this.write = d.mysql ? update : update + "; COMMIT";
+        this.remove = d.mysql ? delete : delete + "; COMMIT";
         this.lockExpired = d.mysql
                 ? "SELECT id FROM " + t + " WHERE expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED"
                 : "DELETE FROM " + t + " WHERE id IN (SELECT id FROM " + t
@@ -223,12 +230,12 @@ final class JdbcLimiters implements LimiterCells, SweepTask {
             Update<R> u = change.apply(state);
             if (u.changed() || !present) {
                 if (u.state() == null) {
-                    try (PreparedStatement ps = c.prepareStatement(delete)) {
+                    try (PreparedStatement ps = c.prepareStatement(remove)) {
                         d.bindId(ps, 1, key);
                         ps.executeUpdate();
                     }
                 } else {
-                    try (PreparedStatement ps = c.prepareStatement(update)) {
+                    try (PreparedStatement ps = c.prepareStatement(write)) {
                         ps.setBytes(1, u.state());
                         ps.setLong(2, u.expiresAt());
                         d.bindId(ps, 3, key);
