@@ -1,6 +1,7 @@
 package dev.hourglass;
 
 import dev.hourglass.spi.LimiterBackend;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -8,7 +9,12 @@ import java.util.Base64;
 /** Validation, clock, stored keys and permit ids in front of a {@link LimiterBackend}. */
 final class DefaultLimiters implements Limiters {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One generator per thread: the platform's default one reads the system's entropy source under
+     * one lock shared by every thread.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(DefaultLimiters::generator);
+
     private static final Base64.Encoder IDS = Base64.getUrlEncoder().withoutPadding();
 
     private final DefaultStore store;
@@ -21,6 +27,10 @@ final class DefaultLimiters implements Limiters {
         this.backend = backend;
         this.clock = clock;
         this.metrics = metrics;
+    }
+
+    RateLimitMetrics metrics() {
+        return metrics;
     }
 
     @Override
@@ -46,13 +56,13 @@ final class DefaultLimiters implements Limiters {
         check(permits, key);
         store.ensureOpen();
         long now = clock.millis();
-        PermitDecision d = backend.acquire(
-                storedKey(permits, key),
-                permits,
-                newPermitId(),
-                now,
-                now + permits.lease().toMillis());
+        long leaseEnd = now + permits.lease().toMillis();
+        String id = newPermitId();
+        PermitDecision d = backend.acquire(storedKey(permits, key), permits, id, now, leaseEnd);
         metrics.decided(permits.name(), d.admitted());
+        if (d.admitted()) {
+            metrics.acquired(permits.name(), id, leaseEnd, now);
+        }
         return d;
     }
 
@@ -62,8 +72,12 @@ final class DefaultLimiters implements Limiters {
         RateLimitChecks.permitId(permitId);
         store.ensureOpen();
         long now = clock.millis();
-        return backend.renew(
-                storedKey(permits, key), permitId, now, now + permits.lease().toMillis());
+        long leaseEnd = now + permits.lease().toMillis();
+        boolean renewed = backend.renew(storedKey(permits, key), permitId, now, leaseEnd);
+        if (renewed) {
+            metrics.renewed(permits.name(), permitId, leaseEnd);
+        }
+        return renewed;
     }
 
     @Override
@@ -73,7 +87,7 @@ final class DefaultLimiters implements Limiters {
         store.ensureOpen();
         boolean released = backend.release(storedKey(permits, key), permitId, clock.millis());
         if (released) {
-            metrics.released(permits.name());
+            metrics.released(permits.name(), permitId);
         }
         return released;
     }
@@ -109,9 +123,17 @@ final class DefaultLimiters implements Limiters {
         return "p:" + permits.name() + ":" + key;
     }
 
+    private static SecureRandom generator() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
     private static String newPermitId() {
         byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
+        RANDOM.get().nextBytes(b);
         return IDS.encodeToString(b);
     }
 }

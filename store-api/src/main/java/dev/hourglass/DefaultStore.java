@@ -45,7 +45,7 @@ final class DefaultStore implements Store {
                             this,
                             l,
                             options.clock(),
-                            RateLimitMetricsSupport.create(options.meterRegistry(), backend.name())))
+                            RateLimitMetricsSupport.create(options.meterRegistry(), backend.name(), options.clock())))
                     .orElse(null);
             if (options.sweeperAutoStart()) {
                 backend.sweeper().ifPresent(Sweeper::start);

@@ -17,6 +17,13 @@ package dev.hourglass;
  * <p>Keys are 1..180 bytes of UTF-8 without control characters (so that the kind, the limit's name
  * and the key fit in one stored id of at most 256 bytes). Bad arguments throw
  * {@link IllegalArgumentException} naming the argument and value, and change nothing.
+ *
+ * <p>With a meter registry in the store's options, each limit name has the counters
+ * {@code hourglass.limiter.decisions} (tagged {@code outcome} admitted or refused) and
+ * {@code hourglass.limiter.permits.released}, and the gauge {@code hourglass.limiter.permits.in.use}:
+ * the permits this store handle acquired that are neither released nor past their lease on the
+ * store's clock (each process reports its own; a lease that another process renewed counts here
+ * until the end this handle knows of). All are tagged {@code backend} and {@code name}.
  */
 public interface Limiters {
 

@@ -58,7 +58,11 @@ final class RateLimitChecks {
 
     static String key(String key) {
         Checks.checkId("key", key);
-        int bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        // A char is at most 3 bytes of UTF-8, so short keys need no count.
+        if (key.length() <= MAX_KEY_BYTES / 3) {
+            return key;
+        }
+        int bytes = Checks.text("key", key);
         if (bytes > MAX_KEY_BYTES) {
             throw new IllegalArgumentException("key must be at most " + MAX_KEY_BYTES + " bytes of UTF-8, was " + bytes
                     + " bytes: '" + key.substring(0, Math.min(key.length(), 61)) + "...'");

@@ -35,6 +35,12 @@ public final class LimiterStates {
     static final byte BUCKET = 4;
     static final byte PERMITS = 5;
 
+    /** A permits state that holds none. */
+    private static final byte[] NO_PERMITS = {PERMITS, 0, 0};
+
+    /** The length of a quota's state: kind, window end, count. */
+    public static final int QUOTA_BYTES = 17;
+
     private LimiterStates() {}
 
     /** Limiter decisions over {@code cells}, one atomic update per decision. */
@@ -85,9 +91,8 @@ public final class LimiterStates {
             end = q.windowEnd(now);
             count = 0;
         } else {
-            ByteBuffer b = open(key, state, QUOTA, 17);
-            end = b.getLong();
-            count = nonNegative(key, b.getLong());
+            end = quotaEnd(key, state);
+            count = quotaCount(key, state);
             if (end <= now) {
                 end = q.windowEnd(now);
                 count = 0;
@@ -97,15 +102,37 @@ public final class LimiterStates {
         if (admitted) {
             count += n;
         }
-        byte[] next =
-                ByteBuffer.allocate(17).put(QUOTA).putLong(end).putLong(count).array();
-        Duration reset = Duration.ofMillis(end - now);
         return new LimiterCells.Update<>(
-                next,
-                end,
-                admitted || state == null,
-                new RateDecision(
-                        admitted, q.limit(), Math.max(0, q.limit() - count), admitted ? Duration.ZERO : reset, reset));
+                quotaState(end, count), end, admitted || state == null, quotaAnswer(q, admitted, count, end, now));
+    }
+
+    /** A quota's stored bytes: its kind, the window's end and the count taken in it. */
+    public static byte[] quotaState(long end, long count) {
+        return ByteBuffer.allocate(QUOTA_BYTES)
+                .put(QUOTA)
+                .putLong(end)
+                .putLong(count)
+                .array();
+    }
+
+    /**
+     * The count of a quota's stored bytes.
+     *
+     * @throws CorruptDataException when the bytes are not a quota's
+     */
+    public static long quotaCount(String key, byte[] state) {
+        return nonNegative(key, open(key, state, QUOTA, QUOTA_BYTES).getLong(9));
+    }
+
+    private static long quotaEnd(String key, byte[] state) {
+        return open(key, state, QUOTA, QUOTA_BYTES).getLong(1);
+    }
+
+    /** The answer of a quota from its window's end and its count after the decision. */
+    public static RateDecision quotaAnswer(Quota q, boolean admitted, long count, long end, long now) {
+        Duration reset = Duration.ofMillis(Math.max(0, end - now));
+        return new RateDecision(
+                admitted, q.limit(), Math.max(0, q.limit() - count), admitted ? Duration.ZERO : reset, reset);
     }
 
     private static LimiterCells.Update<RateDecision> exact(
@@ -114,13 +141,14 @@ public final class LimiterStates {
         long[] times;
         long[] counts;
         int k;
+        int stored = 0;
         if (state == null) {
             times = new long[1];
             counts = new long[1];
             k = 0;
         } else {
             ByteBuffer b = open(key, state, EXACT, 5);
-            int stored = b.getInt();
+            stored = b.getInt();
             if (stored < 0 || (long) stored * 16 != state.length - 5) {
                 throw corrupt(key, "holds " + stored + " window entries in " + state.length + " bytes");
             }
@@ -179,6 +207,10 @@ public final class LimiterStates {
                 admitted, w.limit(), Math.max(0, w.limit() - sum), retry, Duration.ofMillis(Math.max(0, end - now)));
         if (k == 0) {
             return new LimiterCells.Update<>(null, 0, state != null, d);
+        }
+        if (!admitted && k == stored) {
+            // A refusal that dropped nothing leaves the stored entries as they are.
+            return new LimiterCells.Update<>(state, end, false, d);
         }
         ByteBuffer out = ByteBuffer.allocate(5 + 16 * k).put(EXACT).putInt(k);
         for (int i = 0; i < k; i++) {
@@ -346,9 +378,18 @@ public final class LimiterStates {
         if (i < 0) {
             return l.store(l.dropped, false);
         }
+        long last = Long.MIN_VALUE;
+        for (int j = 0; j < l.count; j++) {
+            last = Math.max(last, l.ends[j]);
+        }
         l.count--;
         l.ids[i] = l.ids[l.count];
         l.ends[i] = l.ends[l.count];
+        if (l.count == 0) {
+            // The key stays, empty, until the lease it last held would have ended: the next acquire
+            // then updates it in place instead of filing a new key for the sweeper.
+            return new LimiterCells.Update<>(NO_PERMITS.clone(), last, true, true);
+        }
         return l.store(true, true);
     }
 

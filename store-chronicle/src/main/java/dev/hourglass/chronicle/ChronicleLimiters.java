@@ -5,9 +5,11 @@ import dev.hourglass.SlidingWindow;
 import dev.hourglass.chronicle.ChronicleSettings.Layout;
 import dev.hourglass.spi.LimiterCells;
 import dev.hourglass.spi.Text;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongToIntFunction;
 import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.bytes.RandomDataOutput;
+import net.openhft.chronicle.hash.ChecksumEntry;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -19,6 +21,11 @@ import net.openhft.chronicle.map.MapEntry;
  * index, and the state's bytes. Each decision is one entry context under the entry's write lock,
  * which Chronicle shares between processes, so a decision is atomic across threads and processes.
  * An expired entry reads as absent; the sweeper removes it when its due time comes.
+ *
+ * <p>Threads of this process first take a lock of their own per map segment, which parks them,
+ * and only then the segment's entry lock, which spins: with more threads than cores, a thread that
+ * held the spinning lock and lost its core would otherwise keep the others spinning for its whole
+ * time slice. Other processes still meet at the entry lock.
  *
  * <p>Entries carry checksums, so a value torn by a crash is dropped when the directory is repaired
  * (the limit starts afresh for that key) rather than read.
@@ -38,12 +45,17 @@ final class ChronicleLimiters implements LimiterCells {
     private final ChronicleMap<String, byte[]> map;
     private final Capacity capacity;
     private final LongToIntFunction relief;
+    private final ReentrantLock[] segmentLocks;
 
     ChronicleLimiters(StoreDirectory d, LongToIntFunction relief) {
         this.d = d;
         this.map = d.limiters;
         this.capacity = new Capacity(map, d.layout.maxSessions(), "limiter keys", "maxSessions", d.dir.toString());
         this.relief = relief;
+        this.segmentLocks = new ReentrantLock[map.segments()];
+        for (int i = 0; i < segmentLocks.length; i++) {
+            segmentLocks[i] = new ReentrantLock();
+        }
     }
 
     /** The limiter map holds as many keys as the store holds sessions. */
@@ -66,7 +78,10 @@ final class ChronicleLimiters implements LimiterCells {
     @Override
     public <R> R update(String key, long now, Change<R> change) {
         for (int attempt = 0; ; attempt++) {
+            ReentrantLock local = null;
             try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(key)) {
+                local = segmentLocks[c.segmentIndex()];
+                local.lock();
                 c.writeLock().lock();
                 MapEntry<String, byte[]> e = c.entry();
                 byte[] state = null;
@@ -104,6 +119,17 @@ final class ChronicleLimiters implements LimiterCells {
                 if (!live || u.expiresAt() < due) {
                     due = d.expiry.add(ExpiryLog.LIMITER, key, Text.utf8Length(key), u.expiresAt(), now);
                 }
+                if (e != null && e.value().size() == L_HEADER + u.state().length) {
+                    // Same size: written in place under the write lock; the checksum is redone on close.
+                    Data<byte[]> v = e.value();
+                    RandomDataOutput<?> out = (RandomDataOutput<?>) v.bytes();
+                    long off = v.offset();
+                    out.writeLong(off + L_EXPIRES, u.expiresAt());
+                    out.writeLong(off + L_DUE, due);
+                    out.write(off + L_HEADER, u.state(), 0, u.state().length);
+                    ((ChecksumEntry) e).updateChecksum();
+                    return u.result();
+                }
                 byte[] value = new byte[L_HEADER + u.state().length];
                 java.nio.ByteBuffer.wrap(value)
                         .order(java.nio.ByteOrder.nativeOrder())
@@ -122,6 +148,10 @@ final class ChronicleLimiters implements LimiterCells {
                 }
             } catch (RuntimeException ex) {
                 throw Failures.translate(ex, d, capacity);
+            } finally {
+                if (local != null) {
+                    local.unlock();
+                }
             }
         }
     }
@@ -147,6 +177,7 @@ final class ChronicleLimiters implements LimiterCells {
                 ((RandomDataOutput<?>) in)
                         .writeLong(
                                 off + L_DUE, d.expiry.add(ExpiryLog.LIMITER, key, Text.utf8Length(key), expires, now));
+                ((ChecksumEntry) e).updateChecksum();
             }
             return false;
         } catch (RuntimeException ex) {

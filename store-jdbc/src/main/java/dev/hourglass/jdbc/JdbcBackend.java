@@ -8,7 +8,6 @@ import dev.hourglass.StoreException;
 import dev.hourglass.Sweeper;
 import dev.hourglass.spi.Backend;
 import dev.hourglass.spi.LimiterBackend;
-import dev.hourglass.spi.LimiterStates;
 import dev.hourglass.spi.SessionBackend;
 import dev.hourglass.spi.SessionChangeFeed;
 import dev.hourglass.spi.StoreConfig;
@@ -140,7 +139,7 @@ final class JdbcBackend implements Backend {
 
     @Override
     public Optional<LimiterBackend> limiters() {
-        return Optional.of(LimiterStates.over(limiters));
+        return Optional.of(limiters.backend());
     }
 
     @Override

@@ -11,28 +11,37 @@ final class RateLimitScripts {
 
     private RateLimitScripts() {}
 
-    /** KEYS quota hash; ARGV now, limit, n, end of a new window, grace -> {admitted, count, window end}. */
-    static final Script QUOTA = new Script("limiter-quota", """
+    /** Reads a state string of whole numbers separated by ':' into a table (empty when absent or not such a string). */
+    private static final String FIELDS = """
+            local function fields(v)
+              local t = {}
+              if v then
+                for x in string.gmatch(v, '[^:]+') do t[#t + 1] = tonumber(x) end
+              end
+              return t
+            end
+            """;
+
+    /**
+     * KEYS quota string ({@code end:count}); ARGV now, limit, n, end of a new window, grace ->
+     * {admitted, count, window end}. A take in a live window is one GET and, when admitted, one SET
+     * that keeps the key's expiry.
+     */
+    static final Script QUOTA = new Script("limiter-quota", FIELDS + """
             local now = tonumber(ARGV[1])
-            local m = redis.call('HMGET', KEYS[1], 'e', 'c')
-            local e = tonumber(m[1])
-            local c = tonumber(m[2])
-            local fresh = false
+            local n = tonumber(ARGV[3])
+            local m = fields(redis.call('GET', KEYS[1]))
+            local e = m[1]
+            local c = m[2]
             if not e or not c or e <= now then
               e = tonumber(ARGV[4])
-              c = 0
-              fresh = true
+              redis.call('SET', KEYS[1], ARGV[4] .. ':' .. ARGV[3], 'PX', string.format('%d', e - now + tonumber(ARGV[5])))
+              return {1, n, e}
             end
-            local ok = 0
-            if c + tonumber(ARGV[3]) <= tonumber(ARGV[2]) then
-              c = c + tonumber(ARGV[3])
-              ok = 1
-            end
-            if ok == 1 or fresh then
-              redis.call('HSET', KEYS[1], 'e', string.format('%d', e), 'c', string.format('%d', c))
-              redis.call('PEXPIRE', KEYS[1], string.format('%d', e - now + tonumber(ARGV[5])))
-            end
-            return {ok, c, e}
+            if c + n > tonumber(ARGV[2]) then return {0, c, e} end
+            c = c + n
+            redis.call('SET', KEYS[1], string.format('%d:%d', e, c), 'KEEPTTL')
+            return {1, c, e}
             """);
 
     /**
@@ -67,24 +76,24 @@ final class RateLimitScripts {
             """);
 
     /**
-     * KEYS window hash (aligned start, previous and current counts); ARGV now, limit, n, window,
-     * grace -> {admitted, previous, current, start}.
+     * KEYS window string ({@code start:previous:current}, the aligned start and the two counts);
+     * ARGV now, limit, n, window, grace -> {admitted, previous, current, start}.
      */
-    static final Script APPROXIMATE = new Script("limiter-approximate", """
+    static final Script APPROXIMATE = new Script("limiter-approximate", FIELDS + """
             local now = tonumber(ARGV[1])
             local n = tonumber(ARGV[3])
             local span = tonumber(ARGV[4])
             local start = now - (now % span)
-            local m = redis.call('HMGET', KEYS[1], 's', 'p', 'c')
-            local s = tonumber(m[1])
+            local m = fields(redis.call('GET', KEYS[1]))
+            local s = m[1]
             local prev = 0
             local cur = 0
             if s and s >= start then
               start = s
-              prev = tonumber(m[2]) or 0
-              cur = tonumber(m[3]) or 0
+              prev = m[2] or 0
+              cur = m[3] or 0
             elseif s and s == start - span then
-              prev = tonumber(m[3]) or 0
+              prev = m[3] or 0
             end
             local elapsed = math.max(0, now - start)
             local w = 0
@@ -95,19 +104,18 @@ final class RateLimitScripts {
               ok = 1
             end
             if ok == 1 or not s then
-              redis.call('HSET', KEYS[1], 's', string.format('%d', start), 'p', string.format('%d', prev),
-                  'c', string.format('%d', cur))
-              redis.call('PEXPIRE', KEYS[1], string.format('%d', start + 2 * span - now + tonumber(ARGV[5])))
+              redis.call('SET', KEYS[1], string.format('%d:%d:%d', start, prev, cur),
+                  'PX', string.format('%d', start + 2 * span - now + tonumber(ARGV[5])))
             end
             return {ok, prev, cur, start}
             """);
 
     /**
-     * KEYS bucket hash (credit, last refill); ARGV now, n, capacity, refill tokens, refill period,
-     * grace -> {admitted, credit, last refill}. One token is one period (ms) of credit; a full bucket is
-     * deleted, and a kept one expires when its refill from the last refill time would fill it.
+     * KEYS bucket string ({@code credit:last refill}); ARGV now, n, capacity, refill tokens, refill
+     * period, grace -> {admitted, credit, last refill}. One token is one period (ms) of credit; a full
+     * bucket is deleted, and a kept one expires when its refill from the last refill time would fill it.
      */
-    static final Script BUCKET = new Script("limiter-bucket", """
+    static final Script BUCKET = new Script("limiter-bucket", FIELDS + """
             local now = tonumber(ARGV[1])
             local rate = tonumber(ARGV[4])
             local period = tonumber(ARGV[5])
@@ -119,10 +127,11 @@ final class RateLimitScripts {
             end
             local credit = full
             local last = now
-            local m = redis.call('HMGET', KEYS[1], 't', 'l')
-            if m[1] and m[2] then
-              credit = math.min(tonumber(m[1]), full)
-              last = tonumber(m[2])
+            local m = fields(redis.call('GET', KEYS[1]))
+            local stored = m[1] and m[2]
+            if stored then
+              credit = math.min(m[1], full)
+              last = m[2]
               local elapsed = math.max(0, now - last)
               if elapsed >= fill(full - credit) then credit = full else credit = credit + elapsed * rate end
               if now > last then last = now end
@@ -134,10 +143,10 @@ final class RateLimitScripts {
               ok = 1
             end
             if credit >= full then
-              redis.call('DEL', KEYS[1])
+              if stored then redis.call('DEL', KEYS[1]) end
             else
-              redis.call('HSET', KEYS[1], 't', string.format('%d', credit), 'l', string.format('%d', last))
-              redis.call('PEXPIRE', KEYS[1], string.format('%d', last - now + fill(full - credit) + tonumber(ARGV[6])))
+              redis.call('SET', KEYS[1], string.format('%d:%d', credit, last),
+                  'PX', string.format('%d', last - now + fill(full - credit) + tonumber(ARGV[6])))
             end
             return {ok, credit, last}
             """);

@@ -22,9 +22,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Limiters on Redis: one key per limiter key ({@code {prefix}r} followed by the stored key), one
  * EVALSHA per decision, so every decision is atomic on one Cluster slot without hash tags. Quotas,
- * approximate windows and buckets are small hashes; exact windows and permits are sorted sets
- * scored by event time and lease end. Every write sets a relative PEXPIRE of the time the state
- * still matters plus the store's grace, so Redis frees every key by itself.
+ * approximate windows and buckets are short strings of whole numbers, read with one GET and
+ * written with one SET; exact windows and permits are sorted sets scored by event time and lease
+ * end. Every write sets a relative expiry of the time the state still matters plus the store's
+ * grace (a quota's later takes keep the one its window's first take set), so Redis frees every
+ * key by itself.
  */
 final class RedisLimiters implements LimiterBackend {
 
