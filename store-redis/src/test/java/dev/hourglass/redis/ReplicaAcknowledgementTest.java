@@ -9,7 +9,7 @@ import dev.hourglass.Session;
 import dev.hourglass.Store;
 import dev.hourglass.StoreOptions;
 import dev.hourglass.StoreUnavailableException;
-import dev.hourglass.spi.TestConfigs;
+import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.testkit.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +26,7 @@ class ReplicaAcknowledgementTest {
     private static final Duration TIMEOUT = Duration.ofMillis(800);
 
     private static RedisSettings parse(String uri) {
-        return RedisSettings.parse(TestConfigs.of(
+        return RedisSettings.parse(StoreConfig.of(
                 uri, "redis", StoreOptions.builder().timeout(TIMEOUT).build(), id -> {}));
     }
 
