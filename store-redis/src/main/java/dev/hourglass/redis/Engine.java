@@ -17,8 +17,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.KeyValueStreamingChannel;
 import io.lettuce.core.output.KeyValueStreamingOutput;
@@ -33,7 +35,12 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -366,13 +373,12 @@ final class Engine implements AutoCloseable {
      */
     private void awaitClusterReplicas(String op, String what, List<byte[]> keys, long deadlineNanos) {
         StatefulRedisClusterConnection<byte[], byte[]> c = (StatefulRedisClusterConnection<byte[], byte[]>) connection;
-        java.util.Map<String, StatefulRedisConnection<byte[], byte[]>> nodes = new java.util.LinkedHashMap<>();
-        java.util.Map<String, List<RedisFuture<Long>>> probes = new java.util.LinkedHashMap<>();
-        java.util.Map<String, RedisFuture<Long>> waits = new java.util.LinkedHashMap<>();
+        Map<String, StatefulRedisConnection<byte[], byte[]>> nodes = new LinkedHashMap<>();
+        Map<String, List<RedisFuture<Long>>> probes = new LinkedHashMap<>();
+        Map<String, RedisFuture<Long>> waits = new LinkedHashMap<>();
         try {
             for (byte[] key : keys) {
-                io.lettuce.core.cluster.models.partitions.RedisClusterNode owner =
-                        clusterClient.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(key));
+                RedisClusterNode owner = clusterClient.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
                 if (owner == null) {
                     throw new StoreUnavailableException(
                             "redis store " + describe + ": " + what + " failed: no master serves the key's slot");
@@ -382,15 +388,15 @@ final class Engine implements AutoCloseable {
                         at,
                         a -> c.getConnection(
                                 owner.getUri().getHost(), owner.getUri().getPort()));
-                probes.computeIfAbsent(at, a -> new java.util.ArrayList<>())
+                probes.computeIfAbsent(at, a -> new ArrayList<>())
                         .add(node.async().exists(key));
             }
             nodes.forEach((at, node) -> waits.put(at, node.async().waitForReplication(replicas, replicaTimeoutMillis)));
         } catch (RuntimeException e) {
             throw map(what, e);
         }
-        java.util.Set<String> redirected = new java.util.LinkedHashSet<>();
-        for (java.util.Map.Entry<String, List<RedisFuture<Long>>> e : probes.entrySet()) {
+        Set<String> redirected = new LinkedHashSet<>();
+        for (Map.Entry<String, List<RedisFuture<Long>>> e : probes.entrySet()) {
             boolean served = false;
             for (RedisFuture<Long> probe : e.getValue()) {
                 String target = redirection(what, probe, deadlineNanos);
@@ -463,7 +469,11 @@ final class Engine implements AutoCloseable {
         }
     }
 
-    /** The asynchronous form of {@link #eval}: EVALSHA, then EVAL when the script is missing. */
+    /**
+     * The asynchronous form of {@link #eval}: EVALSHA, then EVAL when the script is missing. It does
+     * not wait for replicas: the sweeper uses it, and an expired entry's removal that a failover
+     * loses is swept again.
+     */
     <T> CompletableFuture<T> evalAsync(Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
         RedisFuture<T> f = async.evalsha(script.sha, type, keys, args);
         return f.toCompletableFuture()

@@ -34,7 +34,9 @@ import java.util.Set;
  *     replicaTimeout} fails with {@link dev.hourglass.StoreUnavailableException} (it is on the master
  *     and may or may not survive a failover). WAIT holds the shared connection until the replicas
  *     answer, so each write costs a round trip to a replica more, and while a replica is missing
- *     writes wait up to {@code replicaTimeout} each.</li>
+ *     writes wait up to {@code replicaTimeout} each. On a Cluster the store waits on the master that
+ *     served the write, following {@code MOVED} and {@code ASK} after a failover or while slots
+ *     move; the sweeper's removals of expired entries do not wait (a lost one is swept again).</li>
  * <li>{@code replicaTimeout} (default: the timeout, at most the timeout; only with {@code
  *     replicas}): how long a write waits for its replicas. A write and its wait together stay
  *     within the timeout.</li>

@@ -71,7 +71,8 @@ final class FailoverLoad implements AutoCloseable {
         this.quota = Quota.rolling("failover", quotaLimit, Duration.ofHours(1));
         this.quotaKey = tag + "-quota";
         for (int t = 0; t < THREADS; t++) {
-            store.streams().open(stream(t), Attributes.empty(), TTL);
+            String stream = stream(t);
+            settled(() -> store.streams().open(stream, Attributes.empty(), TTL));
             ackedAppends.add(new ConcurrentHashMap<>());
             delivered.add(new ConcurrentLinkedQueue<>());
         }
@@ -295,8 +296,9 @@ final class FailoverLoad implements AutoCloseable {
     }
 
     /**
-     * Runs a call of the checks after the load, again while it fails as unavailable (for at most
-     * {@link #SETTLE}): clients learn a new topology a moment after the servers.
+     * Runs a call of the set-up or of the checks after the load, again while it fails as unavailable
+     * (for at most {@link #SETTLE}): clients learn a new topology a moment after the servers, and a
+     * replica that just synced may confirm its first write late on a busy machine.
      */
     private static <T> T settled(Supplier<T> call) {
         long deadline = System.nanoTime() + SETTLE.toNanos();

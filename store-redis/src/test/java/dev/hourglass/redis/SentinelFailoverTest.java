@@ -74,6 +74,7 @@ class SentinelFailoverTest {
         try (Store store = TestStores.open(
                 uri,
                 StoreOptions.builder().timeout(TIMEOUT).sweeperAutoStart(false).build())) {
+            awaitReplicaInSync(redis);
             FailoverLoad load = new FailoverLoad(store, "f", 1_000_000);
             awaitReplicaInSync(redis);
             load.start();
@@ -82,6 +83,14 @@ class SentinelFailoverTest {
 
             redis.holdReplication();
             Thread.sleep(HOLD_MILLIS);
+            if (durable) {
+                // A write refused for want of its replica's confirmation returns only once its wait
+                // ends: on a busy machine that may be after the pause.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (load.unavailable() == failedBefore && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+            }
             long failedWhileHeld = load.unavailable() - failedBefore;
             long okAtKill = load.ok();
             long kill = System.nanoTime();

@@ -210,6 +210,24 @@ public final class RedisCluster implements AutoCloseable {
      * @throws Resp.ErrorReply if a node refuses a step
      */
     public long moveSlots(int first, int last, RedisServer target) {
+        return moveSlots(first, last, target, Duration.ZERO);
+    }
+
+    /**
+     * Moves slots as {@link #moveSlots(int, int, RedisServer)} does, but leaves each slot migrating
+     * for {@code migrating} after its keys moved and before it is assigned to the target, so that
+     * clients writing its keys meanwhile are sent to the target with {@code ASK}.
+     *
+     * @param migrating 0 to 10 s
+     * @return the number of keys moved
+     * @throws IllegalArgumentException if the range is not within 0..16383, {@code target} is not a
+     *     running master or {@code migrating} is out of range
+     * @throws Resp.ErrorReply if a node refuses a step
+     */
+    public long moveSlots(int first, int last, RedisServer target, Duration migrating) {
+        if (migrating.isNegative() || migrating.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("migrating must be 0 to 10 s, was " + migrating);
+        }
         if (first < 0 || last > 16383 || first > last) {
             throw new IllegalArgumentException("slots must be a range within 0..16383, was " + first + ".." + last);
         }
@@ -250,6 +268,7 @@ public final class RedisCluster implements AutoCloseable {
                             + ": MIGRATE finds none of them (keys that are not valid UTF-8?)");
                 }
             }
+            pause(migrating);
             target.command("CLUSTER", "SETSLOT", s, "NODE", targetId);
             source.command("CLUSTER", "SETSLOT", s, "NODE", targetId);
             for (RedisServer other : masters()) {
@@ -259,6 +278,18 @@ public final class RedisCluster implements AutoCloseable {
             }
         }
         return moved;
+    }
+
+    private static void pause(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a slot was migrating", e);
+        }
     }
 
     /** The nodes as {@code host:port}, in start order. */

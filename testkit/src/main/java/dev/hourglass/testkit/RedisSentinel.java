@@ -178,7 +178,7 @@ public final class RedisSentinel implements AutoCloseable {
     private ReplicationLink relay() {
         if (link == null) {
             throw new IllegalStateException(
-                    this + " replicates directly; start it with start(Duration) to hold" + " replication");
+                    this + " replicates directly; start it with start(Duration) to hold replication");
         }
         return link;
     }

@@ -55,6 +55,8 @@ class RedisClusterReplicasTest {
             assertThrows(IllegalArgumentException.class, () -> cluster.moveSlots(-1, 3, promoted));
             assertThrows(IllegalArgumentException.class, () -> cluster.moveSlots(5, 16384, promoted));
             assertThrows(IllegalArgumentException.class, () -> cluster.moveSlots(9, 8, promoted));
+            assertThrows(
+                    IllegalArgumentException.class, () -> cluster.moveSlots(9, 9, promoted, Duration.ofSeconds(11)));
             RedisServer aReplica = cluster.servers().stream()
                     .filter(s -> s.isRunning() && !cluster.masters().contains(s))
                     .findFirst()

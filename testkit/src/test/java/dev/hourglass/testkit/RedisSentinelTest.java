@@ -1,6 +1,8 @@
 package dev.hourglass.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +25,8 @@ class RedisSentinelTest {
             assertEquals("redis-sentinel://127.0.0.1:" + sentinelPort + "/0#mymaster", sentinel.uri());
             String masterPort = Integer.toString(sentinel.master().port());
             assertEquals(List.of("127.0.0.1", masterPort), masterAddress(sentinel));
+            IllegalStateException direct = assertThrows(IllegalStateException.class, sentinel::holdReplication);
+            assertTrue(direct.getMessage().contains("start(Duration)"), direct.getMessage());
 
             sentinel.master().command("SET", "k", "v");
             Await.until(
