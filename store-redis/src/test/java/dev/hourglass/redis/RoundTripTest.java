@@ -225,7 +225,8 @@ class RoundTripTest {
         assertThat(sent.stream().filter(x -> x.client().equals(storeClient)).count())
                 .as("next, append, next: no polling while blocked: %s", sent)
                 .isLessThanOrEqualTo(4);
-        assertThat(latencyMs).as("wake-up latency ms").isLessThan(200);
+        // Woken by the message, not by the 5 s timeout; the bound leaves room for a loaded machine.
+        assertThat(latencyMs).as("wake-up latency ms").isLessThan(500);
         measured.put("waiting read wake-up ms", (int) latencyMs);
     }
 
