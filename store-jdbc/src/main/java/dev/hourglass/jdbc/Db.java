@@ -12,6 +12,7 @@ import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,17 +44,28 @@ final class Db {
         T run(Connection c) throws SQLException;
     }
 
-    final HikariDataSource ds;
+    final DataSource ds;
     final Dialect dialect;
     private final String name;
     private final String describe;
     private final AtomicLong lastEvict = new AtomicLong();
+    private volatile boolean closed;
 
-    Db(HikariDataSource ds, Dialect dialect, String name, String describe) {
+    Db(DataSource ds, Dialect dialect, String name, String describe) {
         this.ds = ds;
         this.dialect = dialect;
         this.name = name;
         this.describe = describe;
+    }
+
+    /** Marks the store closed: pollers stop (a data source the application gave stays open). */
+    void close() {
+        closed = true;
+    }
+
+    /** Whether the store closed, or the pool under it. */
+    boolean isClosed() {
+        return closed || (ds instanceof HikariDataSource hikari && hikari.isClosed());
     }
 
     /** Runs {@code work} on a connection in auto-commit mode. */
@@ -101,8 +113,13 @@ final class Db {
         } catch (SQLException | RuntimeException e) {
             // The connection may still be inside the transaction: never hand it to another caller.
             try {
-                ds.evictConnection(c);
-            } catch (RuntimeException ignored) {
+                if (ds instanceof HikariDataSource hikari) {
+                    hikari.evictConnection(c);
+                } else {
+                    // a pool the application gave: closing the physical connection makes it drop this one
+                    c.abort(Runnable::run);
+                }
+            } catch (SQLException | RuntimeException ignored) {
                 // the pool is closing
             }
         }
@@ -201,8 +218,8 @@ final class Db {
         long last = lastEvict.get();
         if (now - last > 1_000_000_000L && lastEvict.compareAndSet(last, now)) {
             try {
-                if (ds.getHikariPoolMXBean() != null) {
-                    ds.getHikariPoolMXBean().softEvictConnections();
+                if (ds instanceof HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
+                    hikari.getHikariPoolMXBean().softEvictConnections();
                 }
             } catch (RuntimeException ignored) {
                 // the pool is closing

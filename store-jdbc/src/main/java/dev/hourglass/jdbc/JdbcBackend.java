@@ -13,12 +13,14 @@ import dev.hourglass.spi.SessionChangeFeed;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StreamBackend;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 /** A store on one database through one HikariCP pool. */
 final class JdbcBackend implements Backend {
@@ -29,7 +31,10 @@ final class JdbcBackend implements Backend {
     private final String describe;
     private final Set<Capability> capabilities;
     private final Limits limits;
-    private final HikariDataSource ds;
+    private final DataSource ds;
+    /** The pool this store opened and closes; null over a data source the application gave. */
+    private final HikariDataSource owned;
+
     private final Db db;
     private final JdbcSessions sessions;
     private final JdbcStreams streams;
@@ -40,16 +45,17 @@ final class JdbcBackend implements Backend {
     private final int validationSeconds;
     private final JdbcSessionChanges changes;
 
-    private JdbcBackend(JdbcSettings s, StoreConfig config, HikariDataSource ds) {
+    private JdbcBackend(JdbcSettings s, StoreConfig config, DataSource ds, HikariDataSource owned) {
         this.name = config.scheme();
         this.describe = StoreConfig.redact(config.uri());
         this.ds = ds;
+        this.owned = owned;
         this.limits = new Limits(s.maxSessionBytes(), s.maxMessageBytes());
         this.validationSeconds = (int) Math.max(1, (s.validationTimeout().toMillis() + 999) / 1000);
         Dialect dialect = new Dialect(s.mysql(), s.tablePrefix());
         this.db = new Db(ds, dialect, name, describe);
         Signals signals = new Signals();
-        this.listener = s.listen()
+        this.listener = s.listen() && owned != null
                 ? new PgListener(
                         new org.postgresql.Driver(),
                         s.jdbcUrl(),
@@ -71,8 +77,26 @@ final class JdbcBackend implements Backend {
         long leaseMillis = Math.max(30_000, 3 * config.options().sweepInterval().toMillis());
         this.sweep = new JdbcSweep(db, config.expirySink(), owner, leaseMillis);
         this.sweeper = config.newSweeper(name, limiters.after(sweep));
-        this.changes = new JdbcSessionChanges(db, s.jdbcUrl(), s.connectionProperties(), describe, (int)
-                Math.min(Integer.MAX_VALUE, config.timeout().toMillis()));
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis());
+        this.changes = owned != null
+                ? new JdbcSessionChanges(
+                        db,
+                        () -> DriverManager.getConnection(s.jdbcUrl(), s.connectionProperties()),
+                        describe,
+                        timeoutMillis)
+                : new JdbcSessionChanges(db, ds::getConnection, describe, timeoutMillis);
+    }
+
+    /**
+     * A store over {@code given}, a data source the application opened and closes: the store takes
+     * connections from it as it takes them from its own pool, and never closes it. PostgreSQL's
+     * LISTEN/NOTIFY wake-ups of blocking stream reads are off (a listening connection would be held
+     * out of the application's pool for the store's life), so those reads poll.
+     */
+    static JdbcBackend over(JdbcSettings s, StoreConfig config, DataSource given) {
+        JdbcBackend backend = new JdbcBackend(s, config, given, null);
+        Schema.ensure(backend.db, (int) Math.max(30, config.timeout().toSeconds()));
+        return backend;
     }
 
     static JdbcBackend open(JdbcSettings s, StoreConfig config) {
@@ -98,7 +122,7 @@ final class JdbcBackend implements Backend {
         hc.setInitializationFailTimeout(-1);
         HikariDataSource ds = new HikariDataSource(hc);
         try {
-            JdbcBackend backend = new JdbcBackend(s, config, ds);
+            JdbcBackend backend = new JdbcBackend(s, config, ds, ds);
             Schema.ensure(backend.db, (int) Math.max(30, config.timeout().toSeconds()));
             return backend;
         } catch (RuntimeException | Error e) {
@@ -171,7 +195,10 @@ final class JdbcBackend implements Backend {
         } catch (StoreException e) {
             // the lease lapses by itself
         } finally {
-            ds.close();
+            db.close();
+            if (owned != null) {
+                owned.close();
+            }
         }
     }
 }

@@ -37,7 +37,8 @@ import java.util.Set;
  *       {@link MemoryFallback} describes: while the database is unreachable the store serves from this
  *       process's memory, and what is written then exists only on this node.</li>
  * </ul>
- * Any other parameter goes to the JDBC driver as a connection property.
+ * Any other parameter goes to the JDBC driver as a connection property. {@link JdbcStores#open} opens
+ * a store over an application's own {@link javax.sql.DataSource} instead of a pool of the store's own.
  */
 public final class JdbcProvider implements StoreProvider {
 
@@ -49,13 +50,14 @@ public final class JdbcProvider implements StoreProvider {
     @Override
     public Backend open(StoreConfig config) {
         JdbcSettings settings = JdbcSettings.parse(config);
+        javax.sql.DataSource given = JdbcStores.given();
         if (!MemoryFallback.requested(config)) {
-            return JdbcBackend.open(settings, config);
+            return given == null ? JdbcBackend.open(settings, config) : JdbcBackend.over(settings, config, given);
         }
         return MemoryFallback.wrap(
                 config,
                 "jdbc",
                 new Limits(settings.maxSessionBytes(), settings.maxMessageBytes()),
-                c -> JdbcBackend.open(settings, c));
+                c -> given == null ? JdbcBackend.open(settings, c) : JdbcBackend.over(settings, c, given));
     }
 }

@@ -3,14 +3,12 @@ package dev.hourglass.jdbc;
 import dev.hourglass.spi.SessionChangeFeed;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -50,8 +48,7 @@ final class JdbcSessionChanges implements SessionChangeFeed {
     private static final long PRUNE_EVERY_MILLIS = 5_000;
 
     private final Db db;
-    private final String url;
-    private final Properties properties;
+    private final Connector connector;
     private final String describe;
     private final int timeoutMillis;
     private final String table;
@@ -62,10 +59,15 @@ final class JdbcSessionChanges implements SessionChangeFeed {
     private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private static final int MAX_QUEUED = 100_000;
 
-    JdbcSessionChanges(Db db, String url, Properties properties, String describe, int timeoutMillis) {
+    /** Opens the connection a subscription follows the changes on (its own, held while it follows). */
+    @FunctionalInterface
+    interface Connector {
+        Connection connect() throws SQLException;
+    }
+
+    JdbcSessionChanges(Db db, Connector connector, String describe, int timeoutMillis) {
         this.db = db;
-        this.url = url;
-        this.properties = properties;
+        this.connector = connector;
         this.describe = describe;
         this.timeoutMillis = timeoutMillis;
         this.table = db.dialect.sessions;
@@ -192,7 +194,7 @@ final class JdbcSessionChanges implements SessionChangeFeed {
         private void run() {
             long backoff = 50;
             while (!closed) {
-                try (Connection c = DriverManager.getConnection(url, properties)) {
+                try (Connection c = connector.connect()) {
                     connection = c;
                     c.setAutoCommit(true);
                     c.setNetworkTimeout(Runnable::run, timeoutMillis);

@@ -80,7 +80,7 @@ final class Signals implements StreamWatchers.Listener {
         Map<String, List<Long>> seen = new HashMap<>();
         while (true) {
             synchronized (lock) {
-                if (watchers.isEmpty() || db.ds.isClosed()) {
+                if (watchers.isEmpty() || db.isClosed()) {
                     poller = null;
                     return;
                 }

@@ -6,7 +6,9 @@ import dev.hourglass.StoreOptions;
 import dev.hourglass.spring.session.AttributeSerializer;
 import dev.hourglass.spring.session.HourglassSessionRepository;
 import io.micrometer.core.instrument.MeterRegistry;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -36,14 +38,21 @@ import org.springframework.util.ClassUtils;
 public class HourglassAutoConfiguration {
 
     /**
-     * The store at {@code hourglass.store}, or the one the library's configuration names.
+     * The store at {@code hourglass.store}, or the one the library's configuration names; for
+     * {@code hourglass.store=jdbc}, a store over the application's {@link DataSource}, left open when
+     * the store closes.
      *
-     * @throws IllegalArgumentException when the URI or an option is not valid
+     * @throws IllegalArgumentException when the URI or an option is not valid, or {@code jdbc} is given
+     *     without a single DataSource bean or without the JDBC module
      * @throws dev.hourglass.StoreUnavailableException when the engine cannot be reached within the timeout
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Store hourglassStore(HourglassProperties properties, ObjectProvider<StoreOptionsCustomizer> customizers) {
+    public Store hourglassStore(
+            HourglassProperties properties,
+            ObjectProvider<StoreOptionsCustomizer> customizers,
+            ObjectProvider<DataSource> dataSources,
+            ConfigurableListableBeanFactory beans) {
         StoreOptions.Builder options = StoreOptions.builder();
         if (properties.getTimeout() != null) {
             options.timeout(properties.getTimeout());
@@ -55,7 +64,42 @@ public class HourglassAutoConfiguration {
         String uri = properties.getStore() == null || properties.getStore().isBlank()
                 ? Hourglass.configuredUri()
                 : properties.getStore();
+        if (uri.trim().equals(APPLICATION_DATA_SOURCE)) {
+            return ApplicationDataSource.open(dataSources, beans, options.build());
+        }
         return Hourglass.open(uri, options.build());
+    }
+
+    /** {@code hourglass.store} naming the kind alone: a store over the application's {@link DataSource}. */
+    static final String APPLICATION_DATA_SOURCE = "jdbc";
+
+    /** Loaded only when {@code hourglass.store=jdbc}, so the JDBC module stays optional. */
+    static final class ApplicationDataSource {
+
+        private ApplicationDataSource() {}
+
+        static Store open(
+                ObjectProvider<DataSource> dataSources, ConfigurableListableBeanFactory beans, StoreOptions options) {
+            if (!ClassUtils.isPresent(
+                    "dev.hourglass.jdbc.JdbcStores", HourglassAutoConfiguration.class.getClassLoader())) {
+                throw new IllegalArgumentException(
+                        "hourglass.store=jdbc opens the store over the application's DataSource, which needs"
+                                + " the module hourglass-jdbc on the class path");
+            }
+            DataSource dataSource = dataSources.getIfUnique();
+            if (dataSource == null) {
+                throw new IllegalArgumentException("hourglass.store=jdbc opens the store over the application's"
+                        + " DataSource, and the application has no single DataSource bean; define one, or give"
+                        + " hourglass.store a JDBC URI for a pool of the store's own");
+            }
+            // the data source outlives the store: it is closed after the store is
+            beans.getBeansOfType(DataSource.class).forEach((name, bean) -> {
+                if (bean == dataSource) {
+                    beans.registerDependentBean(name, "hourglassStore");
+                }
+            });
+            return dev.hourglass.jdbc.JdbcStores.open(dataSource, options);
+        }
     }
 
     /** Metrics of every store call on the application's registry. */

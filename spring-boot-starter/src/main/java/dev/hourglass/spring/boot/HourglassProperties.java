@@ -12,7 +12,9 @@ public class HourglassProperties {
     /**
      * URI of the store: memory:, chronicle:DIR, redis://HOST:PORT, redis-cluster://..., jdbc:postgresql://...,
      * jdbc:mariadb://... Unset: the library's own configuration (the hourglass.store system property, the
-     * HOURGLASS_STORE environment variable, hourglass.properties), else chronicle:./data.
+     * HOURGLASS_STORE environment variable, hourglass.properties), else chronicle:./data. The kind alone,
+     * jdbc, opens the store over the application's DataSource bean (which the store never closes) instead
+     * of a pool of its own; options such as tablePrefix then come from a StoreOptionsCustomizer.
      */
     private String store;
 

@@ -3,10 +3,13 @@ package dev.hourglass.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.hourglass.Hourglass;
 import dev.hourglass.Store;
 import dev.hourglass.spring.session.HourglassSession;
 import dev.hourglass.spring.session.HourglassSessionRepository;
+import dev.hourglass.testkit.PostgresServer;
 import dev.hourglass.testkit.RedisServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -238,7 +242,8 @@ class HourglassAutoConfigurationTest {
     void redisPublishesExpiryAndFindsByPrincipal() throws Exception {
         runner.withPropertyValues(
                         "hourglass.store=" + redis.uri() + "?prefix=starter" + System.nanoTime() + ":",
-                        "hourglass.sweep-interval=200ms")
+                        "hourglass.sweep-interval=200ms",
+                        "hourglass.timeout=10s")
                 .withBean(Events.class)
                 .run(context -> {
                     HourglassSessionRepository repository = context.getBean(HourglassSessionRepository.class);
@@ -260,6 +265,40 @@ class HourglassAutoConfigurationTest {
                     assertThat(repository.findByPrincipalName("bob")).isEmpty();
                     assertThat(repository.findById(s.getId())).isNull();
                 });
+    }
+
+    /** hourglass.store=jdbc: the store runs over the application's own pool and leaves it open. */
+    @Test
+    void theKindAloneOpensTheStoreOverTheApplicationsDataSource() throws Exception {
+        try (PostgresServer db = PostgresServer.start()) {
+            HikariConfig c = new HikariConfig();
+            c.setJdbcUrl(db.jdbcUrl());
+            c.setMaximumPoolSize(4);
+            try (HikariDataSource pool = new HikariDataSource(c)) {
+                StoreOptionsCustomizer prefix = options -> options.property("tablePrefix", "app_");
+                String[] id = new String[1];
+                // the application closes its pool itself here, after the context: the store must not
+                runner.withBean(DataSource.class, () -> pool, bean -> bean.setDestroyMethodName(""))
+                        .withBean(StoreOptionsCustomizer.class, () -> prefix)
+                        .withPropertyValues("hourglass.store=jdbc")
+                        .run(context -> {
+                            assertThat(context).hasNotFailed();
+                            assertThat(context.getBean(Store.class).backend()).isEqualTo("jdbc:postgresql");
+                            HourglassSessionRepository repository = context.getBean(HourglassSessionRepository.class);
+                            HourglassSession s = repository.createSession();
+                            s.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, "carol");
+                            repository.save(s);
+                            id[0] = s.getId();
+                        });
+                assertThat(pool.isClosed()).isFalse();
+                assertThat(db.sql("SELECT count(*) FROM app_sessions WHERE id = '" + id[0] + "'"))
+                        .isEqualTo("1");
+            }
+        }
+        runner.withPropertyValues("hourglass.store=jdbc").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("no single DataSource bean");
+        });
     }
 
     @Test

@@ -1,11 +1,15 @@
 package dev.hourglass.spring.boot.webapp;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import jakarta.servlet.http.HttpSession;
 import java.security.Principal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -29,8 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The application under test: an ordinary Spring Boot web application with Spring Security form
  * login, one session per user (Spring Security's concurrent-session control over Spring Session's
- * registry), the actuator's sessions endpoint, and the Hourglass starter as its only session
- * configuration.
+ * registry), the actuator's sessions endpoint, the Hourglass starter as its only session
+ * configuration and, when the test gives it a database, a connection pool of its own.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -63,6 +67,19 @@ public class WebApp {
                 .csrf(c -> c.ignoringRequestMatchers("/attributes/**"))
                 .sessionManagement(s -> s.maximumSessions(1).sessionRegistry(registry))
                 .build();
+    }
+
+    /** The application's own connection pool, when the test gives it a database. */
+    @Bean
+    @ConditionalOnProperty("webapp.datasource.url")
+    HikariDataSource dataSource(
+            @Value("${webapp.datasource.url}") String url, @Value("${webapp.datasource.user}") String user) {
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(url);
+        c.setUsername(user);
+        c.setMaximumPoolSize(6);
+        c.setPoolName("application");
+        return new HikariDataSource(c);
     }
 
     @Bean
