@@ -1,5 +1,6 @@
 package dev.hourglass;
 
+import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StoreProvider;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Opens stores. The backend is chosen by the URI's scheme among the providers on the class path:
@@ -108,6 +110,43 @@ public final class Hourglass {
         }
         String normalized = scheme + trimmed.substring(scheme.length());
         return new DefaultStore(providers.get(scheme), normalized, scheme, options);
+    }
+
+    /**
+     * Opens the store at {@code uri} with {@code provider} instead of the provider found on the class
+     * path for its scheme: for a backend's own factory that builds its provider over resources the
+     * application already has (a connection pool, a client). The store is the same as one
+     * {@link #open(String, StoreOptions)} gives: the same checks, metrics, near cache and cursors.
+     *
+     * @param provider the provider that opens the backend; one of its schemes must start {@code uri}
+     * @param uri the store URI
+     * @param options the store's options
+     * @return the open store
+     * @throws IllegalArgumentException when an argument is null, when {@code uri} does not start with
+     *                                  one of the provider's schemes, or when an option is not valid
+     */
+    public static Store open(StoreProvider provider, String uri, StoreOptions options) {
+        if (provider == null) {
+            throw new IllegalArgumentException("provider must not be null");
+        }
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("uri must not be blank, was '" + uri + "'");
+        }
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null; use StoreOptions.defaults()");
+        }
+        String scheme = null;
+        for (String s : provider.schemes()) {
+            if (uri.regionMatches(true, 0, s + ":", 0, s.length() + 1)
+                    && (scheme == null || s.length() > scheme.length())) {
+                scheme = s;
+            }
+        }
+        if (scheme == null) {
+            throw new IllegalArgumentException("uri must start with one of the provider's schemes "
+                    + new TreeSet<>(provider.schemes()) + ", was '" + StoreConfig.redact(uri) + "'");
+        }
+        return new DefaultStore(provider, scheme + uri.substring(scheme.length()), scheme, options);
     }
 
     /**

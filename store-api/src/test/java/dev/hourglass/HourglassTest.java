@@ -32,6 +32,42 @@ class HourglassTest {
     }
 
     @Test
+    void aGivenProviderOpensTheStoreInsteadOfTheOneOnTheClassPath() {
+        java.util.List<String> opened = new java.util.ArrayList<>();
+        dev.hourglass.spi.StoreProvider counting = new dev.hourglass.spi.StoreProvider() {
+            @Override
+            public java.util.Set<String> schemes() {
+                return java.util.Set.of("memory");
+            }
+
+            @Override
+            public dev.hourglass.spi.Backend open(dev.hourglass.spi.StoreConfig config) {
+                opened.add(config.uri());
+                return new dev.hourglass.memory.MemoryProvider().open(config);
+            }
+        };
+        try (Store store = Hourglass.open(counting, "MEMORY:?maxSessionBytes=1000", StoreOptions.defaults())) {
+            store.sessions().put("x", Attributes.empty(), Duration.ofMinutes(1));
+            assertThat(store.sessions().get("x")).isPresent();
+        }
+        assertThat(opened).containsExactly("memory:?maxSessionBytes=1000");
+        assertThatThrownBy(() -> Hourglass.open(counting, "redis://u:secret@h", StoreOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("uri must start with one of the provider's schemes [memory]")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> Hourglass.open(null, "memory:", StoreOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("provider");
+        assertThatThrownBy(() -> Hourglass.open(counting, " ", StoreOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("uri");
+        assertThatThrownBy(() -> Hourglass.open(counting, "memory:", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("options");
+        assertThat(opened).hasSize(1);
+    }
+
+    @Test
     void anUnknownSchemeListsWhatIsAvailableAndWhereTheKnownOnesLive() {
         assertThatThrownBy(() -> Hourglass.open("foo://x"))
                 .isInstanceOf(IllegalArgumentException.class)

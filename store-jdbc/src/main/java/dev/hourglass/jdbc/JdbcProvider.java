@@ -42,6 +42,19 @@ import java.util.Set;
  */
 public final class JdbcProvider implements StoreProvider {
 
+    /** The application's data source the backend takes its connections from, or null for a pool of its own. */
+    private final javax.sql.DataSource given;
+
+    /** The provider the class path offers: each backend has a pool of its own. */
+    public JdbcProvider() {
+        this(null);
+    }
+
+    /** A provider whose backends take their connections from {@code given} ({@link JdbcStores#open}). */
+    JdbcProvider(javax.sql.DataSource given) {
+        this.given = given;
+    }
+
     @Override
     public Set<String> schemes() {
         return Set.of("jdbc:mysql", "jdbc:mariadb", "jdbc:postgresql");
@@ -50,7 +63,6 @@ public final class JdbcProvider implements StoreProvider {
     @Override
     public Backend open(StoreConfig config) {
         JdbcSettings settings = JdbcSettings.parse(config);
-        javax.sql.DataSource given = JdbcStores.given();
         if (!MemoryFallback.requested(config)) {
             return given == null ? JdbcBackend.open(settings, config) : JdbcBackend.over(settings, config, given);
         }

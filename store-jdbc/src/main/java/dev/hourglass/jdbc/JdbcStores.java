@@ -30,8 +30,6 @@ import javax.sql.DataSource;
  */
 public final class JdbcStores {
 
-    private static final ThreadLocal<DataSource> GIVEN = new ThreadLocal<>();
-
     private JdbcStores() {}
 
     /**
@@ -49,18 +47,8 @@ public final class JdbcStores {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null; use StoreOptions.defaults()");
         }
-        String scheme = scheme(dataSource);
-        GIVEN.set(dataSource);
-        try {
-            return Hourglass.open(scheme + "://application-data-source/", options);
-        } finally {
-            GIVEN.remove();
-        }
-    }
-
-    /** The data source {@link #open} hands the provider on this thread, or null. */
-    static DataSource given() {
-        return GIVEN.get();
+        return Hourglass.open(
+                new JdbcProvider(dataSource), scheme(dataSource) + "://application-data-source/", options);
     }
 
     private static String scheme(DataSource dataSource) {
