@@ -21,7 +21,9 @@ import java.util.Set;
  * once whether it reads with {@code next}, takes under a lease, or both, and the name past the limit
  * is refused with a {@link dev.hourglass.StoreCapacityException}. A stream's header holds only the
  * names it has (10 bytes and the name for the marker, 11 bytes and the name once it takes); the
- * option sets the largest header the map files are built for, 533 bytes more per name allowed.
+ * option sets the largest header the map files are built for, 533 bytes more per name allowed,
+ * without making the files larger; the streams file is sized for headers of about 360 bytes on
+ * average, so streams that keep hundreds of names need a larger {@code maxStreams}.
  *
  * <p>Chronicle Map needs the JVM options listed by {@link #REQUIRED_JVM_OPTIONS}; opening fails
  * with one message naming the missing ones.

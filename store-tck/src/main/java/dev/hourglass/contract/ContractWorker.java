@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * increment URI SESSION THREADS COUNT   -> prints "done"
  * read URI STREAM READER THREADS        -> prints each taken sequence number, then "done"
+ * take-drop URI STREAM READER THREADS   -> sets session STREAM-ready, then prints "t n" for each message
+ *                                          processed, "d n" for each dropped, then "done"
  * create URI ID NAME                    -> prints "won" or "lost"
  * </pre>
  */
@@ -41,6 +43,7 @@ public final class ContractWorker {
                 case "read" -> read(store, args[2], args[3], Integer.parseInt(args[4]));
                 case "take" -> take(store, args[2], args[3], Integer.parseInt(args[4]));
                 case "take-and-hang" -> takeAndHang(store, args[2], args[3], Long.parseLong(args[4]));
+                case "take-drop" -> takeDrop(store, args[2], args[3], Integer.parseInt(args[4]));
                 case "create" ->
                     System.out.println(
                             store.sessions()
@@ -112,6 +115,60 @@ public final class ContractWorker {
             }
         });
         System.out.print(out);
+    }
+
+    private static void takeDrop(Store store, String stream, String reader, int threads) throws Exception {
+        StringBuffer out = new StringBuffer();
+        store.sessions().put(stream + "-ready", dev.hourglass.Attributes.empty(), Duration.ofHours(1));
+        java.util.concurrent.atomic.AtomicInteger poller = new java.util.concurrent.atomic.AtomicInteger(100);
+        runThreads(threads, () -> {
+            takeWithDrops(store, stream, reader, poller.getAndIncrement(), line -> {
+                synchronized (out) {
+                    out.append(line).append('\n');
+                }
+            });
+            return null;
+        });
+        System.out.print(out);
+    }
+
+    /** The lease of a take that will be dropped: its message goes to the next caller soon after. */
+    static final Duration DROP_LEASE = Duration.ofMillis(100);
+
+    /**
+     * One poller of a stream until its end, under {@code reader}: every {@code 8 + poller % 5}th take
+     * is dropped (asked with a {@link #DROP_LEASE} lease and never acknowledged, as by a poller that
+     * dies), every other one is processed under a lease of a minute and acknowledged, which must
+     * succeed. Reports "t n" for each message processed and "d n" for each dropped.
+     */
+    static void takeWithDrops(
+            Store store, String stream, String reader, int poller, java.util.function.Consumer<String> report)
+            throws Exception {
+        int every = 8 + poller % 5;
+        for (int take = 1; ; take++) {
+            boolean drop = take % every == 0;
+            Poll p = store.streams()
+                    .takeAsync(stream, reader, drop ? DROP_LEASE : Duration.ofMinutes(1), Duration.ofSeconds(2))
+                    .toCompletableFuture()
+                    .get(1, TimeUnit.MINUTES)
+                    .orElseThrow();
+            if (p.message().isEmpty()) {
+                if (p.ended()) {
+                    return;
+                }
+                take--;
+                continue;
+            }
+            long s = p.message().get().sequence();
+            if (drop) {
+                report.accept("d " + s);
+                continue;
+            }
+            report.accept("t " + s);
+            if (!store.streams().ack(stream, reader, s)) {
+                throw new IllegalStateException("poller " + poller + ": ack of " + s + " under a live lease failed");
+            }
+        }
     }
 
     /** Takes one message under a lease and never acknowledges it: the process waits to be killed. */

@@ -178,6 +178,64 @@ public abstract class CrossProcessContract {
         assertThat(seen.values()).allMatch(c -> c == 1);
     }
 
+    /**
+     * Two pollers here and two in a second JVM under one reader name, each dropping some of its takes
+     * (a short lease, never acknowledged): every message is processed exactly once, each dropped one
+     * by a later take, and no acknowledgement under a live lease fails.
+     */
+    @Test
+    void takersInTwoProcessesThatDropSomeTakesProcessEachMessageOnce() throws Exception {
+        int n = 200;
+        store.streams().open("xp-drop", Attributes.empty(), Duration.ofHours(1));
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (SecondJvm other =
+                SecondJvm.start(ContractWorker.class, "take-drop", storeUri(), "xp-drop", "relay", "2")) {
+            long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (store.sessions().get("xp-drop-ready").isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(store.sessions().get("xp-drop-ready"))
+                    .as("the second JVM is up")
+                    .isPresent();
+            Thread producer = new Thread(() -> {
+                try {
+                    for (int i = 1; i <= n; i++) {
+                        store.streams().append("xp-drop", Integer.toString(i).getBytes(UTF_8));
+                        Thread.sleep(2);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                store.streams().complete("xp-drop");
+            });
+            producer.start();
+            StoreContract.parallel(
+                    2, t -> ContractWorker.takeWithDrops(store, "xp-drop", "relay", t, l -> lines.add("here " + l)));
+            producer.join();
+            for (String line : other.awaitSuccess(4, TimeUnit.MINUTES)) {
+                if (!line.equals("ready") && !line.equals("done")) {
+                    lines.add("there " + line);
+                }
+            }
+        }
+        Map<Long, Integer> processed = new HashMap<>();
+        Map<Long, Integer> dropped = new HashMap<>();
+        Map<String, Integer> dropsBySide = new HashMap<>();
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            long s = Long.parseLong(f[2]);
+            (f[1].equals("t") ? processed : dropped).merge(s, 1, Integer::sum);
+            if (f[1].equals("d")) {
+                dropsBySide.merge(f[0], 1, Integer::sum);
+            }
+        }
+        assertThat(processed).hasSize(n);
+        assertThat(processed.values()).allMatch(c -> c == 1);
+        assertThat(dropped.keySet()).allMatch(s -> s >= 1 && s <= n);
+        assertThat(dropsBySide).as("drops in each process").containsKeys("here", "there");
+        assertThat(store.streams().state("xp-drop").orElseThrow().markers()).containsEntry("relay", (long) n);
+    }
+
     @Test
     void createIfAbsentRacedFromTwoProcessesHasOneWinner() throws Exception {
         List<String> results = new ArrayList<>();
