@@ -1,7 +1,6 @@
 package dev.hourglass;
 
 import dev.hourglass.spi.LimiterBackend;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -9,11 +8,7 @@ import java.util.Base64;
 /** Validation, clock, stored keys and permit ids in front of a {@link LimiterBackend}. */
 final class DefaultLimiters implements Limiters {
 
-    /**
-     * One generator per thread: the platform's default one reads the system's entropy source under
-     * one lock shared by every thread.
-     */
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(DefaultLimiters::generator);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final Base64.Encoder IDS = Base64.getUrlEncoder().withoutPadding();
 
@@ -123,17 +118,9 @@ final class DefaultLimiters implements Limiters {
         return "p:" + permits.name() + ":" + key;
     }
 
-    private static SecureRandom generator() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (NoSuchAlgorithmException e) {
-            return new SecureRandom();
-        }
-    }
-
     private static String newPermitId() {
         byte[] b = new byte[16];
-        RANDOM.get().nextBytes(b);
+        RANDOM.nextBytes(b);
         return IDS.encodeToString(b);
     }
 }
