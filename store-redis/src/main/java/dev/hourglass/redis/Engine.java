@@ -80,10 +80,17 @@ final class Engine implements AutoCloseable {
     private final RedisClusterAsyncCommands<byte[], byte[]> async;
     private final io.lettuce.core.RedisURI uri;
     private final ClientResources resources;
+    /** Whether {@link #resources} are the store's own shared ones (released on close) or the application's. */
+    private final boolean ownResources;
+
     private final SocketOptions socket;
     private volatile boolean closed;
 
-    Engine(RedisSettings settings, String describe) {
+    /**
+     * Connects with the store's own client resources ({@code given} null) or with the application's
+     * ({@code given}), which this engine never shuts down.
+     */
+    Engine(RedisSettings settings, String describe, ClientResources given) {
         this.describe = describe;
         this.timeout = settings.timeout();
         this.timeoutNanos = timeout.toNanos();
@@ -91,7 +98,8 @@ final class Engine implements AutoCloseable {
         this.replicas = settings.replicas();
         this.replicaTimeoutMillis = settings.replicaTimeout().toMillis();
         this.uri = settings.uris().get(0);
-        this.resources = acquireResources();
+        this.ownResources = given == null;
+        this.resources = ownResources ? acquireResources() : given;
         this.socket = SocketOptions.builder()
                 .connectTimeout(timeout)
                 .keepAlive(true)
@@ -141,7 +149,9 @@ final class Engine implements AutoCloseable {
             if (clustered != null) {
                 clustered.shutdown(0, 2, TimeUnit.SECONDS);
             }
-            releaseResources();
+            if (ownResources) {
+                releaseResources();
+            }
             throw map("connect", e);
         }
         this.client = standalone;
@@ -602,6 +612,8 @@ final class Engine implements AutoCloseable {
             // closing a broken connection
         }
         shutdownClients();
-        releaseResources();
+        if (ownResources) {
+            releaseResources();
+        }
     }
 }

@@ -28,11 +28,11 @@ final class RedisBackend implements Backend {
     private final Sweeper sweeper;
     private final RedisTracking tracking;
 
-    RedisBackend(StoreConfig config, RedisSettings settings) {
+    RedisBackend(StoreConfig config, RedisSettings settings, io.lettuce.core.resource.ClientResources resources) {
         this.describe = StoreConfig.redact(config.uri());
         this.limits = new Limits(settings.maxSessionBytes(), settings.maxMessageBytes());
         Keys keys = new Keys(settings.prefix(), settings.buckets());
-        this.engine = new Engine(settings, describe);
+        this.engine = new Engine(settings, describe, resources);
         try {
             String layout = LAYOUT + settings.buckets();
             engine.loadScripts();

@@ -5,6 +5,7 @@ import dev.hourglass.spi.Backend;
 import dev.hourglass.spi.MemoryFallback;
 import dev.hourglass.spi.StoreConfig;
 import dev.hourglass.spi.StoreProvider;
+import io.lettuce.core.resource.ClientResources;
 import java.util.Set;
 
 /**
@@ -45,6 +46,19 @@ import java.util.Set;
  */
 public final class RedisStoreProvider implements StoreProvider {
 
+    /** The application's client resources the backends connect with, or null for the store's own. */
+    private final ClientResources resources;
+
+    /** The provider the class path offers: backends share client resources of the store's own. */
+    public RedisStoreProvider() {
+        this(null);
+    }
+
+    /** A provider whose backends connect with {@code resources} ({@link RedisStores#open}). */
+    RedisStoreProvider(ClientResources resources) {
+        this.resources = resources;
+    }
+
     @Override
     public Set<String> schemes() {
         return Set.of("redis", "rediss", "redis-sentinel", "redis-cluster");
@@ -54,12 +68,12 @@ public final class RedisStoreProvider implements StoreProvider {
     public Backend open(StoreConfig config) {
         RedisSettings settings = RedisSettings.parse(config);
         if (!settings.fallbackToMemory()) {
-            return new RedisBackend(config, settings);
+            return new RedisBackend(config, settings, resources);
         }
         return MemoryFallback.wrap(
                 config,
                 "redis",
                 new Limits(settings.maxSessionBytes(), settings.maxMessageBytes()),
-                c -> new RedisBackend(c, settings));
+                c -> new RedisBackend(c, settings, resources));
     }
 }

@@ -36,7 +36,7 @@ class SweepLeaseTest {
                 "redis",
                 StoreOptions.builder().sweeperAutoStart(false).build(),
                 id -> reported.merge(id, 1, Integer::sum));
-        return new RedisBackend(config, RedisSettings.parse(config));
+        return new RedisBackend(config, RedisSettings.parse(config), null);
     }
 
     @Test
