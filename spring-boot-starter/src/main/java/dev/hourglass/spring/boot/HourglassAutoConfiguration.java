@@ -40,7 +40,8 @@ public class HourglassAutoConfiguration {
     /**
      * The store at {@code hourglass.store}, or the one the library's configuration names; for
      * {@code hourglass.store=jdbc}, a store over the application's {@link DataSource}, left open when
-     * the store closes.
+     * the store closes; for a Redis URI, a store on the application's lettuce client resources when it
+     * has a single bean of them.
      *
      * @throws IllegalArgumentException when the URI or an option is not valid, or {@code jdbc} is given
      *     without a single DataSource bean or without the JDBC module
@@ -67,7 +68,40 @@ public class HourglassAutoConfiguration {
         if (uri.trim().equals(APPLICATION_DATA_SOURCE)) {
             return ApplicationDataSource.open(dataSources, beans, options.build());
         }
+        if (uri.trim().toLowerCase(java.util.Locale.ROOT).startsWith("redis")
+                && ClassUtils.isPresent(
+                        "dev.hourglass.redis.RedisStores", HourglassAutoConfiguration.class.getClassLoader())) {
+            Store onTheApplications = ApplicationClientResources.open(beans, uri, options.build());
+            if (onTheApplications != null) {
+                return onTheApplications;
+            }
+        }
         return Hourglass.open(uri, options.build());
+    }
+
+    /**
+     * Loaded only for Redis URIs with the Redis module present: a Redis store runs on the
+     * application's lettuce {@code ClientResources} when it has a single such bean (Spring Boot's Redis
+     * auto-configuration defines one), which are shut down after the store.
+     */
+    static final class ApplicationClientResources {
+
+        private ApplicationClientResources() {}
+
+        static Store open(ConfigurableListableBeanFactory beans, String uri, StoreOptions options) {
+            io.lettuce.core.resource.ClientResources resources = beans.getBeanProvider(
+                            io.lettuce.core.resource.ClientResources.class)
+                    .getIfUnique();
+            if (resources == null) {
+                return null;
+            }
+            beans.getBeansOfType(io.lettuce.core.resource.ClientResources.class).forEach((name, bean) -> {
+                if (bean == resources) {
+                    beans.registerDependentBean(name, "hourglassStore");
+                }
+            });
+            return dev.hourglass.redis.RedisStores.open(resources, uri, options);
+        }
     }
 
     /** {@code hourglass.store} naming the kind alone: a store over the application's {@link DataSource}. */

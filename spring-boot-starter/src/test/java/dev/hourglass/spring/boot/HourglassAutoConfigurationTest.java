@@ -301,6 +301,38 @@ class HourglassAutoConfigurationTest {
         });
     }
 
+    /** A Redis URI with a ClientResources bean: the store connects on the application's resources. */
+    @Test
+    void aRedisStoreRunsOnTheApplicationsClientResources() {
+        io.lettuce.core.resource.ClientResources resources = io.lettuce.core.resource.DefaultClientResources.create();
+        List<Object> connected = new CopyOnWriteArrayList<>();
+        resources.eventBus().get().subscribe(e -> {
+            if (e instanceof io.lettuce.core.event.connection.ConnectionActivatedEvent) {
+                connected.add(e);
+            }
+        });
+        try {
+            runner.withBean(
+                            io.lettuce.core.resource.ClientResources.class,
+                            () -> resources,
+                            bean -> bean.setDestroyMethodName(""))
+                    .withPropertyValues("hourglass.store=" + redis.uri() + "/0?prefix=resources:")
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        assertThat(context.getBean(Store.class).backend()).isEqualTo("redis");
+                        assertThat(context.getBean(Store.class).isHealthy()).isTrue();
+                    });
+            assertThat(connected)
+                    .as("the store's connections were made on the application's resources")
+                    .isNotEmpty();
+            assertThat(resources.eventExecutorGroup().isShuttingDown())
+                    .as("and the store left them running")
+                    .isFalse();
+        } finally {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aBadStoreUriFailsTheContextNamingTheProblem() {
         runner.withPropertyValues("hourglass.store=nosuchscheme:x").run(context -> {
