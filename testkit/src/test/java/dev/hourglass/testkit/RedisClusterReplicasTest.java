@@ -44,6 +44,8 @@ class RedisClusterReplicasTest {
             assertEquals(0, cluster.moveSlots(slot, slot, target), "a slot the target owns stays");
 
             RedisServer replica = cluster.replicasOf(target).get(0);
+            // replication is asynchronous: the moved key must be on the replica before its master dies
+            assertEquals(1L, target.command("WAIT", "1", "10000"));
             RedisServer promoted = cluster.failMaster(target, Duration.ofSeconds(30));
             assertEquals(replica, promoted);
             assertNotSame(target, promoted);
