@@ -252,7 +252,7 @@ public class HourglassBench {
 
     /**
      * What takeAck reads: the same streams, by 20 reader names (a reader that takes under a lease keeps its
-     * lease beside its marker, which a store with a cap on readers per stream counts twice).
+     * lease beside its marker, which takes room in a Chronicle stream's header).
      */
     public static class TakeCursor extends ReadCursor {
         public TakeCursor() {

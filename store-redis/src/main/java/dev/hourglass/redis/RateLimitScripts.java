@@ -197,7 +197,7 @@ final class RateLimitScripts {
             """);
 
     /** KEYS permits zset; ARGV now -> the permits whose lease ends after now. */
-    static final Script IN_USE = new Script("limiter-in-use", """
+    static final Script IN_USE = Script.reading("limiter-in-use", """
             return redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')
             """);
 }
