@@ -227,6 +227,11 @@ final class Engine implements AutoCloseable {
         }
     }
 
+    /** Whether this engine talks to a Cluster, where one script reaches the keys of one slot only. */
+    boolean clustered() {
+        return clusterClient != null;
+    }
+
     /**
      * A client of its own for change tracking: RESP3, and no reconnect behind its owner's back (a
      * reconnected connection has lost its tracking). Shut it down before closing this engine.

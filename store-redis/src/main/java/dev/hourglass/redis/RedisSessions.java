@@ -230,12 +230,31 @@ final class RedisSessions implements SessionBackend {
     }
 
     /**
-     * One find script per bucket, all written at once (EVAL again for those whose script the server
-     * lost), then the matches read with one pipelined HGETALL each and checked once more.
+     * One find script over every bucket (on a Cluster, one per bucket, all written at once, with EVAL
+     * again for those whose script the server lost), then the matches read with one pipelined HGETALL
+     * each and checked once more.
      */
     @Override
     public Map<String, Session> findByIndex(String name, byte[] value, int limit, long now) {
         int buckets = keys.buckets();
+        if (!engine.clustered()) {
+            byte[][] k = new byte[buckets][];
+            byte[][] a = new byte[3 + buckets][];
+            a[0] = ascii(now);
+            a[1] = Codec.utf8(name);
+            a[2] = value;
+            for (int b = 0; b < buckets; b++) {
+                k[b] = keys.valueIndex(b, name, value);
+                a[3 + b] = keys.sessionPrefix(b);
+            }
+            List<Object> r = engine.eval(Script.FIND_ALL, ScriptOutputType.MULTI, k, a);
+            List<String> ids = new ArrayList<>(Math.min(r.size(), limit));
+            for (int i = 0; i < r.size() && ids.size() < limit; i++) {
+                ids.add(Codec.text(
+                        Codec.bytes(r, i, "session id in the session index"), "session id in the session index"));
+            }
+            return SessionIndex.matches(getAll(ids, now), name, value, limit, now);
+        }
         List<AsyncCommand<byte[], byte[], List<Object>>> commands = new ArrayList<>(buckets);
         List<byte[][]> keyList = new ArrayList<>(buckets);
         List<byte[][]> argList = new ArrayList<>(buckets);

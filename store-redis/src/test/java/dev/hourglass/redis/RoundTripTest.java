@@ -98,6 +98,19 @@ class RoundTripTest {
     }
 
     @Test
+    void aLookupByIndexIsOneScriptThenOneReadPerMatch() throws Exception {
+        Sessions s = store.sessions();
+        s.put("rt-i1", Attributes.strings(java.util.Map.of("index:user", "ada")), HOUR);
+        s.put("rt-i2", Attributes.strings(java.util.Map.of("index:user", "ada")), HOUR);
+        s.put("rt-i3", Attributes.strings(java.util.Map.of("index:user", "bob")), HOUR);
+        List<String> sent = commandsOf(
+                "findByIndex", () -> assertThat(s.findByIndex("user", "ada")).containsOnlyKeys("rt-i1", "rt-i2"));
+        assertThat(sent).as("one script over every bucket, then the matches").hasSize(3);
+        assertThat(sent.get(0)).startsWith("\"EVALSHA\"");
+        assertThat(sent.subList(1, 3)).allSatisfy(c -> assertThat(c).startsWith("\"HGETALL\""));
+    }
+
+    @Test
     void everySessionOperationIsOneCommand() throws Exception {
         Sessions s = store.sessions();
         assertThat(commandsOf("put", () -> s.put("rt-1", attrs("a", "1"), HOUR)))
