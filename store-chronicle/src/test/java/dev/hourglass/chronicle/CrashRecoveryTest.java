@@ -33,8 +33,10 @@ class CrashRecoveryTest {
     @TempDir
     Path root;
 
+    /** The writer's messages are 0 to 3,000 bytes: the files are sized for their average, not for 256 bytes. */
     private String uri() {
-        return "chronicle:" + root.resolve("store") + "?maxSessions=150000&maxStreams=1000&maxMessages=100000";
+        return "chronicle:" + root.resolve("store")
+                + "?maxSessions=150000&maxStreams=1000&maxMessages=100000&averageMessageBytes=1536";
     }
 
     @Test

@@ -13,8 +13,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The writer {@link CrashRecoveryTest} kills: opens the store and writes as fast as it
- * can (creating the ready file once it is under way) and prints each write the store acknowledged, one per line, until it is killed.
+ * The writer {@link CrashRecoveryTest} kills: opens the store and writes at up to {@value
+ * #WRITES_PER_SECOND} writes a second (creating the ready file once it is under way), so that ten
+ * rounds fit the test store's capacity however fast the machine is, and prints each write the store acknowledged, one per line, until it is killed.
  * Arguments: store URI, first write number, ready file.
  *
  * <pre>
@@ -43,6 +44,9 @@ public final class CrashWriter {
         return Attributes.empty().with("n", n).with("blob", content(n));
     }
 
+    /** The pace: ten rounds of at most 1.5 s stay well within the store's 150,000 sessions and 100,000 messages. */
+    static final int WRITES_PER_SECOND = 4_000;
+
     public static void main(String[] args) throws Exception {
         String uri = args[0];
         long n = Long.parseLong(args[1]);
@@ -57,8 +61,16 @@ public final class CrashWriter {
             streams.open("s-" + stream, Attributes.empty(), TTL);
             long seq = 0;
             boolean ready = false;
+            long started = System.nanoTime();
+            long written = 0;
             while (true) {
                 n++;
+                written++;
+                long due = started + written * 1_000_000_000L / WRITES_PER_SECOND;
+                long early = due - System.nanoTime();
+                if (early > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(early);
+                }
                 int kind = random.nextInt(10);
                 if (kind < 4) {
                     sessions.put("c-" + n, attributes(n), TTL);
