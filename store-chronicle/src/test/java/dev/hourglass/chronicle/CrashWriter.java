@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 /**
  * The writer {@link CrashRecoveryTest} kills: opens the store and writes at up to {@value
  * #WRITES_PER_SECOND} writes a second (creating the ready file once it is under way), so that ten
- * rounds fit the test store's capacity however fast the machine is, and prints each write the store acknowledged, one per line, until it is killed.
+ * rounds fit the test store's capacity however fast the machine is, and prints each write the
+ * store acknowledged, one per line, until it is killed.
  * Arguments: store URI, first write number, ready file.
  *
  * <pre>
