@@ -54,6 +54,9 @@ final class ExpiryLog {
 
     private final Path dir;
     private final ConcurrentHashMap<Long, Bucket> open = new ConcurrentHashMap<>();
+    /** Due time asked -> the later due time whose file last had room, in this process. */
+    private final ConcurrentHashMap<Long, Long> spill = new ConcurrentHashMap<>();
+
     private volatile LongConsumer onLoss = now -> {};
 
     /** Handles one due record; returns whether it removed an entry. */
@@ -73,9 +76,16 @@ final class ExpiryLog {
         return due > now ? due : (Math.floorDiv(now, GRID) + 1) * GRID;
     }
 
-    /** Files {@code id} to be looked at around {@code expiresAt}; returns the due time used. */
+    /**
+     * Files {@code id} to be looked at around {@code expiresAt}; returns the due time used. A full
+     * file sends the record to the next due time; where this process last found room for a due time
+     * is remembered, so that many entries of one due time (a million per file) do not walk, and
+     * reopen, every full file before it on each write.
+     */
     long add(byte type, String id, int idBytes, long expiresAt, long now) {
-        long due = dueTime(expiresAt, now);
+        long asked = dueTime(expiresAt, now);
+        Long hint = spill.get(asked);
+        long due = hint == null ? asked : hint;
         int size = (4 + idBytes + 3) & ~3;
         while (true) {
             Bucket b = bucket(due, true);
@@ -83,6 +93,12 @@ final class ExpiryLog {
             if (pos >= 0) {
                 Utf8.write(b.bytes, pos + 4, id);
                 b.bytes.writeOrderedInt(pos, (type << 16) | idBytes);
+                if (due != asked && (hint == null || hint != due)) {
+                    if (spill.size() > 512) {
+                        spill.clear();
+                    }
+                    spill.put(asked, due);
+                }
                 return due;
             }
             open.remove(due, b);
