@@ -179,7 +179,8 @@ public final class Capacity {
         return redis(c -> {
             for (String line : c.sync().info("memory").split("\\r?\\n")) {
                 if (line.startsWith("used_memory:")) {
-                    return Long.parseLong(line.substring("used_memory:".length()).trim());
+                    return Long.parseLong(
+                            line.substring("used_memory:".length()).trim());
                 }
             }
             throw new IllegalStateException("INFO memory has no used_memory");

@@ -115,8 +115,7 @@ public final class Report {
         String md = r.markdown(
                 j.startsWith(m) ? m.relativize(j).toString() : j.getFileName().toString(), command, chartFiles);
         // Pages of their own runs or of reading this one, kept beside the generated part.
-        for (String page :
-                List.of("http-load.md", "limiters.md", "near-cache.md", "spring-session.md", "streams.md")) {
+        for (String page : List.of("http-load.md", "limiters.md", "near-cache.md", "spring-session.md", "streams.md")) {
             Path p = module.resolve(page);
             if (Files.isRegularFile(p)) {
                 md = md + "\n" + Files.readString(p, StandardCharsets.UTF_8);
