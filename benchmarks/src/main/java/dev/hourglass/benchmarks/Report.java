@@ -631,7 +631,7 @@ public final class Report {
                     }
                 }
                 for (Subject s : subjects) {
-                    if (s.equals(hg)) {
+                    if (s.equals(hg) || compared.isEmpty()) {
                         continue;
                     }
                     List<Double> ys = new ArrayList<>();
@@ -642,9 +642,11 @@ public final class Report {
                     }
                     ratios.addSeries("Hourglass / " + label(s), compared, ys);
                 }
-                BitmapEncoder.saveBitmap(
-                        ratios, dir.resolve(engine + "-ratios.png").toString(), BitmapEncoder.BitmapFormat.PNG);
-                files.add("charts/" + engine + "-ratios.png");
+                if (!compared.isEmpty()) {
+                    BitmapEncoder.saveBitmap(
+                            ratios, dir.resolve(engine + "-ratios.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+                    files.add("charts/" + engine + "-ratios.png");
+                }
             }
             files.add("charts/" + engine + ".png");
         }
