@@ -278,22 +278,33 @@ final class JdbcStreams implements StreamBackend {
         return db.inTransaction("next", id, c -> claim(c, id, reader, now));
     }
 
-    private Poll claim(Connection c, String id, String reader, long now) throws SQLException {
-        StreamStatus status;
-        String reason;
-        long count;
-        try (PreparedStatement ps = c.prepareStatement(d.readLock)) {
+    /** A live stream's status, failure reason and message count. */
+    private record StreamRow(StreamStatus status, String reason, long count) {}
+
+    /**
+     * The stream row as {@code sql} reads it ({@code readLock}, which also takes the shared lock, or
+     * {@code readStatus}); null when the stream does not exist or has expired.
+     */
+    private StreamRow streamRow(Connection c, String sql, String id, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             d.bindId(ps, 1, id);
             ps.setLong(2, now);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                status = JdbcCodec.status(rs.getInt(1), id);
-                reason = rs.getString(2);
-                count = rs.getLong(3);
+                return rs.next()
+                        ? new StreamRow(JdbcCodec.status(rs.getInt(1), id), rs.getString(2), rs.getLong(3))
+                        : null;
             }
         }
+    }
+
+    private Poll claim(Connection c, String id, String reader, long now) throws SQLException {
+        StreamRow stream = streamRow(c, d.readLock, id, now);
+        if (stream == null) {
+            return null;
+        }
+        StreamStatus status = stream.status();
+        String reason = stream.reason();
+        long count = stream.count();
         if (count == 0) {
             return Poll.of(null, status, reason);
         }
@@ -347,21 +358,13 @@ final class JdbcStreams implements StreamBackend {
     @Override
     public Poll take(String id, String reader, long leaseUntil, long now) {
         return db.inTransaction("take", id, c -> {
-            StreamStatus status;
-            String reason;
-            long count;
-            try (PreparedStatement ps = c.prepareStatement(d.readLock)) {
-                d.bindId(ps, 1, id);
-                ps.setLong(2, now);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    status = JdbcCodec.status(rs.getInt(1), id);
-                    reason = rs.getString(2);
-                    count = rs.getLong(3);
-                }
+            StreamRow stream = streamRow(c, d.readLock, id, now);
+            if (stream == null) {
+                return null;
             }
+            StreamStatus status = stream.status();
+            String reason = stream.reason();
+            long count = stream.count();
             if (count == 0) {
                 return Poll.of(null, status, reason);
             }
@@ -465,21 +468,13 @@ final class JdbcStreams implements StreamBackend {
     @Override
     public Batch read(String id, long after, int limit, long now) {
         return db.call("read", id, c -> {
-            StreamStatus status;
-            String reason;
-            long count;
-            try (PreparedStatement ps = c.prepareStatement(readStatus)) {
-                d.bindId(ps, 1, id);
-                ps.setLong(2, now);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    status = JdbcCodec.status(rs.getInt(1), id);
-                    reason = rs.getString(2);
-                    count = rs.getLong(3);
-                }
+            StreamRow stream = streamRow(c, readStatus, id, now);
+            if (stream == null) {
+                return null;
             }
+            StreamStatus status = stream.status();
+            String reason = stream.reason();
+            long count = stream.count();
             List<Message> out = new ArrayList<>();
             if (after < count) {
                 try (PreparedStatement ps = c.prepareStatement(readMessages)) {

@@ -273,6 +273,19 @@ final class NearCacheSessions implements SessionBackend, SessionChangeFeed.Liste
 
     // ------------------------------------------------------------------ writes
 
+    /** A write of one session through to the store, then its entry dropped or refilled (see {@link #wrote}). */
+    private Session written(String id, long now, java.util.function.Supplier<Session> write) {
+        long startNanos = System.nanoTime();
+        long began = begin(id);
+        Session s = null;
+        try {
+            s = write.get();
+            return s;
+        } finally {
+            wrote(id, s, began, startNanos, now);
+        }
+    }
+
     @Override
     public void putAll(Map<String, Attributes> sessions, long now, long expiresAt) {
         try {
@@ -286,41 +299,17 @@ final class NearCacheSessions implements SessionBackend, SessionChangeFeed.Liste
 
     @Override
     public Session put(String id, Attributes attributes, long now, long expiresAt) {
-        long startNanos = System.nanoTime();
-        long began = begin(id);
-        Session s = null;
-        try {
-            s = store.put(id, attributes, now, expiresAt);
-            return s;
-        } finally {
-            wrote(id, s, began, startNanos, now);
-        }
+        return written(id, now, () -> store.put(id, attributes, now, expiresAt));
     }
 
     @Override
     public Session createIfAbsent(String id, Attributes attributes, long now, long expiresAt) {
-        long startNanos = System.nanoTime();
-        long began = begin(id);
-        Session s = null;
-        try {
-            s = store.createIfAbsent(id, attributes, now, expiresAt);
-            return s;
-        } finally {
-            wrote(id, s, began, startNanos, now);
-        }
+        return written(id, now, () -> store.createIfAbsent(id, attributes, now, expiresAt));
     }
 
     @Override
     public Session merge(String id, Attributes set, Set<String> remove, long now) {
-        long startNanos = System.nanoTime();
-        long began = begin(id);
-        Session s = null;
-        try {
-            s = store.merge(id, set, remove, now);
-            return s;
-        } finally {
-            wrote(id, s, began, startNanos, now);
-        }
+        return written(id, now, () -> store.merge(id, set, remove, now));
     }
 
     @Override
@@ -355,15 +344,7 @@ final class NearCacheSessions implements SessionBackend, SessionChangeFeed.Liste
 
     @Override
     public Session getAndTouch(String id, long now, long expiresAt) {
-        long startNanos = System.nanoTime();
-        long began = begin(id);
-        Session s = null;
-        try {
-            s = store.getAndTouch(id, now, expiresAt);
-            return s;
-        } finally {
-            wrote(id, s, began, startNanos, now);
-        }
+        return written(id, now, () -> store.getAndTouch(id, now, expiresAt));
     }
 
     @Override
@@ -377,14 +358,6 @@ final class NearCacheSessions implements SessionBackend, SessionChangeFeed.Liste
 
     @Override
     public Session compareAndSet(String id, long expectedVersion, Attributes attributes, long now) {
-        long startNanos = System.nanoTime();
-        long began = begin(id);
-        Session s = null;
-        try {
-            s = store.compareAndSet(id, expectedVersion, attributes, now);
-            return s;
-        } finally {
-            wrote(id, s, began, startNanos, now);
-        }
+        return written(id, now, () -> store.compareAndSet(id, expectedVersion, attributes, now));
     }
 }
