@@ -106,6 +106,27 @@ public final class LimiterStates {
                 quotaState(end, count), end, admitted || state == null, quotaAnswer(q, admitted, count, end, now));
     }
 
+    /**
+     * Milliseconds from {@code now} to {@code at}, 0 when it is past; saturating, since stored times
+     * come from storage and may be anything a damaged or hostile state holds.
+     */
+    static long until(long at, long now) {
+        long d = at - now;
+        if (((at ^ now) & (at ^ d)) < 0) {
+            return at > now ? Long.MAX_VALUE : 0;
+        }
+        return Math.max(0, d);
+    }
+
+    /** {@code a + b}, saturating at the ends of the long range. */
+    static long plus(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return a > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
+        return r;
+    }
+
     /** A quota's stored bytes: its kind, the window's end and the count taken in it. */
     public static byte[] quotaState(long end, long count) {
         return ByteBuffer.allocate(QUOTA_BYTES)
@@ -130,7 +151,7 @@ public final class LimiterStates {
 
     /** The answer of a quota from its window's end and its count after the decision. */
     public static RateDecision quotaAnswer(Quota q, boolean admitted, long count, long end, long now) {
-        Duration reset = Duration.ofMillis(Math.max(0, end - now));
+        Duration reset = Duration.ofMillis(until(end, now));
         return new RateDecision(
                 admitted, q.limit(), Math.max(0, q.limit() - count), admitted ? Duration.ZERO : reset, reset);
     }
@@ -159,7 +180,8 @@ public final class LimiterStates {
             for (int i = 0; i < stored; i++) {
                 long t = b.getLong();
                 long c = b.getLong();
-                if (t < previous || c <= 0) {
+                // no window admits more than MAX_EXACT_LIMIT, so a larger count is damage (and could overflow the sum)
+                if (t < previous || c <= 0 || c > SlidingWindow.MAX_EXACT_LIMIT) {
                     throw corrupt(key, "has window entries out of order or with a count of " + c);
                 }
                 previous = t;
@@ -197,14 +219,14 @@ public final class LimiterStates {
             for (int i = 0; i < k; i++) {
                 freed += counts[i];
                 if (freed >= need) {
-                    retry = Duration.ofMillis(Math.max(1, times[i] + span - now));
+                    retry = Duration.ofMillis(Math.max(1, until(plus(times[i], span), now)));
                     break;
                 }
             }
         }
-        long end = k == 0 ? now : times[k - 1] + span;
+        long end = k == 0 ? now : plus(times[k - 1], span);
         RateDecision d = new RateDecision(
-                admitted, w.limit(), Math.max(0, w.limit() - sum), retry, Duration.ofMillis(Math.max(0, end - now)));
+                admitted, w.limit(), Math.max(0, w.limit() - sum), retry, Duration.ofMillis(until(end, now)));
         if (k == 0) {
             return new LimiterCells.Update<>(null, 0, state != null, d);
         }
@@ -238,7 +260,7 @@ public final class LimiterStates {
                 previous = c;
             }
         }
-        boolean admitted = weighted(previous, span, Math.max(0, now - start)) + current + n <= w.limit();
+        boolean admitted = weighted(previous, span, until(now, start)) + current + n <= w.limit();
         if (admitted) {
             current += n;
         }
@@ -265,7 +287,7 @@ public final class LimiterStates {
     public static RateDecision approximateAnswer(
             SlidingWindow w, boolean admitted, long start, long previous, long current, long n, long now) {
         long span = w.window().toMillis();
-        long elapsed = Math.max(0, now - start);
+        long elapsed = until(now, start);
         long weighted = weighted(previous, span, elapsed);
         Duration retry = Duration.ZERO;
         if (!admitted && current + n <= w.limit()) {
@@ -273,11 +295,11 @@ public final class LimiterStates {
             retry = Duration.ofMillis(Math.max(1, (long) Math.ceil(at) - elapsed));
         } else if (!admitted) {
             double at = Math.max(0, span - (double) (w.limit() - n) * span / current);
-            retry = Duration.ofMillis(Math.max(1, start + span - now + (long) Math.ceil(at)));
+            retry = Duration.ofMillis(Math.max(1, until(plus(plus(start, span), (long) Math.ceil(at)), now)));
         }
         long left = Math.max(0, w.limit() - weighted - current);
-        long end = current > 0 ? start + 2 * span : previous > 0 ? start + span : now;
-        return new RateDecision(admitted, w.limit(), left, retry, Duration.ofMillis(Math.max(0, end - now)));
+        long end = current > 0 ? plus(start, 2 * span) : previous > 0 ? plus(start, span) : now;
+        return new RateDecision(admitted, w.limit(), left, retry, Duration.ofMillis(until(end, now)));
     }
 
     /** The previous window's count weighed by its overlap with the sliding window, rounded down. */
@@ -301,7 +323,7 @@ public final class LimiterStates {
             if (credit > full) {
                 credit = full;
             }
-            long elapsed = Math.max(0, now - last);
+            long elapsed = until(now, last);
             if (elapsed >= ceilDiv(full - credit, rate)) {
                 credit = full;
             } else {
@@ -323,7 +345,7 @@ public final class LimiterStates {
                 .putLong(credit)
                 .putLong(last)
                 .array();
-        return new LimiterCells.Update<>(next, last + ceilDiv(full - credit, rate), true, d);
+        return new LimiterCells.Update<>(next, plus(last, ceilDiv(full - credit, rate)), true, d);
     }
 
     /**
@@ -334,9 +356,9 @@ public final class LimiterStates {
     public static RateDecision bucketAnswer(TokenBucket t, boolean admitted, long credit, long last, long n, long now) {
         long period = t.refillPeriod().toMillis();
         long rate = t.refillTokens();
-        long lead = Math.max(0, last - now);
-        Duration retry = admitted ? Duration.ZERO : Duration.ofMillis(lead + ceilDiv(n * period - credit, rate));
-        long toFull = credit >= t.capacity() * period ? 0 : lead + ceilDiv(t.capacity() * period - credit, rate);
+        long lead = until(last, now);
+        Duration retry = admitted ? Duration.ZERO : Duration.ofMillis(plus(lead, ceilDiv(n * period - credit, rate)));
+        long toFull = credit >= t.capacity() * period ? 0 : plus(lead, ceilDiv(t.capacity() * period - credit, rate));
         return new RateDecision(admitted, t.capacity(), credit / period, retry, Duration.ofMillis(toFull));
     }
 
@@ -349,7 +371,7 @@ public final class LimiterStates {
             earliest = Math.min(earliest, l.ends[i]);
         }
         if (l.count >= p.max()) {
-            Duration retry = Duration.ofMillis(Math.max(1, earliest - now));
+            Duration retry = Duration.ofMillis(Math.max(1, until(earliest, now)));
             return l.store(l.dropped, new PermitDecision(Optional.empty(), p.max(), 0, retry));
         }
         l.ids[l.count] = permitId.getBytes(StandardCharsets.UTF_8);

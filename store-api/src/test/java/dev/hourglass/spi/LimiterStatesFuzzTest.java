@@ -46,10 +46,27 @@ class LimiterStatesFuzzTest {
                 long n = data.consumeLong(1, spec.limit());
                 LimiterCells.Update<RateDecision> d = LimiterStates.take("k", spec, state, n, now);
                 RateDecision r = d.result();
-                assertThat(r.remaining()).isBetween(0L, spec.limit());
-                assertThat(r.retryAfter().isNegative()).isFalse();
-                assertThat(r.resetAfter().isNegative()).isFalse();
-                assertThat(r.admitted() == r.retryAfter().isZero()).isTrue();
+                assertThat(r.remaining())
+                        .as(
+                                "remaining of %s over %s",
+                                spec,
+                                state == null
+                                        ? "no state"
+                                        : java.util.HexFormat.of().formatHex(state))
+                        .isBetween(0L, spec.limit());
+                String what = r + " of " + spec + " over "
+                        + (state == null ? "no state" : java.util.HexFormat.of().formatHex(state));
+                assertThat(r.retryAfter().isNegative()).as("retry: %s", what).isFalse();
+                assertThat(r.resetAfter().isNegative()).as("reset: %s", what).isFalse();
+                assertThat(r.admitted() == r.retryAfter().isZero())
+                        .as(
+                                "admitted exactly when no retry: %s of %s over %s",
+                                r,
+                                spec,
+                                state == null
+                                        ? "no state"
+                                        : java.util.HexFormat.of().formatHex(state))
+                        .isTrue();
                 u = d;
             } else {
                 String id = "permit-" + data.consumeInt(0, 3);
