@@ -361,26 +361,8 @@ public final class Attributes {
      *                                  unpaired surrogate
      */
     public Attributes with(String name, long value) {
-        return with(name, Long.toString(value).getBytes(StandardCharsets.US_ASCII), JSON_BYTES);
+        return with(name, Long.toString(value).getBytes(StandardCharsets.US_ASCII), Codecs.jsonText());
     }
-
-    /** Bytes already in JSON form, checked by {@link #encode}. */
-    private static final Codec<byte[]> JSON_BYTES = new Codec<>() {
-        @Override
-        public byte[] encode(byte[] value) {
-            return value;
-        }
-
-        @Override
-        public byte[] decode(byte[] bytes) {
-            return bytes;
-        }
-
-        @Override
-        public AttributeType type() {
-            return AttributeType.JSON;
-        }
-    };
 
     /**
      * A copy with {@code name} set to {@code value} as {@link AttributeType#JSON} (Jackson must be on the

@@ -18,6 +18,23 @@ public final class Codecs {
         }
     };
 
+    private static final Codec<byte[]> JSON_TEXT = new Codec<>() {
+        @Override
+        public byte[] encode(byte[] value) {
+            return value.clone();
+        }
+
+        @Override
+        public byte[] decode(byte[] bytes) {
+            return bytes.clone();
+        }
+
+        @Override
+        public AttributeType type() {
+            return AttributeType.JSON;
+        }
+    };
+
     private static final Codec<String> UTF8 = new Codec<>() {
         @Override
         public byte[] encode(String value) {
@@ -49,6 +66,14 @@ public final class Codecs {
     /** Bytes as they are (copied both ways). */
     public static Codec<byte[]> bytes() {
         return BYTES;
+    }
+
+    /**
+     * Bytes that are JSON text already (one JSON value in UTF-8), stored as {@link AttributeType#JSON}
+     * and copied both ways; a write checks that they are exactly one JSON value.
+     */
+    public static Codec<byte[]> jsonText() {
+        return JSON_TEXT;
     }
 
     /**

@@ -98,13 +98,7 @@ public final class Hourglass {
         }
         String trimmed = uri.trim();
         Map<String, StoreProvider> providers = providers();
-        String scheme = null;
-        for (String s : providers.keySet()) {
-            if (trimmed.regionMatches(true, 0, s + ":", 0, s.length() + 1)
-                    && (scheme == null || s.length() > scheme.length())) {
-                scheme = s;
-            }
-        }
+        String scheme = longestScheme(trimmed, providers.keySet());
         if (scheme == null) {
             throw new IllegalArgumentException(unknownScheme(trimmed, providers));
         }
@@ -135,18 +129,24 @@ public final class Hourglass {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null; use StoreOptions.defaults()");
         }
-        String scheme = null;
-        for (String s : provider.schemes()) {
-            if (uri.regionMatches(true, 0, s + ":", 0, s.length() + 1)
-                    && (scheme == null || s.length() > scheme.length())) {
-                scheme = s;
-            }
-        }
+        String scheme = longestScheme(uri, provider.schemes());
         if (scheme == null) {
             throw new IllegalArgumentException("uri must start with one of the provider's schemes "
                     + new TreeSet<>(provider.schemes()) + ", was '" + StoreConfig.redact(uri) + "'");
         }
         return new DefaultStore(provider, scheme + uri.substring(scheme.length()), scheme, options);
+    }
+
+    /** The longest of {@code schemes} that starts {@code uri} followed by {@code :}, ignoring case; null if none. */
+    private static String longestScheme(String uri, Iterable<String> schemes) {
+        String scheme = null;
+        for (String s : schemes) {
+            if (uri.regionMatches(true, 0, s + ":", 0, s.length() + 1)
+                    && (scheme == null || s.length() > scheme.length())) {
+                scheme = s;
+            }
+        }
+        return scheme;
     }
 
     /**

@@ -16,6 +16,24 @@ class AttributesTest {
     record Score(String dimension, int points, List<String> notes) {}
 
     @Test
+    void jsonTextIsStoredAsJsonCopiedAndChecked() {
+        byte[] json = "{\"a\": 1.50}".getBytes(StandardCharsets.UTF_8);
+        Attributes a = Attributes.empty().with("j", json, Codecs.jsonText());
+        json[0] = ' ';
+        assertThat(a.type("j")).isEqualTo(AttributeType.JSON);
+        byte[] read = a.get("j", Codecs.jsonText());
+        assertThat(new String(read, StandardCharsets.UTF_8)).isEqualTo("{\"a\": 1.50}");
+        read[0] = 'x';
+        assertThat(a.getJson("j", Map.class)).isNotNull();
+        assertThat(new String(a.get("j", Codecs.jsonText()), StandardCharsets.UTF_8))
+                .startsWith("{");
+        assertThatThrownBy(() ->
+                        Attributes.empty().with("j", "{\"a\":".getBytes(StandardCharsets.UTF_8), Codecs.jsonText()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("j");
+    }
+
+    @Test
     void jsonValuesRoundTripMapsNumbersAndRecords() {
         Attributes a = Attributes.json(Map.of(
                 "jobTitle",

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hourglass.AttributeType;
 import dev.hourglass.Attributes;
-import dev.hourglass.Codec;
+import dev.hourglass.Codecs;
 import dev.hourglass.Merge;
 import dev.hourglass.spi.JsonSyntax;
 import java.io.ByteArrayOutputStream;
@@ -141,26 +141,8 @@ final class Json {
      * sent ({@code 1.50} stays {@code 1.50}).
      */
     private static Attributes with(Attributes a, String name, JsonNode value) {
-        return value.isTextual() ? a.with(name, value.textValue()) : a.with(name, bytes(value), JSON_TEXT);
+        return value.isTextual() ? a.with(name, value.textValue()) : a.with(name, bytes(value), Codecs.jsonText());
     }
-
-    /** Bytes that are JSON already, stored as {@link AttributeType#JSON} (the store checks them). */
-    private static final Codec<byte[]> JSON_TEXT = new Codec<>() {
-        @Override
-        public byte[] encode(byte[] value) {
-            return value;
-        }
-
-        @Override
-        public byte[] decode(byte[] bytes) {
-            return bytes;
-        }
-
-        @Override
-        public AttributeType type() {
-            return AttributeType.JSON;
-        }
-    };
 
     /** A JSON merge patch of top-level fields as one change: null removes a field, any other value sets it. */
     static Merge patch(ObjectNode patch) {
