@@ -297,7 +297,8 @@ public final class LimiterStates {
             double at = Math.max(0, span - (double) (w.limit() - n) * span / current);
             retry = Duration.ofMillis(Math.max(1, until(plus(plus(start, span), (long) Math.ceil(at)), now)));
         }
-        long left = Math.max(0, w.limit() - weighted - current);
+        long used = plus(weighted, current);
+        long left = used >= w.limit() ? 0 : w.limit() - used;
         long end = current > 0 ? plus(start, 2 * span) : previous > 0 ? plus(start, span) : now;
         return new RateDecision(admitted, w.limit(), left, retry, Duration.ofMillis(until(end, now)));
     }
