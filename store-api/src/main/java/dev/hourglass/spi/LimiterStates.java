@@ -98,7 +98,7 @@ public final class LimiterStates {
                 count = 0;
             }
         }
-        boolean admitted = count + n <= q.limit();
+        boolean admitted = plus(count, n) <= q.limit();
         if (admitted) {
             count += n;
         }
@@ -260,7 +260,7 @@ public final class LimiterStates {
                 previous = c;
             }
         }
-        boolean admitted = weighted(previous, span, until(now, start)) + current + n <= w.limit();
+        boolean admitted = plus(plus(weighted(previous, span, until(now, start)), current), n) <= w.limit();
         if (admitted) {
             current += n;
         }
@@ -290,7 +290,7 @@ public final class LimiterStates {
         long elapsed = until(now, start);
         long weighted = weighted(previous, span, elapsed);
         Duration retry = Duration.ZERO;
-        if (!admitted && current + n <= w.limit()) {
+        if (!admitted && plus(current, n) <= w.limit()) {
             double at = span - (double) (w.limit() - current - n) * span / previous;
             retry = Duration.ofMillis(Math.max(1, (long) Math.ceil(at) - elapsed));
         } else if (!admitted) {
