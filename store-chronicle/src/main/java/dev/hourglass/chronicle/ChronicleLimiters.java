@@ -60,19 +60,15 @@ final class ChronicleLimiters implements LimiterCells {
 
     /** The limiter map holds as many keys as the store holds sessions. */
     static ChronicleMapBuilder<String, byte[]> builder(Layout l) {
-        int entryBytes = AVERAGE_VALUE_BYTES + AVERAGE_KEY_BYTES + 16;
-        long perSegment = Math.max(1024, 8L * (MAX_VALUE_BYTES + 512) / entryBytes);
-        long entries = Math.max(l.maxSessions() + l.maxSessions() / 4 + 64, perSegment);
-        long segments = Math.max(1, Math.min(4096, Long.highestOneBit(entries / perSegment)));
-        return ChronicleMapBuilder.of(String.class, byte[].class)
-                .name("hourglass-limiters")
-                .averageKeySize(AVERAGE_KEY_BYTES)
-                .averageValueSize(AVERAGE_VALUE_BYTES)
-                .entries(entries)
-                .actualSegments((int) segments)
-                .maxBloatFactor(1.5)
-                .checksumEntries(true)
-                .skipCloseOnExitHook(true);
+        return Maps.sized(
+                        ChronicleMapBuilder.of(String.class, byte[].class)
+                                .name("hourglass-limiters")
+                                .averageKeySize(AVERAGE_KEY_BYTES)
+                                .averageValueSize(AVERAGE_VALUE_BYTES),
+                        l.maxSessions(),
+                        AVERAGE_VALUE_BYTES,
+                        MAX_VALUE_BYTES)
+                .checksumEntries(true);
     }
 
     @Override
