@@ -20,6 +20,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>quick: one fork, one 1 s warm-up and two 500 ms measurements per benchmark (the whole set,
  * about 140 benchmarks, in under 15 minutes on an idle 2-core machine). full: two forks, three 1 s
  * warm-ups and five 2 s measurements each (about 75 minutes).
+ *
+ * <p>{@link StoreSizeBench} (10M-session stores) runs only when a regex names it. Its Chronicle
+ * stores live in a directory of the run, kept across forks and deleted when the run ends.
  */
 public final class Launcher {
 
@@ -59,6 +62,8 @@ public final class Launcher {
         System.out.println("# starting private Redis, MariaDB and PostgreSQL on loopback...");
         // The forks get these and, from each benchmark's @Fork, the Chronicle options and heap size.
         List<String> serverProperties = Servers.startAll();
+        Path storeSizeDir = Subjects.tempDir("hourglass-bench-size");
+        serverProperties.add("-D" + StoreSizeBench.DIR + "=" + storeSizeDir);
         System.out.printf(
                 "# servers up in %.1f s: %s, %s, %s%n",
                 (System.nanoTime() - t0) / 1e9,
@@ -75,6 +80,7 @@ public final class Launcher {
                     .shouldFailOnError(false);
             if (includes.isEmpty()) {
                 options.include(Launcher.class.getPackageName() + ".*Bench");
+                options.exclude(StoreSizeBench.class.getSimpleName());
             } else {
                 includes.forEach(options::include);
             }
@@ -98,6 +104,7 @@ public final class Launcher {
             new Runner(options.build()).run();
         } finally {
             Servers.stopOwned();
+            Subjects.deleteTree(storeSizeDir);
         }
         System.out.printf(
                 "# %s profile done in %.1f min; JMH results in %s%n", args[0], (System.nanoTime() - t0) / 60e9, result);
