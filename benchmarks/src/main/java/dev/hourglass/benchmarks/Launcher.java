@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -23,10 +25,44 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>{@link StoreSizeBench} (10M-session stores) runs only when a regex names it. Its Chronicle
  * stores live in a directory of the run, kept across forks and deleted when the run ends.
+ *
+ * <p>Environment: {@code BENCH_THREADS=n} runs every benchmark method on n threads;
+ * {@code BENCH_MEASURE=s} makes a full run's measurement iterations s seconds long (default 2);
+ * {@code BENCH_PARAMS="name=v1,v2 ..."} sets benchmark parameters, replacing the launcher's
+ * {@code backend} and {@code store} lists or a class's own values (for example
+ * {@code backend=redis,mariadb,postgresql} or {@code sessions=10000}).
  */
 public final class Launcher {
 
     private Launcher() {}
+
+    /** {@code BENCH_PARAMS}: whitespace-separated {@code name=v1,v2} items, in their order. */
+    static Map<String, List<String>> params(String spec) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        if (spec == null || spec.isBlank()) {
+            return params;
+        }
+        for (String item : spec.trim().split("\\s+")) {
+            int eq = item.indexOf('=');
+            if (eq < 1 || eq == item.length() - 1) {
+                throw new IllegalArgumentException("BENCH_PARAMS items are name=v1,v2; was '" + item + "'");
+            }
+            params.put(item.substring(0, eq), List.of(item.substring(eq + 1).split(",")));
+        }
+        return params;
+    }
+
+    /** {@code BENCH_MEASURE}: seconds per measurement iteration of a full run, 2 when unset. */
+    static long measureMillis(String seconds) {
+        if (seconds == null || seconds.isBlank()) {
+            return 2_000;
+        }
+        double s = Double.parseDouble(seconds.trim());
+        if (!(s >= 0.1 && s <= 600)) {
+            throw new IllegalArgumentException("BENCH_MEASURE must be 0.1 to 600 seconds, was " + seconds);
+        }
+        return Math.round(s * 1000);
+    }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || !(args[0].equals("quick") || args[0].equals("full"))) {
@@ -71,13 +107,17 @@ public final class Launcher {
                 System.getProperty(Servers.MARIADB),
                 System.getProperty(Servers.POSTGRESQL));
         try {
+            Map<String, List<String>> params = new LinkedHashMap<>();
+            params.put("backend", backends);
+            params.put("store", sweepable);
+            params.putAll(params(System.getenv("BENCH_PARAMS")));
             ChainedOptionsBuilder options = new OptionsBuilder()
                     .jvmArgs(serverProperties.toArray(String[]::new))
-                    .param("backend", backends.toArray(String[]::new))
-                    .param("store", sweepable.toArray(String[]::new))
                     .result(result.toString())
                     .resultFormat(ResultFormatType.JSON)
                     .shouldFailOnError(false);
+            params.forEach((name, values) -> options.param(name, values.toArray(String[]::new)));
+            System.out.println("# parameters set for every benchmark that has them: " + params);
             if (includes.isEmpty()) {
                 options.include(Launcher.class.getPackageName() + ".*Bench");
                 options.exclude(StoreSizeBench.class.getSimpleName());
@@ -95,7 +135,7 @@ public final class Launcher {
                         .warmupIterations(3)
                         .warmupTime(TimeValue.seconds(1))
                         .measurementIterations(5)
-                        .measurementTime(TimeValue.seconds(2));
+                        .measurementTime(TimeValue.milliseconds(measureMillis(System.getenv("BENCH_MEASURE"))));
             }
             String threads = System.getenv("BENCH_THREADS");
             if (threads != null && !threads.isBlank()) {
