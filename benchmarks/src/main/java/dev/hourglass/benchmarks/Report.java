@@ -562,12 +562,16 @@ public final class Report {
         int largest = all.last();
         md.append("| engine | workload |");
         all.forEach(n -> md.append(String.format(Locale.ROOT, " ops/s at %,d |", n)));
-        md.append(' ')
-                .append(count(largest))
-                .append(" / ")
-                .append(count(smallest))
-                .append(" |\n|---|---|");
-        md.append("---:|".repeat(all.size() + 1)).append('\n');
+        boolean ratio = all.size() > 1;
+        if (ratio) {
+            md.append(' ')
+                    .append(count(largest))
+                    .append(" / ")
+                    .append(count(smallest))
+                    .append(" |");
+        }
+        md.append("\n|---|---|");
+        md.append("---:|".repeat(all.size() + (ratio ? 1 : 0))).append('\n');
         for (String engine : ENGINES) {
             Map<String, TreeMap<Integer, Score>> workloads = sizes.get(engine);
             if (workloads == null) {
@@ -581,12 +585,12 @@ public final class Report {
                 }
                 Score small = bySize.get(smallest);
                 Score large = bySize.get(largest);
-                md.append(' ')
-                        .append(
-                                small == null || large == null || all.size() < 2
-                                        ? "n/a"
-                                        : ratio(large.value() / small.value()))
-                        .append(" |\n");
+                if (ratio) {
+                    md.append(' ')
+                            .append(small == null || large == null ? "n/a" : ratio(large.value() / small.value()))
+                            .append(" |");
+                }
+                md.append('\n');
             });
         }
         md.append('\n');
