@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Timeout;
 
 /**
  * Whether the size of a store changes what one operation costs: get and put on a Chronicle and a
@@ -47,10 +48,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * power of ten), on the launcher's private server: the population stays there until the run ends
  * and the server, which keeps nothing on disk, is stopped. Sessions are off-heap (Chronicle) or
  * remote (Redis); the fill reports the heap in use after it.
+ *
+ * <p>JMH counts the trial setup, and so the fill, in the first iteration's timeout: 30 minutes here
+ * instead of 10, so that a 10M Redis fill on a loaded machine is not cut short.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
+@Timeout(time = 30, timeUnit = TimeUnit.MINUTES)
 @Fork(
         value = 1,
         jvmArgsAppend = {
