@@ -24,7 +24,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * warm-ups and five 2 s measurements each (about 75 minutes).
  *
  * <p>{@link StoreSizeBench} (10M-session stores) runs only when a regex names it. Its Chronicle
- * stores live in a directory of the run, kept across forks and deleted when the run ends.
+ * stores live in a directory of the run, kept across forks and deleted when the launcher exits.
  *
  * <p>Environment: {@code BENCH_THREADS=n} runs every benchmark method on n threads;
  * {@code BENCH_MEASURE=s} makes a full run's measurement iterations s seconds long (default 2);
@@ -100,6 +100,8 @@ public final class Launcher {
         List<String> serverProperties = Servers.startAll();
         Path storeSizeDir = Subjects.tempDir("hourglass-bench-size");
         serverProperties.add("-D" + StoreSizeBench.DIR + "=" + storeSizeDir);
+        // At exit, also when the run is interrupted: a 10M-session store takes gigabytes.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Subjects.deleteTree(storeSizeDir), "bench-size-dir"));
         System.out.printf(
                 "# servers up in %.1f s: %s, %s, %s%n",
                 (System.nanoTime() - t0) / 1e9,
@@ -144,7 +146,6 @@ public final class Launcher {
             new Runner(options.build()).run();
         } finally {
             Servers.stopOwned();
-            Subjects.deleteTree(storeSizeDir);
         }
         System.out.printf(
                 "# %s profile done in %.1f min; JMH results in %s%n", args[0], (System.nanoTime() - t0) / 60e9, result);
