@@ -45,6 +45,9 @@ import org.redisson.config.Config;
         })
 public class RedissonBench {
 
+    /** Connections in Redisson's pool (its own default is 64): a command holds one until its reply. */
+    static final int POOL_SIZE = 4;
+
     private RedissonClient client;
     private RMapCache<String, byte[]> map;
 
@@ -54,7 +57,7 @@ public class RedissonBench {
         config.useSingleServer()
                 .setAddress(Servers.redis())
                 .setConnectionMinimumIdleSize(2)
-                .setConnectionPoolSize(4);
+                .setConnectionPoolSize(POOL_SIZE);
         config.setCodec(new CompositeCodec(StringCodec.INSTANCE, ByteArrayCodec.INSTANCE));
         client = Redisson.create(config);
         map = client.getMapCache("redisson-sessions");

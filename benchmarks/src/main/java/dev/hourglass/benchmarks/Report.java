@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -19,10 +20,14 @@ import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.style.Styler;
 
 /**
- * Writes {@code RESULTS.md} and the PNG charts from one JMH JSON result: for each engine and
- * workload the throughput of Hourglass, of the raw engine and of each peer, the ratios between
- * them, and each target of the project with its measured figure.
- * Usage: {@code Report <result.json> <module dir> <command that produced it>}.
+ * Writes {@code RESULTS.md} and the PNG charts from JMH JSON results: for each engine and workload
+ * the throughput of Hourglass, of the raw engine and of each peer, the ratios between them, and
+ * each target of the project with its measured figure.
+ * Usage: {@code Report <result.json>[,<more.json>...] <module dir> <command that produced them>}.
+ *
+ * <p>Several files are read in order and merged: a result of the same benchmark, parameters and
+ * thread count in a later file replaces the earlier one. The engine tables and targets show each
+ * subject's result at the fewest threads measured; the Threads section shows every thread count.
  */
 public final class Report {
 
@@ -56,7 +61,7 @@ public final class Report {
         WORKLOAD_NAMES.put("putAll", "batched put, 100 sessions per call (per session)");
         WORKLOAD_NAMES.put("append", "stream append");
         WORKLOAD_NAMES.put("next", "stream next(reader)");
-        WORKLOAD_NAMES.put("mixed", "mixed 90% get / 10% put, 2 threads");
+        WORKLOAD_NAMES.put("mixed", "mixed 90% get / 10% put");
     }
 
     /** One measured subject on one engine. */
@@ -77,7 +82,18 @@ public final class Report {
     }
 
     private final Map<Subject, Map<String, Score>> scores = new LinkedHashMap<>();
+    /** Every thread count measured: subject, then workload, then threads. */
+    private final Map<Subject, Map<String, TreeMap<Integer, Score>>> byThreads = new LinkedHashMap<>();
+
     private final Map<String, Score> sweep = new LinkedHashMap<>();
+    /** StoreSizeBench: engine, then workload, then sessions in the store. */
+    private final Map<String, Map<String, TreeMap<Integer, Score>>> sizes = new LinkedHashMap<>();
+    /** Every result read, by benchmark, parameters and threads; a later file's replaces an earlier one's. */
+    private final Map<String, JsonNode> results = new LinkedHashMap<>();
+    /** The files read, in order, as the page names them, and what each holds. */
+    private final List<String> names = new ArrayList<>();
+
+    private final List<String> files = new ArrayList<>();
     /** Benchmarks with no table of their own (limiters, near cache, peers of them), listed as measured. */
     private final List<Other> others = new ArrayList<>();
 
@@ -99,21 +115,29 @@ public final class Report {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
-            System.err.println("usage: Report <result.json> <module dir> <command>");
+            System.err.println("usage: Report <result.json>[,<more.json>...] <module dir> <command>");
             System.exit(2);
         }
-        Path json = Path.of(args[0]);
         Path module = Path.of(args[1]);
         String command = String.join(" ", List.of(args).subList(2, args.length));
         Report r = new Report();
-        r.read(json);
+        Path m = module.toAbsolutePath().normalize();
+        for (String file : args[0].split(",")) {
+            if (file.isBlank()) {
+                continue;
+            }
+            Path j = Path.of(file.trim()).toAbsolutePath().normalize();
+            r.read(
+                    j,
+                    j.startsWith(m)
+                            ? m.relativize(j).toString()
+                            : j.getFileName().toString());
+        }
+        r.classify();
         Path charts = module.resolve("charts");
         Files.createDirectories(charts);
         List<String> chartFiles = r.charts(charts);
-        Path m = module.toAbsolutePath().normalize();
-        Path j = json.toAbsolutePath().normalize();
-        String md = r.markdown(
-                j.startsWith(m) ? m.relativize(j).toString() : j.getFileName().toString(), command, chartFiles);
+        String md = r.markdown(command, chartFiles);
         // Pages of their own runs or of reading this one, kept beside the generated part.
         for (String page : List.of("http-load.md", "limiters.md", "near-cache.md", "spring-session.md", "streams.md")) {
             Path p = module.resolve(page);
@@ -126,12 +150,38 @@ public final class Report {
                 "# wrote " + module.resolve("RESULTS.md") + " and " + chartFiles.size() + " charts in " + charts);
     }
 
-    void read(Path json) throws IOException {
+    /** Reads one JMH JSON file, {@code name} as the page names it. */
+    void read(Path json, String name) throws IOException {
         JsonNode root = new ObjectMapper().readTree(json.toFile());
+        java.util.TreeSet<Integer> threads = new java.util.TreeSet<>();
+        JsonNode head = null;
         for (JsonNode b : root) {
-            if (first == null) {
-                first = b;
-            }
+            head = head == null ? b : head;
+            threads.add(b.path("threads").asInt());
+            results.put(b.path("benchmark").asText() + " " + b.path("params") + " " + b.path("threads"), b);
+        }
+        if (first == null) {
+            first = head;
+        }
+        names.add("`" + name + "`");
+        StringBuilder about = new StringBuilder("`" + name + "`: " + root.size() + " results");
+        if (head != null) {
+            about.append(String.format(
+                    Locale.ROOT,
+                    ", %d fork(s), %d x %s warm-up, %d x %s measurement, %s",
+                    head.path("forks").asInt(),
+                    head.path("warmupIterations").asInt(),
+                    head.path("warmupTime").asText(),
+                    head.path("measurementIterations").asInt(),
+                    head.path("measurementTime").asText(),
+                    threads.size() == 1 && threads.first() == 1 ? "1 thread" : "threads " + threads));
+        }
+        files.add(about.toString());
+    }
+
+    /** Sorts the results read into the report's tables. */
+    void classify() {
+        for (JsonNode b : results.values()) {
             String full = b.get("benchmark").asText();
             String[] parts = full.split("\\.");
             String cls = parts[parts.length - 2];
@@ -158,7 +208,11 @@ public final class Report {
                     : params.elements().hasNext() ? params.elements().next().asText() : null;
             switch (cls) {
                 case "HourglassBench" -> put(new Subject(p, "Hourglass", Kind.HOURGLASS), method, score);
-                case "SweepBench" -> sweep.put(p, score);
+                case "SweepBench" -> sweep.merge(p, score, Report::fewerThreads);
+                case "StoreSizeBench" ->
+                    sizes.computeIfAbsent(params.path("engine").asText(), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(method, k -> new TreeMap<>())
+                            .merge(params.path("sessions").asInt(), score, Report::fewerThreads);
                 case "MapBench" -> put(new Subject("memory", "ConcurrentHashMap", Kind.RAW), method, score);
                 case "CaffeineBench" -> put(new Subject("memory", "Caffeine", Kind.PEER), method, score);
                 case "SpringMapBench" ->
@@ -176,8 +230,35 @@ public final class Report {
         }
     }
 
+    /** Files a subject's result: under its thread count, and in the engine tables if it has the fewest threads. */
+    /** ", 2 threads" when a row's figures ran on more than one thread ("" when on one). */
+    private String threadsLabel(List<Subject> subjects, String workload) {
+        java.util.TreeSet<Integer> threads = new java.util.TreeSet<>();
+        for (Subject s : subjects) {
+            Score sc = scores.get(s).get(workload);
+            if (sc != null) {
+                threads.add(sc.threads());
+            }
+        }
+        if (threads.isEmpty() || threads.equals(java.util.Set.of(1))) {
+            return "";
+        }
+        List<String> t = new ArrayList<>();
+        threads.forEach(n -> t.add(Integer.toString(n)));
+        return ", " + String.join(" or ", t) + " threads";
+    }
+
     private void put(Subject s, String workload, Score score) {
-        scores.computeIfAbsent(s, k -> new LinkedHashMap<>()).put(workload, score);
+        scores.computeIfAbsent(s, k -> new LinkedHashMap<>()).merge(workload, score, Report::fewerThreads);
+        byThreads
+                .computeIfAbsent(s, k -> new LinkedHashMap<>())
+                .computeIfAbsent(workload, k -> new TreeMap<>())
+                .put(score.threads(), score);
+    }
+
+    /** Of two results of one benchmark, the one on fewer threads (the later one when they ran on as many). */
+    private static Score fewerThreads(Score earlier, Score later) {
+        return earlier.threads() < later.threads() ? earlier : later;
     }
 
     private List<Subject> subjects(String engine) {
@@ -212,14 +293,23 @@ public final class Report {
         return h.unstable() || o.unstable() ? " † unstable: re-run before trusting it" : "";
     }
 
-    String markdown(String jsonName, String command, List<String> chartFiles) {
+    String markdown(String command, List<String> chartFiles) {
         StringBuilder md = new StringBuilder();
         md.append("# Hourglass benchmark results\n\n");
-        md.append("Generated by `dev.hourglass.benchmarks.Report` from `")
-                .append(jsonName)
-                .append("` (JMH JSON, kept in the repository). Do not edit by hand: re-run `benchmarks/run.sh`.\n\n");
+        md.append("Generated by `dev.hourglass.benchmarks.Report` from ");
+        for (int i = 0; i < names.size(); i++) {
+            md.append(i == 0 ? "" : i == names.size() - 1 ? " and " : ", ").append(names.get(i));
+        }
+        md.append(" (JMH JSON, kept in the repository). Do not edit by hand: re-run `benchmarks/run.sh`.\n\n");
         md.append("## How this was measured\n\n");
         md.append("- Command: `").append(command).append("`\n");
+        if (files.size() > 1) {
+            md.append("- Files, merged in this order (a later result of the same benchmark, parameters and threads")
+                    .append(" replaces an earlier one):\n");
+            files.forEach(f -> md.append("  - ").append(f).append('\n'));
+        } else if (!files.isEmpty()) {
+            md.append("- File: ").append(files.get(0)).append('\n');
+        }
         md.append("- Machine: ").append(machine()).append('\n');
         if (first != null) {
             md.append("- JDK: ")
@@ -231,19 +321,25 @@ public final class Report {
                     .append("), JMH ")
                     .append(first.path("jmhVersion").asText())
                     .append('\n');
-            md.append("- JMH: ")
-                    .append(first.path("forks").asInt())
-                    .append(" fork(s), ")
-                    .append(first.path("warmupIterations").asInt())
-                    .append(" x ")
-                    .append(first.path("warmupTime").asText())
-                    .append(" warm-up, ")
-                    .append(first.path("measurementIterations").asInt())
-                    .append(" x ")
-                    .append(first.path("measurementTime").asText())
-                    .append(" measurement per benchmark; JVM options: `")
-                    .append(String.join(" ", jvmArgs()))
-                    .append("`\n");
+            if (files.size() > 1) {
+                md.append("- JVM options of the forks (first file): `")
+                        .append(String.join(" ", jvmArgs()))
+                        .append("`\n");
+            } else {
+                md.append("- JMH: ")
+                        .append(first.path("forks").asInt())
+                        .append(" fork(s), ")
+                        .append(first.path("warmupIterations").asInt())
+                        .append(" x ")
+                        .append(first.path("warmupTime").asText())
+                        .append(" warm-up, ")
+                        .append(first.path("measurementIterations").asInt())
+                        .append(" x ")
+                        .append(first.path("measurementTime").asText())
+                        .append(" measurement per benchmark; JVM options: `")
+                        .append(String.join(" ", jvmArgs()))
+                        .append("`\n");
+            }
         }
         md.append("- Data: ")
                 .append(String.format(Locale.ROOT, "%,d", Data.KEYS))
@@ -324,7 +420,10 @@ public final class Report {
                 if (!any) {
                     continue;
                 }
-                md.append("| ").append(WORKLOAD_NAMES.get(w)).append(" |");
+                md.append("| ")
+                        .append(WORKLOAD_NAMES.get(w))
+                        .append(threadsLabel(subjects, w))
+                        .append(" |");
                 for (Subject s : subjects) {
                     Score sc = scores.get(s).get(w);
                     md.append(' ').append(sc == null ? "n/a" : withError(sc)).append(" |");
@@ -343,6 +442,9 @@ public final class Report {
             }
             md.append('\n');
         }
+
+        storeSize(md);
+        threads(md);
 
         if (!sweep.isEmpty()) {
             md.append("## Sweep\n\n");
@@ -392,7 +494,9 @@ public final class Report {
                         "- Hourglass stores run with the sweeper stopped (its cost is measured separately under Sweep), as Spring Session JDBC")
                 .append(" runs with its cleanup job off.\n");
         md.append(
-                        "- Single-threaded unless stated; `mixed` runs 2 threads. Batched rows count each id as one operation;")
+                        "- Each engine table shows a subject's run on the fewest threads measured, single-threaded unless the row says"
+                                + " otherwise (`mixed` runs 2 threads unless BENCH_THREADS is set; the Threads section has every"
+                                + " thread count). Batched rows count each id as one operation;")
                 .append(" the raw lettuce batched get pipelines 100 HGETALLs on the async API.\n");
         if (!others.isEmpty()) {
             md.append("## Limiters, near cache and their peers\n\n");
@@ -424,6 +528,191 @@ public final class Report {
             md.append('\n');
         }
         return md.toString();
+    }
+
+    /** StoreSizeBench: each engine's get and put at every store size measured, and the largest over the smallest. */
+    private void storeSize(StringBuilder md) {
+        if (sizes.isEmpty()) {
+            return;
+        }
+        java.util.TreeSet<Integer> all = new java.util.TreeSet<>();
+        sizes.values().forEach(w -> w.values().forEach(m -> all.addAll(m.keySet())));
+        md.append("## Store size\n\n");
+        md.append("`StoreSizeBench`: Hourglass get and put in stores holding ")
+                .append(String.join(
+                        " and ",
+                        all.stream()
+                                .map(n -> String.format(Locale.ROOT, "%,d", n))
+                                .toList()))
+                .append(" sessions of one ")
+                .append(StoreSizeBench.ATTRIBUTE_BYTES)
+                .append(
+                        "-byte attribute (TTL one day), in the same run. `get` reads a uniformly random id of the whole")
+                .append(
+                        " population, drawn afresh for every call; `put` overwrites one with another value of the same size")
+                .append(
+                        " and the same TTL. Chronicle stores are sized for their population plus 10%; each size's Redis")
+                .append(" sessions have a key prefix and a database of their own on the run's server. The ratio is")
+                .append(
+                        " ops/s at the largest size over ops/s at the smallest: 1 means the store's size does not change")
+                .append(
+                        " what an operation costs, below 1 means it costs more in the larger store (the target, a per-op")
+                .append(" cost within 1.2x, is a ratio of 0.83 or more).\n\n");
+        int smallest = all.first();
+        int largest = all.last();
+        md.append("| engine | workload |");
+        all.forEach(n -> md.append(String.format(Locale.ROOT, " ops/s at %,d |", n)));
+        boolean ratio = all.size() > 1;
+        if (ratio) {
+            md.append(' ')
+                    .append(count(largest))
+                    .append(" / ")
+                    .append(count(smallest))
+                    .append(" |");
+        }
+        md.append("\n|---|---|");
+        md.append("---:|".repeat(all.size() + (ratio ? 1 : 0))).append('\n');
+        for (String engine : ENGINES) {
+            Map<String, TreeMap<Integer, Score>> workloads = sizes.get(engine);
+            if (workloads == null) {
+                continue;
+            }
+            workloads.forEach((workload, bySize) -> {
+                md.append("| ").append(engine).append(" | ").append(workload).append(" |");
+                for (int n : all) {
+                    Score sc = bySize.get(n);
+                    md.append(' ').append(sc == null ? "n/a" : withError(sc)).append(" |");
+                }
+                Score small = bySize.get(smallest);
+                Score large = bySize.get(largest);
+                if (ratio) {
+                    md.append(' ')
+                            .append(small == null || large == null ? "n/a" : ratio(large.value() / small.value()))
+                            .append(" |");
+                }
+                md.append('\n');
+            });
+        }
+        md.append('\n');
+    }
+
+    /**
+     * For Redis and the JDBC engines, each workload measured at more than one thread count: every
+     * subject's ops/s at each count, and Hourglass's over each other subject's at the same count.
+     */
+    private void threads(StringBuilder md) {
+        StringBuilder tables = new StringBuilder();
+        java.util.TreeSet<Integer> counts = new java.util.TreeSet<>();
+        for (String engine : List.of("redis", "mariadb", "postgresql")) {
+            List<Subject> subjects = subjects(engine);
+            Subject hg = hourglass(engine);
+            for (String w : WORKLOADS) {
+                java.util.TreeSet<Integer> t = new java.util.TreeSet<>();
+                List<Subject> rows = new ArrayList<>();
+                for (Subject s : subjects) {
+                    TreeMap<Integer, Score> m = byThreads.get(s).get(w);
+                    if (m != null) {
+                        t.addAll(m.keySet());
+                        rows.add(s);
+                    }
+                }
+                if (t.size() < 2) {
+                    continue;
+                }
+                counts.addAll(t);
+                tables.append("### ")
+                        .append(engine)
+                        .append(": ")
+                        .append(WORKLOAD_NAMES.get(w))
+                        .append("\n\n| subject |");
+                t.forEach(n -> tables.append(" ops/s, ").append(n).append(n == 1 ? " thread |" : " threads |"));
+                t.forEach(n -> tables.append(" Hourglass / subject, ").append(n).append(" |"));
+                tables.append("\n|---|").append("---:|".repeat(2 * t.size())).append('\n');
+                Map<Integer, Score> h =
+                        byThreads.containsKey(hg) ? byThreads.get(hg).get(w) : null;
+                for (Subject s : rows) {
+                    Map<Integer, Score> m = byThreads.get(s).get(w);
+                    tables.append("| ")
+                            .append(s.kind() == Kind.RAW && s.name().startsWith("raw") ? s.name() : label(s))
+                            .append(" |");
+                    t.forEach(n -> tables.append(' ')
+                            .append(m.containsKey(n) ? withError(m.get(n)) : "n/a")
+                            .append(" |"));
+                    t.forEach(n -> tables.append(' ')
+                            .append(
+                                    s.equals(hg)
+                                            ? ""
+                                            : h == null || !h.containsKey(n) || !m.containsKey(n)
+                                                    ? "n/a"
+                                                    : ratio(h.get(n).value()
+                                                            / m.get(n).value()))
+                            .append(" |"));
+                    tables.append('\n');
+                }
+                tables.append('\n');
+            }
+        }
+        if (tables.length() == 0) {
+            return;
+        }
+        md.append("## Threads\n\n");
+        md.append("Each workload at ")
+                .append(String.join(", ", counts.stream().map(String::valueOf).toList()))
+                .append(" threads (JMH threads of one fork, one run per count with `BENCH_THREADS`, merged), every")
+                .append(
+                        " subject in the same run at each count. The ratio is Hourglass's ops/s over the subject's at the")
+                .append(" same thread count (above 1 = Hourglass faster). What each subject does per operation:\n\n");
+        md.append(
+                        "- **Redis.** Hourglass: one lettuce connection, multiplexed by every thread; get is one HGETALL of the")
+                .append(
+                        " session hash, put one EVALSHA writing the hash, its expiry and the bucket's expiry-index member,")
+                .append(
+                        " touch, get-and-touch and merge one script each, create + delete two calls. lettuce sync (raw):")
+                .append(" one shared connection; get HGETALL, put one EVALSHA (DEL, HSET, PEXPIRE; no expiry index),")
+                .append(" touch, get-and-touch and merge one script each, create + delete EVALSHA then DEL. Redisson")
+                .append(" RMapCache (peer): a pool of up to ")
+                .append(RedissonBench.POOL_SIZE)
+                .append(" connections, one per command in flight; get and put (fastPut with TTL) are one Lua script")
+                .append(" each, touch is updateEntryExpiration, create + delete fastPutIfAbsent then fastRemove; no")
+                .append(
+                        " get-and-touch or merge. Spring RedisSessionRepository (peer): LettuceConnectionFactory's shared")
+                .append(
+                        " connection; get is findById (HGETALL, JDK deserialization of each attribute), put saves a new")
+                .append(" session under the chosen id (a hash write, then its expiry), get-and-touch and merge are")
+                .append(
+                        " findById then save (load-touch-save, load-set-save), create + delete save then deleteById; no")
+                .append(" touch.\n");
+        md.append("- **JDBC (MariaDB, PostgreSQL).** Every subject runs on a HikariCP pool of ")
+                .append(Jdbc.POOL_SIZE)
+                .append(" connections (Hourglass: `poolSize=")
+                .append(Jdbc.POOL_SIZE)
+                .append(
+                        "` in its URI, the store's default; raw JDBC and Spring: `Jdbc.pool`, the store's settings), so")
+                .append(" above ")
+                .append(Jdbc.POOL_SIZE)
+                .append(
+                        " threads every subject's callers queue for a connection alike. Hourglass: its public API on its")
+                .append(" pool. raw JDBC: get is one SELECT by id, put one upsert, touch one UPDATE, get-and-touch an")
+                .append(" UPDATE and a SELECT in one transaction, merge SELECT ... FOR UPDATE and UPDATE in one")
+                .append(" transaction, create + delete an INSERT and a DELETE. Spring JdbcIndexedSessionRepository")
+                .append(" (peer): get is findById (the session row joined to its attribute rows, JDK deserialization),")
+                .append(
+                        " put saves a new session (a session row and one row per attribute in one transaction: it cannot")
+                .append(" overwrite an id), get-and-touch and merge are findById then save, create + delete save then")
+                .append(" deleteById; no touch.\n");
+        md.append("- **mixed** is 90% get and 10% put of the same subject on every thread.\n\n");
+        md.append(tables);
+    }
+
+    /** 100000 as "100k", 10000000 as "10M". */
+    static String count(int n) {
+        if (n >= 1_000_000 && n % 1_000_000 == 0) {
+            return n / 1_000_000 + "M";
+        }
+        if (n >= 1_000 && n % 1_000 == 0) {
+            return n / 1_000 + "k";
+        }
+        return Integer.toString(n);
     }
 
     private void targets(StringBuilder md) {
@@ -506,6 +795,11 @@ public final class Report {
                     "get",
                     1.5);
         }
+        for (String engine : List.of("chronicle", "redis")) {
+            for (String workload : List.of("get", "put")) {
+                sizeTarget(md, engine, workload);
+            }
+        }
         for (String store : List.of("memory", "chronicle")) {
             Score s = sweep.get(store);
             md.append("| ")
@@ -519,6 +813,38 @@ public final class Report {
                                     : s.value() <= 2.0 ? "met" : "**MISSED**")
                     .append(" |\n");
         }
+    }
+
+    /** Per-op cost at 10M sessions within 1.2x of the cost at 100k: ops/s at 100k over ops/s at 10M. */
+    private void sizeTarget(StringBuilder md, String engine, String workload) {
+        Map<String, TreeMap<Integer, Score>> workloads = sizes.get(engine);
+        TreeMap<Integer, Score> bySize = workloads == null ? null : workloads.get(workload);
+        Score small = bySize == null ? null : bySize.get(100_000);
+        Score large = bySize == null ? null : bySize.get(10_000_000);
+        md.append("| ")
+                .append(engine)
+                .append(' ')
+                .append(workload)
+                .append(": per-op cost at 10M sessions within 1.2x of 100k | ");
+        if (small == null || large == null) {
+            md.append("not measured | **NOT MEASURED** (StoreSizeBench ")
+                    .append(engine)
+                    .append(' ')
+                    .append(workload)
+                    .append(" at 100k and 10M not in this run) |\n");
+            return;
+        }
+        double r = small.value() / large.value();
+        md.append(String.format(
+                        Locale.ROOT,
+                        "%.2fx (%s ops/s at 10M vs %s at 100k)",
+                        r,
+                        format(large.value()),
+                        format(small.value())))
+                .append(" | ")
+                .append(r <= 1.2 ? "met" : "**MISSED**")
+                .append(small.unstable() || large.unstable() ? " † unstable: re-run before trusting it" : "")
+                .append(" |\n");
     }
 
     private void timeTarget(

@@ -26,7 +26,10 @@ final class Subjects {
 
     static final int TIMEOUT_SECONDS = 10;
 
-    /** Every backend's store URI. Chronicle is sized for the data set plus the benchmarks' churn. */
+    /**
+     * Every backend's store URI. Chronicle is sized for the data set plus the benchmarks' churn; a
+     * JDBC store's pool has {@link Jdbc#POOL_SIZE} connections, as the raw JDBC and Spring Session pools.
+     */
     static Opened hourglass(String backend, StoreOptions options) {
         StoreOptions o = options != null ? options : defaults().build();
         switch (backend) {
@@ -39,8 +42,12 @@ final class Subjects {
             case "redis":
                 return new Opened(Hourglass.open(Servers.redis() + "/0?prefix=hg:", o), true, null);
             case "mariadb":
-            case "postgresql":
-                return new Opened(Hourglass.open(Servers.database(backend).urlWithCredentials(), o), true, null);
+            case "postgresql": {
+                // The pool of the raw JDBC and Spring Session subjects' size (the store's default), stated.
+                String url = Servers.database(backend).urlWithCredentials();
+                url += (url.contains("?") ? "&" : "?") + "poolSize=" + Jdbc.POOL_SIZE;
+                return new Opened(Hourglass.open(url, o), true, null);
+            }
             default:
                 throw new IllegalArgumentException(
                         "backend must be one of memory, chronicle, redis, mariadb, postgresql; was '" + backend + "'");
