@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -54,20 +55,30 @@ public class RawChronicleBench {
     private static final int HEADER = Subjects.ChronicleSizing.HEADER;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
+    /**
+     * {@code grown}: the map sized as the store sizes its own (created for an eighth, grown in
+     * extra tiers); {@code preallocated}: allocated for its whole capacity at once, which shows what
+     * walking a segment's tiers costs.
+     */
+    @Param({"grown", "preallocated"})
+    public String layout;
+
+    private boolean grown;
     private Path dir;
     private ChronicleMap<String, byte[]> map;
     private final AtomicLong versions = new AtomicLong();
 
     @Setup(Level.Trial)
     public void setup() throws IOException {
+        grown = layout.equals("grown");
         dir = Subjects.tempDir("hourglass-bench-raw-chronicle");
         map = ChronicleMap.of(String.class, byte[].class)
                 .name("raw-sessions")
                 .averageKeySize(Subjects.ChronicleSizing.AVERAGE_ID_BYTES)
                 .averageValueSize(Subjects.ChronicleSizing.AVERAGE_VALUE)
-                .entries(Subjects.ChronicleSizing.ENTRIES)
-                .actualSegments(Subjects.ChronicleSizing.SEGMENTS)
-                .maxBloatFactor(Subjects.ChronicleSizing.MAX_BLOAT)
+                .entries(grown ? Subjects.ChronicleSizing.ENTRIES : Subjects.ChronicleSizing.FULL)
+                .actualSegments(grown ? Subjects.ChronicleSizing.SEGMENTS : Subjects.ChronicleSizing.FULL_SEGMENTS)
+                .maxBloatFactor(grown ? Subjects.ChronicleSizing.MAX_BLOAT : 1.5)
                 .checksumEntries(false)
                 .skipCloseOnExitHook(true)
                 .createPersistedTo(dir.resolve("sessions.cmap").toFile());

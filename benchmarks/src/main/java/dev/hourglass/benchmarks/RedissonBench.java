@@ -45,8 +45,8 @@ import org.redisson.config.Config;
         })
 public class RedissonBench {
 
-    /** Connections in Redisson's pool (its own default is 64): a command holds one until its reply. */
-    static final int POOL_SIZE = 4;
+    /** Connections in Redisson's pool, its own default: a command holds one until its reply. */
+    static final int POOL_SIZE = 64;
 
     private RedissonClient client;
     private RMapCache<String, byte[]> map;
@@ -54,10 +54,7 @@ public class RedissonBench {
     @Setup(Level.Trial)
     public void setup() {
         Config config = new Config();
-        config.useSingleServer()
-                .setAddress(Servers.redis())
-                .setConnectionMinimumIdleSize(2)
-                .setConnectionPoolSize(POOL_SIZE);
+        config.useSingleServer().setAddress(Servers.redis()).setConnectionPoolSize(POOL_SIZE);
         config.setCodec(new CompositeCodec(StringCodec.INSTANCE, ByteArrayCodec.INSTANCE));
         client = Redisson.create(config);
         map = client.getMapCache("redisson-sessions");

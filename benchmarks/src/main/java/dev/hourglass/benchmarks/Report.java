@@ -217,7 +217,13 @@ public final class Report {
                 case "CaffeineBench" -> put(new Subject("memory", "Caffeine", Kind.PEER), method, score);
                 case "SpringMapBench" ->
                     put(new Subject("memory", "Spring MapSessionRepository", Kind.PEER), method, score);
-                case "RawChronicleBench" -> put(new Subject("chronicle", "Chronicle Map", Kind.RAW), method, score);
+                case "RawChronicleBench" ->
+                    put(
+                            params.path("layout").asText("grown").equals("grown")
+                                    ? new Subject("chronicle", "Chronicle Map", Kind.RAW)
+                                    : new Subject("chronicle", "Chronicle Map preallocated", Kind.PEER),
+                            method,
+                            score);
                 case "LettuceBench" -> put(new Subject("redis", "lettuce sync", Kind.RAW), method, score);
                 case "SpringRedisBench" ->
                     put(new Subject("redis", "Spring RedisSessionRepository", Kind.PEER), method, score);
@@ -230,7 +236,6 @@ public final class Report {
         }
     }
 
-    /** Files a subject's result: under its thread count, and in the engine tables if it has the fewest threads. */
     /** ", 2 threads" when a row's figures ran on more than one thread ("" when on one). */
     private String threadsLabel(List<Subject> subjects, String workload) {
         java.util.TreeSet<Integer> threads = new java.util.TreeSet<>();
@@ -248,6 +253,7 @@ public final class Report {
         return ", " + String.join(" or ", t) + " threads";
     }
 
+    /** Files a subject's result: under its thread count, and in the engine tables if it has the fewest threads. */
     private void put(Subject s, String workload, Score score) {
         scores.computeIfAbsent(s, k -> new LinkedHashMap<>()).merge(workload, score, Report::fewerThreads);
         byThreads

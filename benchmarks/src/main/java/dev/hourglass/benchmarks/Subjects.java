@@ -101,9 +101,15 @@ final class Subjects {
         static final int MAX_VALUE = HEADER + MAX_SESSION_BYTES + Math.max(4096, MAX_SESSION_BYTES / 4);
         static final long PER_SEGMENT =
                 Math.max(1024, 8L * (MAX_VALUE + 512) / (AVERAGE_VALUE + AVERAGE_ID_BYTES + 16));
-        static final long ENTRIES = Math.max(MAX_SESSIONS + MAX_SESSIONS / 4 + 64, PER_SEGMENT);
+        /** Entries the store's map is built to hold in full: the capacity plus a quarter. */
+        static final long FULL = Math.max(MAX_SESSIONS + MAX_SESSIONS / 4 + 64, PER_SEGMENT);
+        /** The store creates its map for an eighth of that and grows it in Chronicle's extra tiers. */
+        static final long ENTRIES = Math.max(PER_SEGMENT, (FULL + 7) / 8);
+
         static final int SEGMENTS = (int) Math.max(1, Math.min(4096, Long.highestOneBit(ENTRIES / PER_SEGMENT)));
-        static final double MAX_BLOAT = 1.5;
+        static final double MAX_BLOAT = 1.5 * FULL / ENTRIES;
+        /** A map allocated for all of it at once, as the store did before its files grew with the data. */
+        static final int FULL_SEGMENTS = (int) Math.max(1, Math.min(4096, Long.highestOneBit(FULL / PER_SEGMENT)));
 
         private ChronicleSizing() {}
     }
