@@ -38,20 +38,24 @@ public final class Attributes {
     private final byte[] form;
 
     private final int count;
-    /** Bytes of names and payloads; -1 until computed for map-built instances. */
-    private final long formPayloadBytes;
+    /** Bytes of names and payloads, what {@link #byteSize()} answers: counted once, since every write checks it. */
+    private final long payloadBytes;
 
     private Attributes(Map<String, byte[]> values) {
         this.values = values;
         this.form = null;
         this.count = values.size();
-        this.formPayloadBytes = -1;
+        long n = 0;
+        for (Map.Entry<String, byte[]> e : values.entrySet()) {
+            n += Text.utf8Length(e.getKey()) + e.getValue().length - 1;
+        }
+        this.payloadBytes = n;
     }
 
     private Attributes(byte[] form, int count, long payloadBytes) {
         this.form = form;
         this.count = count;
-        this.formPayloadBytes = payloadBytes;
+        this.payloadBytes = payloadBytes;
     }
 
     private Map<String, byte[]> values() {
@@ -674,14 +678,7 @@ public final class Attributes {
 
     /** Bytes of all names (UTF-8) and values (without their type tags): the size the backends' limits apply to. */
     public long byteSize() {
-        if (form != null) {
-            return formPayloadBytes;
-        }
-        long n = 0;
-        for (Map.Entry<String, byte[]> e : values().entrySet()) {
-            n += Text.utf8Length(e.getKey()) + e.getValue().length - 1;
-        }
-        return n;
+        return payloadBytes;
     }
 
     /**

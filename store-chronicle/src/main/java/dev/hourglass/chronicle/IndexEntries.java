@@ -6,6 +6,7 @@ import static dev.hourglass.chronicle.Records.S_HEADER;
 import dev.hourglass.Attributes;
 import dev.hourglass.CorruptDataException;
 import dev.hourglass.Session;
+import dev.hourglass.Sessions;
 import dev.hourglass.StoreCapacityException;
 import dev.hourglass.spi.SessionIndex;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ final class IndexEntries {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IndexEntries.class);
     private static final Base64.Encoder KEY = Base64.getUrlEncoder().withoutPadding();
-    private static final byte[] MARK = "index:".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] MARK = Sessions.INDEX_PREFIX.getBytes(StandardCharsets.UTF_8);
 
     private final ChronicleSessions sessions;
     private final StoreDirectory d;
@@ -89,14 +90,14 @@ final class IndexEntries {
         return out == null ? Map.of() : out;
     }
 
-    /** The indexed attributes of a stored session record; decoded only when its bytes mention the prefix. */
+    /** The indexed attributes of a stored session record; decoded only when one of its names is indexed. */
     static Map<String, byte[]> indexed(String id, RandomDataInput in, long off, long size) {
+        if (!namesIndexed(in, off + S_HEADER, off + size)) {
+            return Map.of();
+        }
         int length = (int) (size - S_HEADER);
         byte[] b = new byte[length];
         in.read(off + S_HEADER, b, 0, length);
-        if (!mentions(b)) {
-            return Map.of();
-        }
         try {
             return indexed(ChronicleSessions.decode(id, b, length));
         } catch (CorruptDataException damaged) {
@@ -104,17 +105,56 @@ final class IndexEntries {
         }
     }
 
-    private static boolean mentions(byte[] b) {
-        outer:
-        for (int i = 0; i + MARK.length <= b.length; i++) {
-            for (int j = 0; j < MARK.length; j++) {
-                if (b[i + j] != MARK[j]) {
-                    continue outer;
-                }
+    /**
+     * Whether the attribute form (see {@link Attributes#toBytes()}) in {@code [at, end)} names an
+     * indexed attribute, read in place: the walk reads each name's first bytes and skips its value by
+     * its length, so a replaced session costs a few reads per attribute instead of a copy and a scan
+     * of all its bytes. Bytes that are not such a form answer true, so that the full decode judges them.
+     */
+    static boolean namesIndexed(RandomDataInput in, long at, long end) {
+        long[] pos = {at};
+        int count = varInt(in, pos, end);
+        for (int i = 0; i < count; i++) {
+            int name = varInt(in, pos, end);
+            if (name < 0 || name > end - pos[0]) {
+                return true;
             }
-            return true;
+            if (name >= MARK.length && startsWithMark(in, pos[0])) {
+                return true;
+            }
+            pos[0] += name;
+            int value = varInt(in, pos, end);
+            if (value < 0 || value > end - pos[0]) {
+                return true;
+            }
+            pos[0] += value;
         }
-        return false;
+        return count < 0 || pos[0] != end;
+    }
+
+    private static boolean startsWithMark(RandomDataInput in, long at) {
+        for (int j = 0; j < MARK.length; j++) {
+            if (in.readByte(at + j) != MARK[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A length of the attribute form (7 bits a byte, low bits first), or -1 when the bytes hold none. */
+    private static int varInt(RandomDataInput in, long[] pos, long end) {
+        int result = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            if (pos[0] >= end) {
+                return -1;
+            }
+            byte x = in.readByte(pos[0]++);
+            result |= (x & 0x7F) << shift;
+            if (x >= 0) {
+                return result;
+            }
+        }
+        return -1;
     }
 
     /** Files {@code id} under each value, before the write that sets them. */

@@ -88,6 +88,27 @@ final class Decoders {
     }
 
     /**
+     * The in-place walk over a session's attribute names that decides whether a replaced session is
+     * decoded for its indexed values: on every form that decodes it agrees with the decoded names.
+     */
+    static String indexedNames(Placed p) {
+        boolean walk = IndexEntries.namesIndexed(p.in(), p.off(), p.off() + p.size());
+        byte[] b = new byte[(int) p.size()];
+        p.in().read(p.off(), b, 0, b.length);
+        Attributes a;
+        try {
+            a = Attributes.fromBytes(b);
+        } catch (CorruptDataException e) {
+            return "walk " + walk + " over bytes that are no attribute form";
+        }
+        boolean any = a.names().stream().anyMatch(dev.hourglass.spi.SessionIndex::indexed);
+        if (walk != any) {
+            throw new AssertionError("the walk says " + walk + " of names " + a.names());
+        }
+        return "walk " + walk;
+    }
+
+    /**
      * A stream header, decoded whole and in the in-place ways: a header that decodes re-encodes to the
      * very same bytes, and each reader is found where the whole decode put it.
      */

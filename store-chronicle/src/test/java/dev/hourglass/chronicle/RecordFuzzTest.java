@@ -40,6 +40,11 @@ class RecordFuzzTest {
     }
 
     @FuzzTest(maxDuration = "5s")
+    void indexedNames(byte[] data) {
+        Decoders.outcome(data, Decoders::indexedNames);
+    }
+
+    @FuzzTest(maxDuration = "5s")
     void streamHeader(byte[] data) {
         Decoders.outcome(data, Decoders::streamHeader);
     }
